@@ -1,0 +1,3 @@
+from paxta.cli import main
+
+main()

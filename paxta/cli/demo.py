@@ -1,0 +1,48 @@
+"""``paxta demo``: the whole journey on the shipped data, results written to a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import orjson
+
+from paxta.cli.output import console, print_table
+from paxta.config import store_path
+from paxta.lists import repository as repo
+from paxta.lists.shipped import import_shipped
+from paxta.store import open_store
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the demo's results.",
+)
+def demo(out: Path) -> None:
+    """Run the main job on the shipped data and say where the results are."""
+    out.mkdir(parents=True, exist_ok=True)
+    store = open_store()
+    try:
+        console.rule("1. The official lists")
+        for result in import_shipped(store, progress=lambda s: console.print(f"importing {s} …")):
+            v = result.version
+            state = "already in the store" if result.already_imported else "imported"
+            console.print(f"  {v.source} {v.version}: {v.entity_count:,} entities ({state})")
+        versions = repo.current_versions(store)
+        print_table(
+            None,
+            ["source", "version", "entities", "sha256"],
+            [(v.source, v.version, v.entity_count, v.sha256[:16] + "…") for v in versions],
+        )
+        (out / "lists.json").write_bytes(
+            orjson.dumps([v.as_json() for v in versions], option=orjson.OPT_INDENT_2)
+        )
+    finally:
+        store.close()
+    console.rule("Results")
+    console.print(f"Store: {store_path()}")
+    console.print(f"Lists summary: {out.resolve() / 'lists.json'}")

@@ -1,0 +1,31 @@
+"""Where paxta keeps its files: everything it writes lives under ``PAXTA_HOME``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from paxta.errors import PaxtaError
+
+DEFAULT_HOME = Path("~/.local/share/paxta")
+
+
+def paxta_home() -> Path:
+    """Return paxta's home folder (``$PAXTA_HOME`` or ``~/.local/share/paxta``), created."""
+    home = Path(os.environ.get("PAXTA_HOME") or DEFAULT_HOME).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def store_path() -> Path:
+    """Return the path of the DuckDB store file inside paxta's home."""
+    return paxta_home() / "paxta.duckdb"
+
+
+def inside_home(*parts: str) -> Path:
+    """Join ``parts`` under paxta's home, refusing any path that would leave it."""
+    home = paxta_home()
+    target = home.joinpath(*parts).resolve()
+    if target != home and home not in target.parents:
+        raise PaxtaError(f"Refusing to write outside paxta's home ({home}): {target}")
+    return target

@@ -1,0 +1,1 @@
+"""Official forced-labour and sanctions lists: formats, versions, diffs."""

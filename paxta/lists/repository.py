@@ -1,0 +1,217 @@
+"""The lists' tables in the store: versions, entities and names, as portable SQL and Arrow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from paxta.lists.model import Entity, Identifier, Name, Program
+from paxta.store import Backend
+
+_STR = pa.string()
+ENTITY_SCHEMA = pa.schema(
+    [
+        ("version_id", pa.int32()),
+        ("entity_id", _STR),
+        ("schema", _STR),
+        ("name", _STR),
+        ("scope", _STR),
+        ("effective_date", _STR),
+        ("source_url", _STR),
+        ("remarks", _STR),
+        ("countries", pa.list_(_STR)),
+        ("addresses", pa.list_(_STR)),
+        ("identifiers", pa.list_(pa.struct([("kind", _STR), ("value", _STR)]))),
+        ("programs", pa.list_(pa.struct([("code", _STR), ("effective_date", _STR)]))),
+        ("fingerprint", _STR),
+    ]
+)
+NAME_SCHEMA = pa.schema(
+    [
+        ("version_id", pa.int32()),
+        ("entity_id", _STR),
+        ("name", _STR),
+        ("kind", _STR),
+        ("script", _STR),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """One imported version of one list source."""
+
+    version_id: int
+    source: str
+    version: str
+    format: str
+    sha256: str
+    files: str
+    source_url: str | None
+    entity_count: int
+    imported_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        """The version as the JSON object ``paxta lists --json`` prints."""
+        return {
+            "source": self.source,
+            "version": self.version,
+            "entities": self.entity_count,
+            "sha256": self.sha256,
+            "imported_at": self.imported_at.isoformat(timespec="seconds"),
+            "format": self.format,
+            "version_id": self.version_id,
+            "files": self.files,
+            "source_url": self.source_url,
+        }
+
+
+_VERSION_COLUMNS = (
+    "version_id, source, version, format, sha256, files, source_url, entity_count, imported_at"
+)
+
+
+def versions_sql(where: str = "TRUE") -> str:
+    """SQL for list versions matching ``where``, oldest first."""
+    return (
+        f"SELECT {_VERSION_COLUMNS} FROM list_versions WHERE {where} "
+        "ORDER BY source, version, imported_at, version_id"
+    )
+
+
+def all_versions(store: Backend, source: str | None = None) -> list[ListVersion]:
+    """Every imported version (of one source, when given), oldest first."""
+    if source is None:
+        return [ListVersion(*r) for r in store.sql(versions_sql())]
+    return [ListVersion(*r) for r in store.sql(versions_sql("source = ?"), [source])]
+
+
+def current_versions(store: Backend) -> list[ListVersion]:
+    """The newest version of each source: the one screening uses."""
+    latest = (
+        "version_id IN (SELECT arg_max(version_id, (version, imported_at)) "
+        "FROM list_versions GROUP BY source)"
+    )
+    return [ListVersion(*r) for r in store.sql(versions_sql(latest))]
+
+
+def find_by_sha(store: Backend, source: str, sha256: str) -> ListVersion | None:
+    """The version of ``source`` already imported from identical files, if any."""
+    rows = store.sql(versions_sql("source = ? AND sha256 = ?"), [source, sha256])
+    return ListVersion(*rows[0]) if rows else None
+
+
+def next_version_id(store: Backend) -> int:
+    """A fresh version id."""
+    return int(store.scalar("SELECT coalesce(max(version_id), 0) + 1 FROM list_versions"))
+
+
+def insert_version(store: Backend, v: ListVersion) -> None:
+    """Record an imported version (inside the import's transaction)."""
+    store.sql(
+        f"INSERT INTO list_versions ({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            v.version_id,
+            v.source,
+            v.version,
+            v.format,
+            v.sha256,
+            v.files,
+            v.source_url,
+            v.entity_count,
+            v.imported_at,
+        ],
+    )
+
+
+def append_entities(store: Backend, version_id: int, entities: Iterable[Entity]) -> int:
+    """Append a batch of entities and their names as two Arrow tables; return the count."""
+    rows: list[dict[str, Any]] = []
+    names: list[dict[str, Any]] = []
+    for e in entities:
+        rows.append(
+            {
+                "version_id": version_id,
+                "entity_id": e.id,
+                "schema": e.schema,
+                "name": e.name,
+                "scope": e.scope,
+                "effective_date": e.effective_date,
+                "source_url": e.source_url,
+                "remarks": e.remarks,
+                "countries": e.countries,
+                "addresses": e.addresses,
+                "identifiers": [{"kind": i.kind, "value": i.value} for i in e.identifiers],
+                "programs": [
+                    {"code": p.code, "effective_date": p.effective_date} for p in e.programs
+                ],
+                "fingerprint": e.fingerprint(),
+            }
+        )
+        names.extend(
+            {
+                "version_id": version_id,
+                "entity_id": e.id,
+                "name": n.value,
+                "kind": n.kind,
+                "script": n.script,
+            }
+            for n in e.names
+        )
+    if rows:
+        store.append("entities", pa.Table.from_pylist(rows, schema=ENTITY_SCHEMA))
+        store.append("entity_names", pa.Table.from_pylist(names, schema=NAME_SCHEMA))
+    return len(rows)
+
+
+def load_entities(
+    store: Backend, version_id: int, ids: list[str] | None = None
+) -> dict[str, Entity]:
+    """Entities of one version (only ``ids`` when given), names included, keyed by id."""
+    where = "version_id = ?"
+    params: list[Any] = [version_id]
+    if ids is not None:
+        if not ids:
+            return {}
+        where += f" AND entity_id IN ({', '.join('?' * len(ids))})"
+        params += ids
+    source = store.scalar("SELECT source FROM list_versions WHERE version_id = ?", [version_id])
+    out: dict[str, Entity] = {}
+    for r in store.dicts(f"SELECT * FROM entities WHERE {where} ORDER BY entity_id", params):
+        out[r["entity_id"]] = Entity(
+            id=r["entity_id"],
+            source=source,
+            schema=r["schema"],
+            name=r["name"],
+            addresses=list(r["addresses"] or []),
+            countries=list(r["countries"] or []),
+            identifiers=[Identifier(i["kind"], i["value"]) for i in r["identifiers"] or []],
+            programs=[Program(p["code"], p["effective_date"]) for p in r["programs"] or []],
+            scope=r["scope"],
+            effective_date=r["effective_date"],
+            source_url=r["source_url"],
+            remarks=r["remarks"],
+        )
+    name_sql = f"SELECT entity_id, name, kind, script FROM entity_names WHERE {where}"
+    for entity_id, name, kind, script in store.sql(name_sql, params):
+        if entity_id in out:
+            out[entity_id].names.append(Name(name, kind, script))
+    return out
+
+
+def find_entity(store: Backend, entity_id: str) -> tuple[ListVersion, Entity] | None:
+    """The entity with this id in the newest version that holds it."""
+    rows = store.sql(
+        "SELECT e.version_id FROM entities e JOIN list_versions v USING (version_id) "
+        "WHERE e.entity_id = ? ORDER BY v.version DESC, v.imported_at DESC LIMIT 1",
+        [entity_id],
+    )
+    if not rows:
+        return None
+    version_id = rows[0][0]
+    version = ListVersion(*store.sql(versions_sql("version_id = ?"), [version_id])[0])
+    return version, load_entities(store, version_id, [entity_id])[entity_id]

@@ -1,0 +1,21 @@
+"""The store: the only package that imports a database engine.
+
+``open_store()`` opens the DuckDB file under paxta's home; everything else talks to the
+:class:`Backend` contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paxta.config import store_path
+from paxta.store.backend import Backend, Capabilities
+from paxta.store.duck import DuckDBStore
+from paxta.store.migrations import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "Backend", "Capabilities", "DuckDBStore", "open_store"]
+
+
+def open_store(path: str | Path | None = None) -> Backend:
+    """Open (creating and migrating if needed) the store at ``path`` or in paxta's home."""
+    return DuckDBStore(path if path is not None else store_path())

@@ -1,0 +1,67 @@
+"""The store's contract: portable SQL in, Arrow out, Arrow batches appended.
+
+Callers never import an engine. They write SQL that DuckDB and Spark SQL both accept, hand
+Arrow tables to :meth:`Backend.append`, and read results as tuples or Arrow. The DuckDB file is
+the default; a Spark backend implements the same few methods for data too large for one machine.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend supports, so callers ask instead of branching on its name."""
+
+    transactions: bool
+    local_file: bool
+    max_parallelism: int
+
+
+class Backend(ABC):
+    """An engine that runs paxta's SQL steps."""
+
+    capabilities: Capabilities
+
+    @abstractmethod
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement and return its rows (empty for statements without a result)."""
+
+    @abstractmethod
+    def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run one query and return its result as an Arrow table."""
+
+    @abstractmethod
+    def append(self, table: str, data: pa.Table) -> None:
+        """Append an Arrow table to ``table``; columns are matched by name."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """All-or-nothing: commit when the block ends, roll back if it raises."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the engine."""
+
+    def dicts(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dictionaries keyed by column name."""
+        rows: list[dict[str, Any]] = self.arrow(query, params).to_pylist()
+        return rows
+
+    def scalar(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """Run a query and return the first column of its first row (or ``None``)."""
+        rows = self.sql(query, params)
+        return rows[0][0] if rows else None
+
+    def iter_batches(
+        self, query: str, params: Sequence[Any] = (), size: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream a query's result in Arrow record batches (default: all at once, split)."""
+        yield from self.arrow(query, params).to_batches(max_chunksize=size)

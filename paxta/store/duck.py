@@ -1,0 +1,109 @@
+"""The default backend: one DuckDB file under paxta's home."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from paxta.errors import PaxtaError
+from paxta.store.backend import Backend, Capabilities
+from paxta.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+
+class DuckDBStore(Backend):
+    """A paxta store in one DuckDB file (or in memory with ``":memory:"``)."""
+
+    capabilities = Capabilities(transactions=True, local_file=True, max_parallelism=1)
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._migrate()
+
+    def _migrate(self) -> None:
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        current = int(row[0]) if row else 0
+        for number, title, statements in MIGRATIONS:
+            if number <= current:
+                continue
+            log.info("store migration %d: %s", number, title)
+            with self.transaction():
+                for statement in statements:
+                    self._con.execute(statement)
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
+                )
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied to this store."""
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            cursor = self._con.execute(query, list(params))
+            return cursor.fetchall() if cursor.description else []
+
+    def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._lock:
+            return self._con.sql(query, params=list(params) or None).to_arrow_table()
+
+    def iter_batches(
+        self, query: str, params: Sequence[Any] = (), size: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        with self._lock:
+            reader = self._con.sql(query, params=list(params) or None).to_arrow_reader(size)
+            yield from reader
+
+    def append(self, table: str, data: pa.Table) -> None:
+        columns = ", ".join(f'"{c}"' for c in data.column_names)
+        with self._lock:
+            self._con.register("_paxta_append", data)
+            try:
+                self._con.execute(
+                    f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _paxta_append'
+                )
+            finally:
+                self._con.unregister("_paxta_append")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:  # nested: the outer block decides
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._con.execute("BEGIN TRANSACTION")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            else:
+                self._con.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()

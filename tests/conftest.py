@@ -1,0 +1,39 @@
+"""Shared fixtures: a private paxta home per test, the store, the shipped and fixture files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paxta.data import data_path
+from paxta.store import Backend, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UFLPA_PAGE = data_path("lists", "uflpa", "dhs_uflpa_entity_list_page_lastupdated-2025-01-14.html")
+UFLPA_TABLE = FIXTURES / "lists" / "uflpa_entity_list_2025-01-14.csv"
+OFAC_DIR = data_path("lists", "ofac")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh PAXTA_HOME for one test."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("PAXTA_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[Backend]:
+    """The store in the test's home."""
+    s = open_store()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def runner(home: Path) -> CliRunner:
+    """A CLI runner whose commands use the test's home."""
+    return CliRunner()
