@@ -34,3 +34,11 @@ class InputError(PaxtaError):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword arguments survive pickling, so workers can raise it to the parent process.
+        return (_rebuild_input_error, (self.path, self.problem, self.line, self.field))
+
+
+def _rebuild_input_error(path: str, problem: str, line: int | None, field: str | None) -> InputError:
+    return InputError(path, problem, line=line, field=field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
@@ -27,17 +28,27 @@ def char_script(ch: str) -> str | None:
     return None
 
 
+_SCRIPT_RES = {
+    HAN: re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f]"),
+    ARABIC: re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]"),
+    CYRILLIC: re.compile(r"[\u0400-\u04ff]"),
+    LATIN: re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
+}
+
+
 def detect_script(text: str) -> str:
     """Return the dominant script of ``text``: Hani, Latn, Arab, Cyrl, Mixed or Zyyy (none).
 
-    A text is ``Mixed`` only when a second script holds at least a quarter of its letters, so
+    A text is ``Mixed`` only when a second script holds at least 40% of its letters, so
     "合盛硅业 Co." counts as Han.
     """
-    counts = Counter(s for s in map(char_script, text) if s is not None)
+    if text.isascii():
+        return LATIN if _SCRIPT_RES[LATIN].search(text) else NONE
+    counts = Counter({s: n for s, rx in _SCRIPT_RES.items() if (n := len(rx.findall(text)))})
     if not counts:
         return NONE
     (top, n), *rest = counts.most_common(2)
-    if rest and rest[0][1] * 4 >= n + rest[0][1]:
+    if rest and rest[0][1] * 5 >= (n + rest[0][1]) * 2:
         return MIXED
     return top
 

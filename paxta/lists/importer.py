@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
+import pyarrow as pa
 
 from paxta.errors import PaxtaError
 from paxta.lists import repository as repo
 from paxta.lists.repository import ListVersion
-from paxta.lists.sources import FORMATS, ListFormat, ReadOptions, detect_format
+from paxta.lists.sources import FORMATS, ListFormat, ListRead, ReadOptions, detect_format
 from paxta.store import Backend
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,8 @@ def import_list(
     with store.transaction():
         version_id = repo.next_version_id(store)
         count = 0
-        for batch in iter(lambda: list(itertools.islice(read.entities, BATCH)), []):
-            count += repo.append_entities(store, version_id, batch)
+        for rows, names in _arrow_batches(read, version_id):
+            count += repo.append_arrow(store, rows, names)
             if progress:
                 progress(count)
         if count == 0:
@@ -103,6 +104,14 @@ def import_list(
         repo.insert_version(store, version)
     log.info("imported %s %s: %d entities", source, version.version, count)
     return ImportResult(version, notes=read.notes)
+
+
+def _arrow_batches(read: ListRead, version_id: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+    if read.arrow_batches is not None:
+        yield from read.arrow_batches(version_id)
+        return
+    for batch in iter(lambda: list(itertools.islice(read.entities, BATCH)), []):
+        yield repo.entities_to_arrow(version_id, batch)
 
 
 def _format(path: Path, fmt: str | None) -> ListFormat:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -70,13 +70,21 @@ class Entity:
 
     def content(self) -> dict[str, Any]:
         """The entity's content as plain data, in a stable order (for hashing and diffs)."""
-        data = asdict(self)
-        data["names"] = sorted({(n.value, n.kind) for n in self.names})
-        data["addresses"] = sorted(set(self.addresses))
-        data["countries"] = sorted(set(self.countries))
-        data["identifiers"] = sorted({(i.kind, i.value) for i in self.identifiers})
-        data["programs"] = sorted({(p.code, p.effective_date or "") for p in self.programs})
-        return data
+        return {
+            "id": self.id,
+            "source": self.source,
+            "schema": self.schema,
+            "name": self.name,
+            "names": sorted({(n.value, n.kind) for n in self.names}),
+            "addresses": sorted(set(self.addresses)),
+            "countries": sorted(set(self.countries)),
+            "identifiers": sorted({(i.kind, i.value) for i in self.identifiers}),
+            "programs": sorted({(p.code, p.effective_date or "") for p in self.programs}),
+            "scope": self.scope,
+            "effective_date": self.effective_date,
+            "source_url": self.source_url,
+            "remarks": self.remarks,
+        }
 
     def fingerprint(self) -> str:
         """SHA-256 of the entity's content: equal fingerprints mean nothing changed."""

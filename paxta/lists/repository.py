@@ -130,42 +130,48 @@ def insert_version(store: Backend, v: ListVersion) -> None:
 
 def append_entities(store: Backend, version_id: int, entities: Iterable[Entity]) -> int:
     """Append a batch of entities and their names as two Arrow tables; return the count."""
-    rows: list[dict[str, Any]] = []
-    names: list[dict[str, Any]] = []
+    rows, names = entities_to_arrow(version_id, entities)
+    return append_arrow(store, rows, names)
+
+
+def append_arrow(store: Backend, rows: pa.Table, names: pa.Table) -> int:
+    """Append entity and name tables made by :func:`entities_to_arrow`; return the count."""
+    if rows.num_rows:
+        store.append("entities", rows)
+        store.append("entity_names", names)
+    return int(rows.num_rows)
+
+
+def entities_to_arrow(version_id: int, entities: Iterable[Entity]) -> tuple[pa.Table, pa.Table]:
+    """Entities as two Arrow tables (entities, names) in the store's column layout."""
+    cols: dict[str, list[Any]] = {name: [] for name in ENTITY_SCHEMA.names[1:]}
+    name_cols: dict[str, list[Any]] = {name: [] for name in NAME_SCHEMA.names[1:]}
     for e in entities:
-        rows.append(
-            {
-                "version_id": version_id,
-                "entity_id": e.id,
-                "schema": e.schema,
-                "name": e.name,
-                "scope": e.scope,
-                "effective_date": e.effective_date,
-                "source_url": e.source_url,
-                "remarks": e.remarks,
-                "countries": e.countries,
-                "addresses": e.addresses,
-                "identifiers": [{"kind": i.kind, "value": i.value} for i in e.identifiers],
-                "programs": [
-                    {"code": p.code, "effective_date": p.effective_date} for p in e.programs
-                ],
-                "fingerprint": e.fingerprint(),
-            }
-        )
-        names.extend(
-            {
-                "version_id": version_id,
-                "entity_id": e.id,
-                "name": n.value,
-                "kind": n.kind,
-                "script": n.script,
-            }
-            for n in e.names
-        )
-    if rows:
-        store.append("entities", pa.Table.from_pylist(rows, schema=ENTITY_SCHEMA))
-        store.append("entity_names", pa.Table.from_pylist(names, schema=NAME_SCHEMA))
-    return len(rows)
+        cols["entity_id"].append(e.id)
+        cols["schema"].append(e.schema)
+        cols["name"].append(e.name)
+        cols["scope"].append(e.scope)
+        cols["effective_date"].append(e.effective_date)
+        cols["source_url"].append(e.source_url)
+        cols["remarks"].append(e.remarks)
+        cols["countries"].append(e.countries)
+        cols["addresses"].append(e.addresses)
+        cols["identifiers"].append([(i.kind, i.value) for i in e.identifiers])
+        cols["programs"].append([(p.code, p.effective_date) for p in e.programs])
+        cols["fingerprint"].append(e.fingerprint())
+        for n in e.names:
+            name_cols["entity_id"].append(e.id)
+            name_cols["name"].append(n.value)
+            name_cols["kind"].append(n.kind)
+            name_cols["script"].append(n.script)
+    rows = _arrow(ENTITY_SCHEMA, version_id, len(cols["entity_id"]), cols)
+    return rows, _arrow(NAME_SCHEMA, version_id, len(name_cols["name"]), name_cols)
+
+
+def _arrow(schema: pa.Schema, version_id: int, rows: int, cols: dict[str, list[Any]]) -> pa.Table:
+    arrays = [pa.repeat(pa.scalar(version_id, pa.int32()), rows)]
+    arrays += [pa.array(cols[f.name], type=f.type) for f in list(schema)[1:]]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def load_entities(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,10 +25,13 @@ class DuckDBStore(Backend):
 
     capabilities = Capabilities(transactions=True, local_file=True, max_parallelism=1)
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
         self.path = str(path)
+        # DuckDB caches up to 80% of RAM by default; paxta shares the machine, so it asks less.
+        config = {"memory_limit": memory_limit or os.environ.get("PAXTA_MEMORY_LIMIT", "2GB"),
+                  "preserve_insertion_order": False}
         try:
-            self._con = duckdb.connect(self.path)
+            self._con = duckdb.connect(self.path, config=config)
         except duckdb.Error as exc:
             raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
         self._lock = threading.RLock()

@@ -40,7 +40,6 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 kind VARCHAR NOT NULL,
                 script VARCHAR NOT NULL
             )""",
-            "CREATE INDEX entities_by_version ON entities (version_id, entity_id)",
         ],
     ),
 ]

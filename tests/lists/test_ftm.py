@@ -53,3 +53,20 @@ def test_broken_line_imports_nothing(tmp_path: Path, store: Backend) -> None:
         import_list(store, f)
     assert repo.all_versions(store) == []
     assert store.scalar("SELECT count(*) FROM entities") == 0
+
+
+def test_parallel_path_gives_the_same_store_and_errors(
+    tmp_path: Path, store: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paxta.lists.sources import ftm
+
+    monkeypatch.setattr(ftm, "PARALLEL_ABOVE_BYTES", 0)
+    monkeypatch.setattr(ftm, "CHUNK_LINES", 2)
+    records = [{**COMPANY, "id": f"os-{i}"} for i in range(7)] + [LINK]
+    result = import_list(store, _write(tmp_path / "big.ftm.json", records))
+    assert result.version.entity_count == 7
+    broken = tmp_path / "broken.ftm.json"
+    broken.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n[1, 2\n")
+    with pytest.raises(InputError, match=r"broken\.ftm\.json, line 9: not valid JSON"):
+        import_list(store, broken)
+    assert store.scalar("SELECT count(*) FROM entities") == 7

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import pyarrow as pa
 
 from paxta.lists.model import Entity
 
@@ -36,6 +38,9 @@ class ListRead:
     version: str | None = None
     source_url: str | None = None
     notes: list[str] = field(default_factory=list)
+    arrow_batches: Callable[[int], Iterator[tuple[pa.Table, pa.Table]]] | None = None
+    """When set, the importer takes ready Arrow (entities, names) batches for a version id
+    from this instead of ``entities``: large streams build them in worker processes."""
 
 
 class ListFormat(Protocol):
