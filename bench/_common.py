@@ -42,8 +42,12 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
     import psutil
 
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     parent = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:

@@ -40,5 +40,7 @@ class InputError(PaxtaError):
         return (_rebuild_input_error, (self.path, self.problem, self.line, self.field))
 
 
-def _rebuild_input_error(path: str, problem: str, line: int | None, field: str | None) -> InputError:
+def _rebuild_input_error(
+    path: str, problem: str, line: int | None, field: str | None
+) -> InputError:
     return InputError(path, problem, line=line, field=field)

@@ -41,9 +41,10 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from paxta.cli import demo, lists
+    from paxta.cli import demo, lists, locate
 
     cli.add_command(lists.lists)
+    cli.add_command(locate.locate)
     cli.add_command(demo.demo)
 
 

@@ -43,6 +43,48 @@ def demo(out: Path) -> None:
         )
     finally:
         store.close()
+    console.rule("2. Locate: is a supplier's address in Xinjiang?")
+    located = _locate_demo(out)
     console.rule("Results")
     console.print(f"Store: {store_path()}")
     console.print(f"Lists summary: {out.resolve() / 'lists.json'}")
+    console.print(f"Located addresses: {located}")
+
+
+DEMO_ADDRESSES = [
+    ("Aksu Huafu (listed)", "新疆阿克苏市纺织工业城"),
+    ("Shanghai trader", "上海市静安区乌鲁木齐中路100号"),
+    ("Hebei cashmere mill", "Qinghe County, Xingtai, Hebei Province, China"),
+    ("XPCC regiment gin", "兵团第一师十团"),
+    ("Hotan garment park", "Lop County, Hotan Prefecture"),
+    ("Kazakh supplier", "Aksu, Pavlodar Region, Kazakhstan"),
+    ("Uyghur-script address", "ئاقسۇ شەھىرى"),
+]
+
+
+def _locate_demo(out: Path) -> Path:
+    from paxta.places.batch import write_rows
+    from paxta.places.locator import locate_address
+
+    rows = []
+    for party, address in DEMO_ADDRESSES:
+        found = locate_address(address)
+        place = found.place or {}
+        rows.append(
+            {
+                "party": party,
+                "address": address,
+                "paxta_xinjiang": str(found.xinjiang).lower(),
+                "paxta_confidence": f"{found.confidence:.2f}",
+                "paxta_place": place.get("name_zh", ""),
+                "paxta_why": found.why,
+            }
+        )
+    print_table(
+        None,
+        ["party", "address", "Xinjiang?", "place"],
+        [(r["party"], r["address"], r["paxta_xinjiang"], r["paxta_place"]) for r in rows],
+    )
+    target = out / "located.csv"
+    write_rows(iter(rows), target)
+    return target.resolve()

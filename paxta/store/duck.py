@@ -28,8 +28,10 @@ class DuckDBStore(Backend):
     def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
         self.path = str(path)
         # DuckDB caches up to 80% of RAM by default; paxta shares the machine, so it asks less.
-        config = {"memory_limit": memory_limit or os.environ.get("PAXTA_MEMORY_LIMIT", "2GB"),
-                  "preserve_insertion_order": False}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": memory_limit or os.environ.get("PAXTA_MEMORY_LIMIT", "2GB"),
+            "preserve_insertion_order": False,
+        }
         try:
             self._con = duckdb.connect(self.path, config=config)
         except duckdb.Error as exc:

@@ -1,0 +1,126 @@
+"""Benchmark: the Xinjiang locator against jionlp and cpca, on the labelled address set.
+
+Goals (issue: locate): recall >= 0.98 on Xinjiang addresses, false alarms <= 0.5% elsewhere;
+>= 20,000 addresses/s on one core; memory under 200 MB. jionlp and cpca read Chinese only, so
+their figures are given over all rows and over the rows written in Chinese characters.
+
+    python bench/bench_locate.py [--seed 2026]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine, run_child
+from locate_set import labelled_set
+
+from paxta.places import locate_address
+from paxta.scripts import has_han
+
+XJ_PROVINCE = "新疆维吾尔自治区"
+SPEED_CODE = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from locate_set import labelled_set
+from paxta.places import locate_address
+rows = [a for a, _, _ in labelled_set(int(sys.argv[2]))]
+locate_address(rows[0])
+batch = (rows * (1 + 60_000 // len(rows)))[:60_000]
+t = time.perf_counter()
+for a in batch:
+    locate_address(a)
+import resource
+rate = len(batch) / (time.perf_counter() - t)
+print(rate, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def paxta_says(address: str) -> bool:
+    return locate_address(address).xinjiang
+
+
+def jionlp_says() -> Callable[[str], bool]:
+    import jionlp
+
+    def says(address: str) -> bool:
+        try:
+            return jionlp.parse_location(address).get("province") == XJ_PROVINCE
+        except Exception:  # jionlp raises on some inputs; count as "not found"
+            return False
+
+    return says
+
+
+def cpca_says() -> Callable[[str], bool]:
+    import cpca
+
+    def says(address: str) -> bool:
+        frame = cpca.transform([address])
+        return frame.iloc[0]["省"] == XJ_PROVINCE
+
+    return says
+
+
+def score(rows: list[tuple[str, bool, str]], says: Callable[[str], bool]) -> dict[str, float]:
+    tp = fp = fn = tn = 0
+    start = time.perf_counter()
+    for address, truth, _ in rows:
+        said = says(address)
+        tp += said and truth
+        fp += said and not truth
+        fn += truth and not said
+        tn += not said and not truth
+    seconds = time.perf_counter() - start
+    return {
+        "recall": tp / max(1, tp + fn),
+        "false_alarms": fp / max(1, fp + tn),
+        "per_s": len(rows) / seconds,
+        "fn": fn,
+        "fp": fp,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    rows = labelled_set(args.seed)
+    han = [r for r in rows if has_han(r[0])]
+    counts = Counter(r[1] for r in rows)
+    print(f"machine: {machine()}")
+    print(
+        f"labelled set (seed {args.seed}): {counts[True]} Xinjiang, {counts[False]} elsewhere; "
+        f"{len(han)} rows in Chinese characters"
+    )
+    tools: list[tuple[str, Callable[[str], bool]]] = [("paxta", paxta_says)]
+    for name, make in (("jionlp", jionlp_says), ("cpca", cpca_says)):
+        try:
+            tools.append((name, make()))
+        except ImportError:
+            print(f"{name}: not installed (pip install -e '.[bench]')")
+    print(f"{'tool':8} {'rows':>8} {'recall':>8} {'false alarms':>13} {'addr/s':>9}")
+    for name, says in tools:
+        for label, subset in (("all", rows), ("Chinese", han)):
+            s = score(subset, says)
+            print(
+                f"{name:8} {label:>8} {s['recall']:8.4f} {s['false_alarms']:13.4%} "
+                f"{s['per_s']:9,.0f}   (missed {s['fn']}, false {s['fp']})"
+            )
+    _, _, out = run_child(SPEED_CODE, str(Path(__file__).resolve().parent), str(args.seed))
+    rate, peak = (float(v) for v in out.split())
+    print(
+        f"paxta one core: {rate:,.0f} addresses/s over 60,000 addresses; "
+        f"process peak RSS {peak:.0f} MB (whole Python process); goals >= 20,000/s, < 200 MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Locating a whole file: every row keeps its columns and gains the locator's answer."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from paxta.errors import InputError, PaxtaError
+from paxta.files import open_table
+from paxta.places.locator import locate_address
+
+OUTPUT_COLUMNS = ("paxta_xinjiang", "paxta_confidence", "paxta_place", "paxta_evidence")
+
+
+def locate_rows(path: Path, column: str, encoding: str | None = None) -> Iterator[dict[str, Any]]:
+    """Yield each row of ``path`` with the four ``paxta_*`` columns added."""
+    table = open_table(path, encoding=encoding)
+    if column not in table.columns:
+        raise InputError(
+            path, f"no column {column!r} (columns: {', '.join(table.columns)})", line=1
+        )
+    for row in table.rows:
+        found = locate_address(row.values.get(column, ""))
+        place = found.place or {}
+        label = (
+            f"{place.get('name_zh', '')} ({place.get('code') or place.get('key')})" if place else ""
+        )
+        evidence = "; ".join(e.text for e in found.evidence if e.used)
+        yield {
+            **row.values,
+            "paxta_xinjiang": str(found.xinjiang).lower(),
+            "paxta_confidence": f"{found.confidence:.2f}",
+            "paxta_place": label,
+            "paxta_evidence": evidence,
+        }
+
+
+def write_rows(
+    rows: Iterator[dict[str, Any]], out: Path, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write rows as CSV or JSON lines (by extension), flushing as it goes; return the count.
+
+    Rows already written stay written if the run is interrupted.
+    """
+    suffix = out.suffix.lower()
+    if suffix not in {".csv", ".jsonl", ".json"}:
+        raise PaxtaError(f"{out}: write .csv or .jsonl output.")
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer: csv.DictWriter[str] | None = None
+        for row in rows:
+            if suffix == ".csv":
+                if writer is None:
+                    writer = csv.DictWriter(f, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+            else:
+                f.write(orjson.dumps(row).decode() + "\n")
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
+                f.flush()
+    return count

@@ -1,0 +1,295 @@
+"""The shipped Xinjiang gazetteer as one searchable automaton, with context from the rest of China.
+
+Every spelling of every XUAR division, township and XPCC unit (Chinese, traditional, pinyin with
+and without tones or spaces, English and historical forms, Uyghur Arabic and Latin, Cyrillic) and
+the names of other provinces, cities and countries go into one Aho-Corasick automaton over a
+length-preserving folded text, so one pass over an address finds every candidate with its span.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from paxta.data import data_path
+
+# Kinds of hit.
+XJ = "xinjiang"
+CHINA_OTHER = "china_other"
+CHINA = "china"
+FOREIGN = "foreign"
+
+# How much a Xinjiang hit proves on its own.
+STRONG = "strong"
+WEAK = "weak"  # a common word or short stem: needs support
+AMBIGUOUS_CN = "ambiguous_cn"  # same spelling as a division elsewhere in China
+AMBIGUOUS_FOREIGN = "ambiguous_foreign"  # also a place abroad (Aksu, Altay, Aral)
+
+ADMIN_SUFFIXES = (
+    "维吾尔自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "市",
+    "县",
+    "区",
+    "州",
+    "镇",
+    "乡",
+    "街道",
+    "团场",
+)
+_SHORT_STEM_LEVELS = {"prefecture", "xpcc_city", "region", "xpcc_corps"}
+
+
+@dataclass(frozen=True)
+class Division:
+    """A Xinjiang division (region, prefecture, county, XPCC unit, township) and its parents."""
+
+    key: str
+    code: str | None
+    level: str
+    name_zh: str
+    name_en: str
+    parent_key: str | None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What a matched spelling means."""
+
+    kind: str
+    key: str  # a division key, a province name, or a country name
+    strength: str
+    script: str
+    variant_kind: str
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and widen nothing: the result has exactly ``len(text)`` chars."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    if ch in "’‘`ʼ":
+        return "'"
+    if ch.isspace():
+        return " "
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def _read(name: str) -> Iterator[dict[str, str]]:
+    with data_path("places", name).open(encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+class Gazetteer:
+    """Divisions by key, and an automaton from folded spelling to its patterns."""
+
+    def __init__(self) -> None:
+        self.divisions: dict[str, Division] = {}
+        self._patterns: dict[str, list[Pattern]] = {}
+        self._load_divisions()
+        self._load_variants()
+        self._load_townships()
+        self._load_china_context()
+        self._load_countries()
+        self.automaton = ahocorasick.Automaton()
+        for text, patterns in self._patterns.items():
+            self.automaton.add_word(text, (text, tuple(patterns)))
+        self.automaton.make_automaton()
+
+    def _add(self, text: str, pattern: Pattern) -> None:
+        folded = fold(" ".join(text.split()))
+        if len(folded) < 2 or (pattern.script == "Latin" and len(folded) < 3):
+            return
+        existing = self._patterns.setdefault(folded, [])
+        if pattern not in existing:
+            existing.append(pattern)
+
+    def _load_divisions(self) -> None:
+        for r in _read("xinjiang_gazetteer.csv"):
+            self.divisions[r["key"]] = Division(
+                r["key"],
+                r["adcode"] or None,
+                r["level"],
+                r["name_zh"],
+                r["name_en"] or r["pinyin_plain"],
+                r["parent_key"] or None,
+            )
+
+    def _load_variants(self) -> None:
+        for r in _read("xinjiang_gazetteer_variants.csv"):
+            division = self.divisions.get(r["key"])
+            if division is None:
+                continue
+            variant, script = r["variant"], r["script"]
+            strength = _variant_strength(division, variant, script, r["kind"], r["ambiguity"])
+            self._add(variant, Pattern(XJ, r["key"], strength, script, r["kind"]))
+
+    def _load_townships(self) -> None:
+        for r in _read("xinjiang_townships.csv"):
+            key = r["code"]
+            parent = r["county_code"] if r["county_code"] in self.divisions else None
+            self.divisions[key] = Division(key, key, "township", r["name_zh"], "", parent)
+            strength = STRONG if r["xpcc_regiment"] or "兵团" in r["name_zh"] else WEAK
+            self._add(r["name_zh"], Pattern(XJ, key, strength, "Han", "township"))
+
+    def _load_china_context(self) -> None:
+        xj_spellings = set(self._patterns)
+        for r in _read("china_divisions_outside_xinjiang.csv"):
+            province = r["province_zh"]
+            self._add(r["name_zh"], Pattern(CHINA_OTHER, province, STRONG, "Han", r["level"]))
+            if r["level"] != "county" and len(r["stem_zh"]) >= 2:
+                self._add(r["stem_zh"], Pattern(CHINA_OTHER, province, STRONG, "Han", r["level"]))
+            pinyin = r["pinyin_derived"]
+            if pinyin and fold(pinyin) not in xj_spellings | _ADMIN_WORDS:
+                # Pinyin of a prefecture-level city is often a homophone (亳州 Bozhou = 博州):
+                # only a province's pinyin is strong context.
+                strength = STRONG if r["level"] == "province" else WEAK
+                self._add(pinyin, Pattern(CHINA_OTHER, province, strength, "Latin", r["level"]))
+        for text, province in _CHINA_OTHER_EXTRA:
+            self._add(text, Pattern(CHINA_OTHER, province, STRONG, "Latin", "province"))
+        for text in _CHINA_NAMES:
+            self._add(text, Pattern(CHINA, "China", STRONG, "Latin", "country"))
+
+    def _load_countries(self) -> None:
+        for names in _COUNTRIES:
+            for text in names.split("|"):
+                self._add(text, Pattern(FOREIGN, names.split("|")[0], STRONG, "Latin", "country"))
+
+    def parents(self, key: str) -> list[Division]:
+        """The division and its parents, most specific first."""
+        chain = []
+        seen: set[str] = set()
+        current: str | None = key
+        while current and current in self.divisions and current not in seen:
+            seen.add(current)
+            division = self.divisions[current]
+            chain.append(division)
+            current = division.parent_key
+        return chain
+
+
+def _variant_strength(
+    division: Division, variant: str, script: str, kind: str, ambiguity: str
+) -> str:
+    if ambiguity:
+        if "editorial note" in ambiguity and "same pinyin" not in ambiguity:
+            return AMBIGUOUS_FOREIGN
+        if division.level in {"region", "xpcc_corps"}:
+            return STRONG  # "Xinjiang" is the region; 新绛 (Shanxi) is settled by context
+        return AMBIGUOUS_CN
+    if script == "Han" and not variant.endswith(ADMIN_SUFFIXES):
+        if division.level in {"xpcc_division"} and len(variant) <= 2:
+            return WEAK  # 一师 is also "a teacher"
+        if len(variant) <= 2 and division.level not in _SHORT_STEM_LEVELS:
+            return WEAK  # 和硕, 新源, 温泉: county stems that are everyday words
+    return STRONG
+
+
+_ADMIN_WORDS = {"xian", "shi", "qu", "zhen", "xiang", "zhou", "diqu"}
+_CHINA_NAMES = (
+    "China",
+    "PRC",
+    "P.R.C.",
+    "P.R. China",
+    "People's Republic of China",
+    "中国",
+    "中华人民共和国",
+    "中國",
+)
+_CHINA_OTHER_EXTRA = (
+    ("Inner Mongolia", "内蒙古自治区"),
+    ("Nei Mongol", "内蒙古自治区"),
+    ("Tibet", "西藏自治区"),
+    ("Hong Kong", "香港特别行政区"),
+    ("Kowloon", "香港特别行政区"),
+    ("Macau", "澳门特别行政区"),
+    ("Macao", "澳门特别行政区"),
+    ("Taiwan", "台湾省"),
+    ("Shaanxi", "陕西省"),
+    ("Canton", "广东省"),
+    ("Peking", "北京市"),
+    ("Amoy", "福建省"),
+    ("香港", "香港特别行政区"),
+    ("澳门", "澳门特别行政区"),
+    ("台湾", "台湾省"),
+    ("臺灣", "台湾省"),
+)
+_COUNTRIES = (
+    "Kazakhstan|Kazakstan|Qazaqstan|哈萨克斯坦",
+    "Kyrgyzstan|Kyrgyz Republic|吉尔吉斯斯坦",
+    "Uzbekistan|乌兹别克斯坦",
+    "Tajikistan|塔吉克斯坦",
+    "Turkey|Türkiye|Turkiye|土耳其",
+    "Vietnam|Viet Nam|越南",
+    "Bangladesh|孟加拉",
+    "Cambodia|柬埔寨",
+    "Indonesia|印度尼西亚|印尼",
+    "India|印度",
+    "Pakistan|巴基斯坦",
+    "Malaysia|马来西亚",
+    "Thailand|泰国",
+    "Myanmar|缅甸",
+    "Sri Lanka",
+    "Philippines",
+    "Singapore|新加坡",
+    "Japan|日本",
+    "Korea|韩国",
+    "Mongolia|蒙古国",
+    "Russia|Russian Federation|俄罗斯",
+    "Afghanistan",
+    "Egypt",
+    "Ethiopia",
+    "Kenya",
+    "Morocco",
+    "United States|USA|U.S.A.|美国",
+    "Canada",
+    "Mexico",
+    "Brazil",
+    "Peru",
+    "Germany|德国",
+    "France|法国",
+    "Italy|意大利",
+    "Spain",
+    "Portugal",
+    "Netherlands",
+    "Belgium",
+    "United Kingdom|UK|England|英国",
+    "Ireland",
+    "Poland",
+    "Australia|澳大利亚",
+    "New Zealand",
+    "Uganda",
+    "Tanzania",
+    "Nigeria",
+    "South Africa",
+    "Jordan",
+    "Israel",
+    "Iran",
+    "Iraq",
+    "Saudi Arabia",
+    "United Arab Emirates|UAE|Dubai",
+    "Azerbaijan",
+    "Georgia",
+    "Armenia",
+)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer, built once per process."""
+    return Gazetteer()

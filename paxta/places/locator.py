@@ -1,0 +1,437 @@
+"""Is this address in the Xinjiang Uyghur Autonomous Region (or the XPCC)? Say why.
+
+One automaton pass finds every spelling of every XUAR division, township and XPCC unit, and the
+names of other provinces, cities and countries. Then context decides: a Xinjiang name used as a
+street (乌鲁木齐中路, Xinjiang Road) is not Xinjiang; an explicit other province outranks a lone
+ambiguous token (Qinghe, Hebei); a country other than China rules out a spelling shared with a
+place abroad (Aksu, Kazakhstan); an ambiguous spelling next to its own parent or child division
+(Baicheng County, Aksu) is confirmed. Registry codes (USCC) count; postal and phone codes only
+support other evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from paxta.places import gazetteer as gz
+from paxta.places.gazetteer import Pattern, fold, gazetteer
+from paxta.places.uscc import find_usccs
+
+MAX_CHARS = 2_000
+_LEVEL_RANK = {
+    "township": 5,
+    "county": 4,
+    "xpcc_city": 4,
+    "dev_zone": 4,
+    "prefecture": 3,
+    "xpcc_division": 3,
+    "xpcc_corps": 2,
+    "region": 1,
+}
+_WEIGHT = {gz.STRONG: 3, gz.WEAK: 1, gz.AMBIGUOUS_CN: 1, gz.AMBIGUOUS_FOREIGN: 1}
+_HAN_STREET = re.compile(r"[东西南北中]?[一二三四五六七八九十\d]{0,2}[路街巷弄]|大[道街]|胡同")
+_LATIN_STREET = re.compile(
+    r"\s*,?\s*(?:(?:middle|east|west|north|south|central|zhong|dong|xi|nan|bei|[1-9](?:st|nd|rd|th))\.?\s+)?"
+    r"(?:road|rd\b|street|st\b|avenue|ave\b|lu\b|jie\b|dadao|lane|boulevard|blvd|highway)"
+)
+_NOT_DIVISION_AFTER = re.compile(r"[范傅兄姐生资长]")  # 第一师范 (teachers' college), 师傅 ...
+_XPCC_HAN = re.compile(
+    r"(?:新疆)?生产建设兵团|兵团(?:[第农]?[一二三四五六七八九十]{1,3}师)?|[第农][一二三四五六七八九十]{1,3}师"
+    r"|[一二三四五六七八九十零〇百]{1,4}团(?:场)?(?=[^体结队购聚伙员长委])"
+)
+_XPCC_LATIN = re.compile(
+    r"\b(?:xpcc|bingtuan|production and construction corps|"
+    r"\d{1,2}(?:st|nd|rd|th) (?:agricultural )?division|"
+    r"regiment \d{1,3}|\d{1,3}(?:st|nd|rd|th) regiment)\b"
+)
+_SEGMENT = re.compile(r"[^;；]+")
+_POSTAL = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
+_PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
+
+
+@dataclass
+class Evidence:
+    """One piece of text that counted (or was set aside) and what it means."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    script: str
+    meaning: str
+    key: str | None = None
+    strength: str = gz.STRONG
+    used: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        """The evidence as ``paxta locate --json`` prints it."""
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "script": self.script,
+            "meaning": self.meaning,
+            "used": self.used,
+        }
+
+
+@dataclass
+class Location:
+    """The locator's answer for one address."""
+
+    xinjiang: bool
+    confidence: float
+    place: dict[str, Any] | None
+    evidence: list[Evidence] = field(default_factory=list)
+    why: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"xinjiang", "confidence", "place", "evidence", "why"}``."""
+        return {
+            "xinjiang": self.xinjiang,
+            "confidence": round(self.confidence, 2),
+            "place": self.place,
+            "evidence": [e.as_json() for e in self.evidence if e.used],
+            "set_aside": [e.as_json() for e in self.evidence if not e.used],
+            "why": self.why,
+        }
+
+
+def locate_address(address: str | None) -> Location:
+    """Decide whether ``address`` lies in the XUAR (or is an XPCC unit), with evidence and why.
+
+    ``confidence`` is the confidence in the decision as stated (true or false), from 0.5 to 0.99.
+    """
+    text = (address or "")[:MAX_CHARS]
+    if not text.strip():
+        return Location(False, 0.5, None, [], "The address is empty.")
+    folded = fold(text)
+    segments = [m.span() for m in _SEGMENT.finditer(text) if m.group(0).strip()]
+    if len(segments) > 1:  # "addr one; and addr two": any address in Xinjiang counts
+        results = [_locate_span(text, folded, s, e) for s, e in segments]
+        hit = [r for r in results if r.xinjiang]
+        return (
+            max(hit, key=lambda r: r.confidence)
+            if hit
+            else min(results, key=lambda r: r.confidence)
+        )
+    return _locate_span(text, folded, 0, len(text))
+
+
+def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
+    evidence = _scan_names(text, folded, start, end) + _scan_codes(text, folded, start, end)
+    if not evidence:
+        return Location(
+            False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
+        )
+    return _decide(text, evidence)
+
+
+def _scan_names(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
+    hits: list[tuple[int, int, tuple[Pattern, ...]]] = []
+    for end, (word, patterns) in gazetteer().automaton.iter(folded, lo, hi):
+        start = end - len(word) + 1
+        if _bounded(folded, start, end + 1, patterns[0].script):
+            hits.append((start, end + 1, patterns))
+    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[Evidence] = []
+    for start, end, patterns in hits:
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        out.append(_name_evidence(text, folded, start, end, patterns))
+    return out
+
+
+def _bounded(folded: str, start: int, end: int, script: str) -> bool:
+    if script == "Han":
+        return True
+    before = folded[start - 1] if start > 0 else " "
+    after = folded[end] if end < len(folded) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def _name_evidence(
+    text: str, folded: str, start: int, end: int, patterns: tuple[Pattern, ...]
+) -> Evidence:
+    xj = [p for p in patterns if p.kind == gz.XJ]
+    others = [p for p in patterns if p.kind != gz.XJ]
+    surface = text[start:end]
+    if _is_street(folded, end, patterns[0].script) or _is_not_division(folded, end, xj):
+        return Evidence(
+            surface,
+            start,
+            end,
+            "street",
+            _script(patterns),
+            f"{surface} is part of a street or other name here, not a place",
+            used=False,
+        )
+    if xj and others:
+        p = xj[0]
+        return Evidence(
+            surface,
+            start,
+            end,
+            _level(p.key),
+            _script(patterns),
+            f"{surface} names {_describe(p.key)} and also a place outside Xinjiang",
+            p.key,
+            gz.AMBIGUOUS_CN,
+        )
+    if xj:
+        p = max(xj, key=lambda q: (_WEIGHT[q.strength], _LEVEL_RANK.get(_level(q.key), 0)))
+        return Evidence(
+            surface,
+            start,
+            end,
+            _level(p.key),
+            _script(patterns),
+            f"{surface} = {_describe(p.key)}",
+            p.key,
+            p.strength,
+        )
+    p = others[0]
+    if p.kind == gz.CHINA_OTHER and p.strength == gz.WEAK:
+        return Evidence(
+            surface,
+            start,
+            end,
+            p.kind,
+            _script(patterns),
+            f"{surface} may be a city in {p.key} (pinyin; homophones exist)",
+            p.key,
+            gz.WEAK,
+        )
+    meaning = {
+        gz.CHINA_OTHER: f"{surface} is in {p.key}, outside Xinjiang",
+        gz.CHINA: f"{surface} = China",
+        gz.FOREIGN: f"{surface} = {p.key}, not China",
+    }[p.kind]
+    return Evidence(surface, start, end, p.kind, _script(patterns), meaning, p.key)
+
+
+def _script(patterns: tuple[Pattern, ...]) -> str:
+    return {"Han": "Han", "Arabic": "Arabic", "Cyrillic": "Cyrillic"}.get(
+        patterns[0].script, "Latin"
+    )
+
+
+def _is_street(folded: str, end: int, script: str) -> bool:
+    if script == "Han":
+        if folded[:end].endswith(gz.ADMIN_SUFFIXES):
+            return False  # 石河子市北四路: a city, then its street
+        return _HAN_STREET.match(folded, end) is not None
+    return _LATIN_STREET.match(folded, end) is not None
+
+
+def _is_not_division(folded: str, end: int, xj: list[Pattern]) -> bool:
+    return (
+        bool(xj)
+        and folded[end - 1 : end] == "师"
+        and _NOT_DIVISION_AFTER.match(folded, end) is not None
+    )
+
+
+def _level(key: str) -> str:
+    division = gazetteer().divisions.get(key)
+    return division.level if division else "place"
+
+
+def _describe(key: str) -> str:
+    chain = gazetteer().parents(key)
+    if not chain:
+        return key
+    d = chain[0]
+    label = f"{d.name_zh}" + (f" ({d.name_en})" if d.name_en else "")
+    code = f", {d.code}" if d.code else ""
+    return f"{label}, {d.level.replace('_', ' ')}{code}, Xinjiang"
+
+
+def _scan_codes(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
+    out: list[Evidence] = []
+    for start, end, uscc in find_usccs(text, lo, hi):
+        if not uscc.valid:
+            out.append(
+                Evidence(
+                    text[start:end],
+                    start,
+                    end,
+                    "uscc",
+                    "Latin",
+                    "USCC with a wrong check character: not counted",
+                    used=False,
+                )
+            )
+        elif uscc.xinjiang:
+            out.append(
+                Evidence(
+                    text[start:end],
+                    start,
+                    end,
+                    "uscc",
+                    "Latin",
+                    f"USCC registered in Xinjiang (region code {uscc.region})",
+                    "650000",
+                )
+            )
+        else:
+            out.append(
+                Evidence(
+                    text[start:end],
+                    start,
+                    end,
+                    "uscc_other",
+                    "Latin",
+                    f"USCC registered outside Xinjiang (region code {uscc.region})",
+                )
+            )
+    for rx, kind, label in ((_XPCC_HAN, "xpcc", "XPCC unit"), (_XPCC_LATIN, "xpcc", "XPCC unit")):
+        source = text if rx is _XPCC_HAN else folded
+        for m in rx.finditer(source, lo, hi):
+            if _NOT_DIVISION_AFTER.match(source, m.end()) and m.group(0).endswith("师"):
+                continue
+            regiment_only = m.group(0).rstrip("场").endswith("团") and "兵团" not in m.group(0)
+            strength = gz.WEAK if regiment_only or "division" in m.group(0) else gz.STRONG
+            out.append(
+                Evidence(
+                    text[m.start() : m.end()],
+                    m.start(),
+                    m.end(),
+                    kind,
+                    _rx_script(rx),
+                    f"{text[m.start() : m.end()]} = {label}",
+                    "XPCC",
+                    strength,
+                )
+            )
+    for rx, kind in ((_POSTAL, "postal_code"), (_PHONE, "phone_code")):
+        for m in rx.finditer(text, lo, hi):
+            out.append(
+                Evidence(
+                    m.group(0),
+                    m.start(),
+                    m.end(),
+                    kind,
+                    "Latin",
+                    f"{m.group(0)}: a Xinjiang {kind.replace('_', ' ')} (supporting only)",
+                    strength=gz.WEAK,
+                )
+            )
+    return out
+
+
+def _rx_script(rx: re.Pattern[str]) -> str:
+    return "Han" if rx is _XPCC_HAN else "Latin"
+
+
+def _decide(text: str, evidence: list[Evidence]) -> Location:
+    used = [e for e in evidence if e.used]
+    china = any(e.kind == gz.CHINA for e in used) or any(e.script == "Han" for e in used)
+    foreign = [e for e in used if e.kind == gz.FOREIGN]
+    others = [e for e in used if e.kind in (gz.CHINA_OTHER, "uscc_other")]
+    xj = [e for e in used if e.key and e.kind not in (gz.CHINA_OTHER, gz.FOREIGN, gz.CHINA)]
+    _confirm_related(xj)
+    for e in xj:
+        if foreign and not china and e.script == "Latin" and _LEVEL_RANK.get(e.kind, 9) > 2:
+            e.strength = gz.WEAK  # a Latin spelling in an address abroad: Altai, Russia
+        if e.strength == gz.AMBIGUOUS_FOREIGN and (china or not foreign):
+            e.strength = gz.STRONG if china else gz.WEAK
+        if e.strength == gz.AMBIGUOUS_FOREIGN:
+            e.used = False
+            e.meaning += " (set aside: the address names another country)"
+    xj = [e for e in xj if e.used]
+    supporting = [e for e in used if e.kind in ("postal_code", "phone_code")]
+    xj_score = sum(_WEIGHT[e.strength] for e in xj)
+    other_score = sum(2 if e.strength == gz.STRONG else 1 for e in others)
+    other_score += 2 * len(foreign) if not china else 0
+    strong_others = [e for e in others if e.strength == gz.STRONG]
+    if strong_others and xj and _heads_address(strong_others, xj):
+        other_score += 3  # 上海市…乌鲁木齐中路 / Yecheng Street, Shanghai: the other place governs
+    if xj_score and supporting:
+        xj_score += 1
+    decided = xj_score >= 2 and xj_score > other_score
+    place = _place(xj) if decided else None
+    if decided:
+        confidence = min(0.99, 0.55 + 0.08 * xj_score - 0.1 * other_score)
+    else:
+        confidence = min(0.97, 0.6 + 0.1 * other_score + (0.2 if not xj_score else 0))
+    return Location(
+        decided, max(0.5, confidence), place, evidence, _why(decided, xj, others, foreign)
+    )
+
+
+def _heads_address(others: list[Evidence], xj: list[Evidence]) -> bool:
+    """Does another place govern the address? Chinese order runs from province down to street,
+    English order the other way, so the governing place comes first in Han, last in Latin."""
+    if all(e.script == "Han" for e in others + xj):
+        return min(e.start for e in others) < min(e.start for e in xj)
+    return max(e.start for e in others) > max(e.start for e in xj)
+
+
+def _confirm_related(xj: list[Evidence]) -> None:
+    """An ambiguous or weak division next to its own parent or child is confirmed."""
+    g = gazetteer()
+    chains = {e.key: {d.key for d in g.parents(e.key)} for e in xj if e.key}
+    for e in xj:
+        if e.strength == gz.STRONG or not e.key:
+            continue
+        for other in xj:
+            if other is e or not other.key or other.key == e.key:
+                continue
+            if other.key in chains[e.key] or e.key in chains.get(other.key, set()):
+                e.strength = gz.STRONG
+                e.meaning += f" (confirmed by {other.text})"
+                break
+
+
+def _place(xj: list[Evidence]) -> dict[str, Any] | None:
+    ranked = [e for e in xj if e.key and e.key in gazetteer().divisions]
+    if not ranked:
+        return {
+            "key": "XPCC",
+            "level": "xpcc",
+            "name_zh": "新疆生产建设兵团",
+            "name_en": "Xinjiang Production and Construction Corps",
+            "code": None,
+        }
+    best = max(ranked, key=lambda e: (_LEVEL_RANK.get(_level(e.key or ""), 0), _WEIGHT[e.strength]))
+    chain = gazetteer().parents(best.key or "")
+    head = chain[0]
+    place: dict[str, Any] = {
+        "key": head.key,
+        "code": head.code,
+        "level": head.level,
+        "name_zh": head.name_zh,
+        "name_en": head.name_en,
+    }
+    for d in chain[1:]:
+        place[d.level] = {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
+    place["xpcc"] = (
+        any(e.kind == "xpcc" for e in xj)
+        or head.level.startswith("xpcc")
+        or ((head.code or "").startswith("6590"))
+    )
+    return place
+
+
+def _why(decided: bool, xj: list[Evidence], others: list[Evidence], foreign: list[Evidence]) -> str:
+    strong = [e.meaning for e in xj if e.strength == gz.STRONG]
+    weak = [e.meaning for e in xj if e.strength != gz.STRONG]
+    against = [e.meaning for e in others + foreign]
+    if decided:
+        parts = ["In Xinjiang: " + "; ".join(strong or weak) + "."]
+        if against:
+            parts.append("Outweighed: " + "; ".join(against) + ".")
+        return " ".join(parts)
+    if against and (strong or weak):
+        return "Not Xinjiang: " + "; ".join(against) + " outranks " + "; ".join(strong + weak) + "."
+    if weak:
+        return "Not enough to say Xinjiang: only " + "; ".join(weak) + "."
+    if against:
+        return "Not Xinjiang: " + "; ".join(against) + "."
+    return "No Xinjiang place name, XPCC unit or registry code counted."

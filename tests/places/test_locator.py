@@ -1,0 +1,103 @@
+"""The Xinjiang locator: the traps from DOMAIN.md, every script, codes, and junk."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paxta.cli import cli
+from paxta.places import locate_address
+from paxta.places.uscc import check_character, parse_uscc
+from tests.conftest import FIXTURES
+
+TRAPS = list(csv.DictReader((FIXTURES / "places" / "traps.csv").open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("case", TRAPS, ids=[c["why"] for c in TRAPS])
+def test_traps_and_scripts(case: dict[str, str]) -> None:
+    found = locate_address(case["address"])
+    assert found.xinjiang is (case["xinjiang"] == "true"), found.why
+    assert found.why
+
+
+def test_place_is_the_most_specific_division_with_parents() -> None:
+    found = locate_address("新疆喀什地区莎车县阿热勒乡")
+    assert found.place is not None
+    assert (found.place["level"], found.place["code"]) == ("township", "653125201")
+    assert found.place["county"]["name_zh"] == "莎车县"
+    assert found.place["prefecture"]["code"] == "653100"
+
+
+def test_evidence_spans_point_into_the_original_text() -> None:
+    text = "Room 5, ÜRÜMQI, China"
+    found = locate_address(text)
+    assert found.xinjiang
+    for e in found.evidence:
+        assert text[e.start : e.end] == e.text
+
+
+def _valid_uscc(region: str) -> str:
+    body = f"91{region}MA77XY123"
+    return body + check_character(body)
+
+
+def test_uscc_check_and_region() -> None:
+    code = _valid_uscc("650100")
+    assert parse_uscc(code) is not None and parse_uscc(code).valid  # type: ignore[union-attr]
+    assert locate_address(f"统一社会信用代码 {code}").xinjiang
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert not locate_address(f"USCC {wrong}").xinjiang
+    assert not locate_address(f"USCC {_valid_uscc('440300')}").xinjiang
+
+
+def test_postal_code_alone_only_supports() -> None:
+    assert not locate_address("Zip 830000").xinjiang
+    supported = locate_address("莎车 邮编 844700")
+    assert any(e.kind == "postal_code" for e in supported.evidence)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_junk_never_crashes(text: str) -> None:
+    found = locate_address(text)
+    assert 0.5 <= found.confidence <= 0.99
+
+
+def test_enormous_and_empty_inputs() -> None:
+    assert not locate_address("").xinjiang
+    assert not locate_address(None).xinjiang
+    assert locate_address("乌鲁木齐市" + "x" * 1_000_000).xinjiang
+
+
+def test_cli_json_shape(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["locate", "Kashgar, China", "--json"])
+    assert result.exit_code == 0
+    data = orjson.loads(result.stdout)
+    assert set(data) >= {"xinjiang", "confidence", "place", "evidence", "why"}
+    assert data["xinjiang"] is True
+    assert {"text", "start", "end", "kind", "script"} <= set(data["evidence"][0])
+
+
+def test_cli_batch_keeps_columns_and_adds_four(runner: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "suppliers.csv"
+    src.write_bytes("供应商,地址\n甲,新疆阿克苏市\n乙,上海市乌鲁木齐中路\n".encode("gb18030"))
+    out = tmp_path / "out.csv"
+    result = runner.invoke(cli, ["locate", str(src), "--column", "地址", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["paxta_xinjiang"] for r in rows] == ["true", "false"]
+    assert rows[0]["供应商"] == "甲" and "阿克苏市" in rows[0]["paxta_place"]
+
+
+def test_cli_batch_wrong_column_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "s.csv"
+    src.write_text("name,addr\nA,Urumqi\n", encoding="utf-8")
+    result = runner.invoke(cli, ["locate", str(src), "--column", "address"])
+    assert result.exit_code == 1
+    assert "no column 'address' (columns: name, addr)" in result.stderr
