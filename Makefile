@@ -16,8 +16,8 @@ demo: $(STAMP)
 	$(BIN)/paxta demo --out demo-output
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check paxta tests bench
-	$(BIN)/ruff check paxta tests bench
+	$(BIN)/ruff format --check paxta tests bench tools
+	$(BIN)/ruff check paxta tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -170,6 +170,10 @@ class Gazetteer:
             for text in names.split("|"):
                 self._add(text, Pattern(FOREIGN, names.split("|")[0], STRONG, "Latin", "country"))
 
+    def han_names(self) -> dict[str, tuple[Pattern, ...]]:
+        """Every place name written in Chinese characters, with what it means."""
+        return {t: tuple(p) for t, p in self._patterns.items() if p[0].script == "Han"}
+
     def parents(self, key: str) -> list[Division]:
         """The division and its parents, most specific first."""
         chain = []

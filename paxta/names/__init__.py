@@ -1,0 +1,1 @@
+"""Names: normalise, transliterate and segment company names in any script (screening's core)."""

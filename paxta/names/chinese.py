@@ -1,0 +1,171 @@
+"""Segment a PRC enterprise name: region + trade name (字号) + industry + legal form.
+
+新疆 | 中泰 | 化学 | 股份有限公司; 阿克苏 | 华孚 | 色纺 | 有限公司; 合盛 | 硅业 | (鄯善) | 有限公司.
+The trade name carries nearly all identifying power; a bracketed place marks a subsidiary or
+branch location, and 集团 / 分公司 separate a group parent from its branches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from paxta.names.terms import Term, terms_of
+from paxta.names.transliterate import normalise_han, word_pinyin
+from paxta.places.gazetteer import CHINA_OTHER, XJ, Pattern, gazetteer
+
+_BRACKET = re.compile(r"\(([^()]*)\)")
+_XPCC = re.compile(r"(?:新疆)?生产建设兵团|兵团|[第农][一二三四五六七八九十]{1,3}师")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One segment of a name: its text, its role, and what it means in English."""
+
+    text: str
+    role: str  # region, trade_name, industry, legal_form, bracket_place, bracket, xpcc
+    english: str
+    xinjiang: bool = False
+
+
+@dataclass
+class ChineseName:
+    """A segmented Chinese company name."""
+
+    original: str
+    normalised: str
+    parts: list[Part] = field(default_factory=list)
+
+    def of_role(self, role: str) -> list[Part]:
+        """The parts playing ``role``, in order."""
+        return [p for p in self.parts if p.role == role]
+
+    @property
+    def trade_name(self) -> str:
+        """The trade name (字号), or '' when the name has none (a bare place + industry)."""
+        return "".join(p.text for p in self.of_role("trade_name"))
+
+    @property
+    def is_group(self) -> bool:
+        """A group parent (集团) rather than an operating company."""
+        return any("集团" in p.text for p in self.of_role("legal_form"))
+
+    @property
+    def is_branch(self) -> bool:
+        """A branch (分公司, 分厂)."""
+        return any(
+            p.text.startswith("分") or "分公司" in p.text for p in self.of_role("legal_form")
+        )
+
+    @property
+    def xpcc(self) -> bool:
+        """The name marks an XPCC unit (新疆生产建设兵团, 兵团, 第N师)."""
+        return bool(self.of_role("xpcc"))
+
+
+@cache
+def _places() -> dict[str, tuple[Pattern, ...]]:
+    return {t: p for t, p in gazetteer().han_names().items() if p[0].kind in (XJ, CHINA_OTHER)}
+
+
+@cache
+def _legal_forms() -> dict[str, Term]:
+    return terms_of("legal_form")
+
+
+@cache
+def _industries() -> dict[str, Term]:
+    return terms_of("industry", "business_word", "ownership")
+
+
+def segment(name: str) -> ChineseName:
+    """Split a Chinese company name into its parts (traditional input is simplified first)."""
+    text = normalise_han(name)
+    result = ChineseName(name, text)
+    brackets = [m.group(1) for m in _BRACKET.finditer(text)]
+    body = _BRACKET.sub("", text)
+    head, legal = _strip_suffix(body, _legal_forms())
+    tail_parts: list[Part] = []
+    while True:  # industries come off the end first, longest first (毛纺织 before 纺织)
+        shorter, found = _strip_suffix(head, _industries(), min_rest=1)
+        if found is None:
+            break
+        tail_parts.insert(0, Part(found.zh, "industry", found.english))
+        head = shorter
+    parts: list[Part] = []
+    head = _take_regions(head, parts)  # never eats the last word: 新疆天山 keeps 天山
+    if head:
+        parts.append(Part(head, "trade_name", word_pinyin(head)))
+    parts.extend(tail_parts)
+    for inner in brackets:
+        parts.append(_bracket_part(inner))
+    if legal is not None:
+        parts.append(Part(legal.zh, "legal_form", legal.english))
+    result.parts = parts
+    return result
+
+
+def _strip_suffix(text: str, table: dict[str, Term], min_rest: int = 0) -> tuple[str, Term | None]:
+    for size in range(min(len(text) - min_rest, 10), 0, -1):
+        term = table.get(text[-size:])
+        if term is not None:
+            return text[:-size], term
+    return text, None
+
+
+def _take_regions(text: str, parts: list[Part]) -> str:
+    """Peel place names (and XPCC markers) off the front, longest first; keep a trade name."""
+    while text:
+        xpcc = _XPCC.match(text)
+        if xpcc:
+            parts.append(
+                Part(xpcc.group(0), "xpcc", "Xinjiang Production and Construction Corps", True)
+            )
+            text = text[xpcc.end() :]
+            continue
+        place = _longest_place(text)
+        if place is None or len(place[0]) >= len(text):
+            return text
+        word, patterns = place
+        parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
+        text = text[len(word) :]
+    return text
+
+
+def _longest_place(text: str) -> tuple[str, tuple[Pattern, ...]] | None:
+    places = _places()
+    for size in range(min(len(text), 12), 1, -1):
+        if text[:size] in places:
+            return text[:size], places[text[:size]]
+    return None
+
+
+def _place_english(word: str, patterns: tuple[Pattern, ...]) -> str:
+    p = patterns[0]
+    if p.kind == XJ:
+        division = gazetteer().divisions.get(p.key)
+        if division is not None and division.level == "region":
+            return "Xinjiang"
+    return word_pinyin(word.removesuffix("市").removesuffix("省").removesuffix("县"))
+
+
+def _bracket_part(inner: str) -> Part:
+    place = _longest_place(inner)
+    if place is not None and len(place[0]) >= len(inner) - 1:
+        return Part(inner, "bracket_place", _place_english(*place), place[1][0].kind == XJ)
+    return Part(inner, "bracket", word_pinyin(inner))
+
+
+def explain(name: ChineseName) -> list[str]:
+    """One phrase per part: "新疆 = Xinjiang (region)", "中泰 = Zhongtai (trade name, pinyin)"."""
+    labels = {
+        "region": "region",
+        "trade_name": "trade name, pinyin",
+        "industry": "industry",
+        "legal_form": "legal form",
+        "bracket_place": "bracketed place: subsidiary or branch",
+        "bracket": "bracketed",
+        "xpcc": "XPCC",
+    }
+    return [f"{p.text} = {p.english or '?'} ({labels[p.role]})" for p in name.parts]

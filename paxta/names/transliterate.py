@@ -1,0 +1,45 @@
+"""Chinese script conversions: traditional to simplified (OpenCC) and word-level pinyin.
+
+pypinyin gives syllables (``zhong tai``); English writes a word's syllables together
+(``Zhongtai``). pypinyin misreads some Xinjiang place characters, so they are overridden.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+# pypinyin's readings that are wrong in Xinjiang names (勒 le not lei: 库尔勒 Kuerle).
+PINYIN_OVERRIDES = {"勒": "le", "什": "shi", "伽": "jia"}
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified (合盛硅業 → 合盛硅业); other text is unchanged."""
+    return str(_t2s().convert(text))
+
+
+def normalise_han(text: str) -> str:
+    """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces."""
+    return to_simplified(unicodedata.normalize("NFKC", text)).replace(" ", "")
+
+
+def syllables(han: str) -> list[str]:
+    """Toneless pinyin syllables of ``han``, with the Xinjiang overrides."""
+    out = []
+    for ch in han:
+        override = PINYIN_OVERRIDES.get(ch)
+        out.append(override if override else lazy_pinyin(ch, style=Style.NORMAL)[0])
+    return out
+
+
+def word_pinyin(han: str) -> str:
+    """One word's pinyin as English writes it: syllables joined, capitalised (中泰 → Zhongtai)."""
+    return "".join(syllables(han)).capitalize()

@@ -1,0 +1,97 @@
+"""Segmenting Chinese company names: a table of (name, region, trade name, industry, legal form)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paxta.names.chinese import explain, segment
+from paxta.names.transliterate import to_simplified, word_pinyin
+
+CASES = [
+    # name, regions, trade name, industries, legal form, why
+    (
+        "新疆中泰化学股份有限公司",
+        ["新疆"],
+        "中泰",
+        ["化学"],
+        "股份有限公司",
+        "region + trade + industry + form",
+    ),
+    ("阿克苏华孚色纺有限公司", ["阿克苏"], "华孚", ["色纺"], "有限公司", "prefecture as region"),
+    ("合盛硅业(鄯善)有限公司", [], "合盛", ["硅业"], "有限公司", "bracketed place, no region"),
+    (
+        "合盛硅業（瀘州）有限公司",
+        [],
+        "合盛",
+        ["硅业"],
+        "有限公司",
+        "traditional, full-width brackets",
+    ),
+    (
+        "新疆天山毛纺织股份有限公司",
+        ["新疆"],
+        "天山",
+        ["毛纺织"],
+        "股份有限公司",
+        "place-like trade name kept",
+    ),
+    ("昌吉溢達紡織有限公司", ["昌吉"], "溢达", ["纺织"], "有限公司", "traditional characters"),
+    ("苏州雅斯时装有限公司", ["苏州"], "雅斯", ["时装"], "有限公司", "region outside Xinjiang"),
+    ("合盛集团有限公司", [], "合盛", [], "集团有限公司", "group parent"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "regions", "trade", "industries", "legal", "why"), CASES, ids=[c[-1] for c in CASES]
+)
+def test_segments(
+    name: str, regions: list[str], trade: str, industries: list[str], legal: str, why: str
+) -> None:
+    s = segment(name)
+    assert [p.text for p in s.of_role("region")] == regions
+    assert s.trade_name == trade
+    assert [p.text for p in s.of_role("industry")] == industries
+    assert [p.text for p in s.of_role("legal_form")] == [legal]
+
+
+def test_bracketed_place_marks_a_xinjiang_subsidiary() -> None:
+    shanshan = segment("合盛硅业(鄯善)有限公司").of_role("bracket_place")
+    luzhou = segment("合盛硅业(泸州)有限公司").of_role("bracket_place")
+    assert shanshan[0].xinjiang and not luzhou[0].xinjiang
+
+
+def test_group_and_xpcc_flags() -> None:
+    assert segment("合盛集团有限公司").is_group
+    assert segment("新疆生产建设兵团第一师").xpcc
+
+
+def test_explanation_names_each_part() -> None:
+    phrases = explain(segment("新疆中泰化学股份有限公司"))
+    assert phrases == [
+        "新疆 = Xinjiang (region)",
+        "中泰 = Zhongtai (trade name, pinyin)",
+        "化学 = Chemical (industry)",
+        "股份有限公司 = Co., Ltd. (legal form)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("han", "pinyin"),
+    [("中泰", "Zhongtai"), ("华孚", "Huafu"), ("库尔勒", "Kuerle"), ("伽师", "Jiashi")],
+)
+def test_word_pinyin_with_xinjiang_overrides(han: str, pinyin: str) -> None:
+    assert word_pinyin(han) == pinyin
+
+
+def test_traditional_to_simplified() -> None:
+    assert to_simplified("合盛硅業") == "合盛硅业"
+
+
+@given(st.text(max_size=60))
+def test_segment_never_raises_and_keeps_every_character(text: str) -> None:
+    s = segment(text)
+    assert isinstance(s.parts, list)
+    for p in s.parts:
+        assert p.text
