@@ -17,7 +17,7 @@ from typing import Any
 
 from paxta.places import gazetteer as gz
 from paxta.places.gazetteer import Pattern, fold, gazetteer
-from paxta.places.uscc import find_usccs
+from paxta.places.uscc import Uscc, find_usccs
 
 MAX_CHARS = 2_000
 _LEVEL_RANK = {
@@ -255,41 +255,7 @@ def _describe(key: str) -> str:
 def _scan_codes(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
     out: list[Evidence] = []
     for start, end, uscc in find_usccs(text, lo, hi):
-        if not uscc.valid:
-            out.append(
-                Evidence(
-                    text[start:end],
-                    start,
-                    end,
-                    "uscc",
-                    "Latin",
-                    "USCC with a wrong check character: not counted",
-                    used=False,
-                )
-            )
-        elif uscc.xinjiang:
-            out.append(
-                Evidence(
-                    text[start:end],
-                    start,
-                    end,
-                    "uscc",
-                    "Latin",
-                    f"USCC registered in Xinjiang (region code {uscc.region})",
-                    "650000",
-                )
-            )
-        else:
-            out.append(
-                Evidence(
-                    text[start:end],
-                    start,
-                    end,
-                    "uscc_other",
-                    "Latin",
-                    f"USCC registered outside Xinjiang (region code {uscc.region})",
-                )
-            )
+        out.append(_uscc_evidence(text[start:end], start, end, uscc))
     for rx, kind, label in ((_XPCC_HAN, "xpcc", "XPCC unit"), (_XPCC_LATIN, "xpcc", "XPCC unit")):
         source = text if rx is _XPCC_HAN else folded
         for m in rx.finditer(source, lo, hi):
@@ -323,6 +289,24 @@ def _scan_codes(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
                 )
             )
     return out
+
+
+def _uscc_evidence(code: str, start: int, end: int, uscc: Uscc) -> Evidence:
+    if not uscc.valid:
+        meaning, kind, key = "USCC with a wrong check character: not counted", "uscc", None
+    elif uscc.xinjiang:
+        meaning, kind, key = (
+            f"USCC registered in Xinjiang (region code {uscc.region})",
+            "uscc",
+            "650000",
+        )
+    else:
+        meaning, kind, key = (
+            f"USCC registered outside Xinjiang (region code {uscc.region})",
+            "uscc_other",
+            None,
+        )
+    return Evidence(code, start, end, kind, "Latin", meaning, key, used=uscc.valid)
 
 
 def _rx_script(rx: re.Pattern[str]) -> str:
