@@ -1,0 +1,123 @@
+"""Latin-script company names as bills of lading write them, brought to one comparable form.
+
+Upper case, truncated fields, abbreviations (CO LTD, IND, INDL, INTL, TECH, MFG, GRP, TEX),
+British and American spellings (fibre/fiber, colour/color), missing punctuation: all folded so
+"XINJIANG ZHONGTAI CHEM IND CO LTD" and "Xinjiang Zhongtai Chemical Industry Co., Ltd." compare
+word for word. Legal-form words are separated from the rest, since they identify least.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+ABBREVIATIONS = {
+    "ind": "industry",
+    "indl": "industrial",
+    "indus": "industry",
+    "intl": "international",
+    "int'l": "international",
+    "tech": "technology",
+    "techn": "technology",
+    "mfg": "manufacturing",
+    "manuf": "manufacturing",
+    "grp": "group",
+    "tex": "textile",
+    "text": "textile",
+    "chem": "chemical",
+    "chems": "chemicals",
+    "elec": "electric",
+    "eng": "engineering",
+    "dev": "development",
+    "devt": "development",
+    "imp": "import",
+    "exp": "export",
+    "i/e": "import export",
+    "trdg": "trading",
+    "mat": "materials",
+    "matl": "material",
+    "matls": "materials",
+    "garm": "garment",
+    "gmt": "garment",
+    "prod": "products",
+    "sci": "science",
+    "biotech": "biotechnology",
+    "hldgs": "holdings",
+    "hldg": "holding",
+    "corp": "corporation",
+    "co": "company",
+    "ltd": "limited",
+    "inc": "incorporated",
+    "jt": "joint",
+    "stk": "stock",
+    "shr": "share",
+}
+SPELLINGS = {
+    "fibre": "fiber",
+    "fibres": "fibers",
+    "colour": "color",
+    "colours": "colors",
+    "centre": "center",
+    "aluminium": "aluminum",
+    "dyeing": "dyeing",
+    "and": "&",
+}
+LEGAL_WORDS = {
+    "company",
+    "limited",
+    "incorporated",
+    "corporation",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "joint",
+    "stock",
+    "share",
+    "jsc",
+    "gmbh",
+    "sa",
+    "bv",
+    "pte",
+    "pvt",
+    "private",
+    "holdings",
+    "holding",
+    "group",
+    "the",
+}
+_TOKEN = re.compile(r"[a-z0-9]+(?:['/][a-z0-9]+)?")
+
+
+@dataclass(frozen=True)
+class LatinName:
+    """A Latin-script name as words: the identifying words and the legal-form words apart."""
+
+    original: str
+    words: tuple[str, ...]
+    legal: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The identifying words joined: equal keys mean the same name up to spelling."""
+        return " ".join(self.words)
+
+
+def fold_latin(text: str) -> str:
+    """Lower case without accents (Ürümqi → urumqi)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def normalise_latin(name: str) -> LatinName:
+    """Tokenise, expand abbreviations, unify spellings and set the legal-form words apart."""
+    words: list[str] = []
+    legal: list[str] = []
+    for token in _TOKEN.findall(fold_latin(name).replace("&", " and ")):
+        for part in ABBREVIATIONS.get(token, token).split():
+            part = SPELLINGS.get(part, part)
+            if part == "&":
+                continue
+            (legal if part in LEGAL_WORDS else words).append(part)
+    return LatinName(name, tuple(words), tuple(legal))

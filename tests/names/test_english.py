@@ -1,0 +1,40 @@
+"""Bill-of-lading spellings fold to one form: a table of (variant, canonical, why)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paxta.names.english import normalise_latin
+
+CASES = [
+    (
+        "XINJIANG ZHONGTAI CHEM IND CO LTD",
+        "Xinjiang Zhongtai Chemical Industry Co., Ltd.",
+        "abbreviations",
+    ),
+    ("AKSU HUAFU COLOUR SPINNING CO.,LTD", "Aksu Huafu Color Spinning Co., Ltd.", "colour/color"),
+    ("ESQUEL GRP", "Esquel Group", "GRP"),
+    ("CHANGJI ESQUEL TEX CO LTD", "Changji Esquel Textile Co., Ltd.", "TEX"),
+    ("HOSHINE SILICON INDL (SHANSHAN)", "Hoshine Silicon Industrial (Shanshan)", "INDL"),
+    ("SHANGHAI JUMP MACHINERY & TECH", "Shanghai JUMP Machinery and Technology", "& and TECH"),
+    ("Zhejiang Fibre Mfg Intl", "Zhejiang Fiber Manufacturing International", "fibre, MFG, INTL"),
+]
+
+
+@pytest.mark.parametrize(("variant", "canonical", "why"), CASES, ids=[c[2] for c in CASES])
+def test_variants_fold_to_the_same_words(variant: str, canonical: str, why: str) -> None:
+    assert normalise_latin(variant).key == normalise_latin(canonical).key
+
+
+def test_legal_form_words_are_set_apart() -> None:
+    name = normalise_latin("Xinjiang Daqo New Energy, Co. Ltd")
+    assert name.words == ("xinjiang", "daqo", "new", "energy")
+    assert set(name.legal) == {"company", "limited"}
+
+
+@given(st.text(max_size=200))
+def test_idempotent_on_its_own_key(text: str) -> None:
+    once = normalise_latin(text)
+    assert normalise_latin(once.key).words == once.words
