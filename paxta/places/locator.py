@@ -171,29 +171,15 @@ def _name_evidence(
             f"{surface} is part of a street or other name here, not a place",
             used=False,
         )
-    if xj and others:
-        p = xj[0]
-        return Evidence(
-            surface,
-            start,
-            end,
-            _level(p.key),
-            _script(patterns),
-            f"{surface} names {_describe(p.key)} and also a place outside Xinjiang",
-            p.key,
-            gz.AMBIGUOUS_CN,
-        )
     if xj:
-        p = max(xj, key=lambda q: (_WEIGHT[q.strength], _LEVEL_RANK.get(_level(q.key), 0)))
+        if others:
+            p, strength = xj[0], gz.AMBIGUOUS_CN
+            meaning = f"{surface} names {_describe(p.key)} and also a place outside Xinjiang"
+        else:
+            p = max(xj, key=lambda q: (_WEIGHT[q.strength], _LEVEL_RANK.get(_level(q.key), 0)))
+            strength, meaning = p.strength, f"{surface} = {_describe(p.key)}"
         return Evidence(
-            surface,
-            start,
-            end,
-            _level(p.key),
-            _script(patterns),
-            f"{surface} = {_describe(p.key)}",
-            p.key,
-            p.strength,
+            surface, start, end, _level(p.key), _script(patterns), meaning, p.key, strength
         )
     p = others[0]
     if p.kind == gz.CHINA_OTHER and p.strength == gz.WEAK:
