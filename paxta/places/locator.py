@@ -161,7 +161,7 @@ def _name_evidence(
     xj = [p for p in patterns if p.kind == gz.XJ]
     others = [p for p in patterns if p.kind != gz.XJ]
     surface = text[start:end]
-    if _is_street(folded, end, patterns[0].script) or _is_not_division(folded, end, xj):
+    if _is_street(folded, end, patterns[0].script) or (xj and _is_not_division(folded, end)):
         return Evidence(
             surface,
             start,
@@ -215,12 +215,9 @@ def _is_street(folded: str, end: int, script: str) -> bool:
     return _LATIN_STREET.match(folded, end) is not None
 
 
-def _is_not_division(folded: str, end: int, xj: list[Pattern]) -> bool:
-    return (
-        bool(xj)
-        and folded[end - 1 : end] == "师"
-        and _NOT_DIVISION_AFTER.match(folded, end) is not None
-    )
+def _is_not_division(text: str, end: int) -> bool:
+    """第一师范 is a teachers' college and 师傅 a master, not an XPCC division (师)."""
+    return text[end - 1 : end] == "师" and _NOT_DIVISION_AFTER.match(text, end) is not None
 
 
 def _level(key: str) -> str:
@@ -242,10 +239,9 @@ def _scan_codes(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
     out: list[Evidence] = []
     for start, end, uscc in find_usccs(text, lo, hi):
         out.append(_uscc_evidence(text[start:end], start, end, uscc))
-    for rx, kind, label in ((_XPCC_HAN, "xpcc", "XPCC unit"), (_XPCC_LATIN, "xpcc", "XPCC unit")):
-        source = text if rx is _XPCC_HAN else folded
+    for rx, source, script in ((_XPCC_HAN, text, "Han"), (_XPCC_LATIN, folded, "Latin")):
         for m in rx.finditer(source, lo, hi):
-            if _NOT_DIVISION_AFTER.match(source, m.end()) and m.group(0).endswith("师"):
+            if _is_not_division(source, m.end()):
                 continue
             regiment_only = m.group(0).rstrip("场").endswith("团") and "兵团" not in m.group(0)
             strength = gz.WEAK if regiment_only or "division" in m.group(0) else gz.STRONG
@@ -254,9 +250,9 @@ def _scan_codes(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
                     text[m.start() : m.end()],
                     m.start(),
                     m.end(),
-                    kind,
-                    _rx_script(rx),
-                    f"{text[m.start() : m.end()]} = {label}",
+                    "xpcc",
+                    script,
+                    f"{text[m.start() : m.end()]} = XPCC unit",
                     "XPCC",
                     strength,
                 )
@@ -293,10 +289,6 @@ def _uscc_evidence(code: str, start: int, end: int, uscc: Uscc) -> Evidence:
             None,
         )
     return Evidence(code, start, end, kind, "Latin", meaning, key, used=uscc.valid)
-
-
-def _rx_script(rx: re.Pattern[str]) -> str:
-    return "Han" if rx is _XPCC_HAN else "Latin"
 
 
 def _decide(text: str, evidence: list[Evidence]) -> Location:

@@ -30,7 +30,7 @@ _SCOPE_TAIL = re.compile(r",?\s+(and (?:its )?(?:subsidiaries|subordinates))\s*$
 _TWO_COMPANIES = re.compile(r"(?:(?<=\bLtd\.)|(?<=\bCo\.)) and (?=[A-Z])")
 
 
-def _header(path: Path, sample: bytes) -> list[str]:
+def _header(sample: bytes) -> list[str]:
     first = sample.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
     return [c.strip().strip('"').lower() for c in first.split(",")]
 
@@ -74,7 +74,7 @@ class BisEntityList:
     ]
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return _header(path, head)[:5] == self.columns
+        return _header(head)[:5] == self.columns
 
     def read(self, path: Path, options: ReadOptions) -> ListRead:
         return ListRead([path], self._entities(path, options), version_from_filename(path), BIS_URL)
@@ -116,7 +116,7 @@ class CbpOrders:
     columns: ClassVar[list[str]] = ["name", "aliases", "country", "order_type", "status", "date"]
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return _header(path, head)[:6] == self.columns
+        return _header(head)[:6] == self.columns
 
     def read(self, path: Path, options: ReadOptions) -> ListRead:
         return ListRead([path], self._entities(path, options), version_from_filename(path), CBP_URL)
