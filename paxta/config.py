@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from paxta.errors import PaxtaError
@@ -29,3 +30,8 @@ def inside_home(*parts: str) -> Path:
     if target != home and home not in target.parents:
         raise PaxtaError(f"Refusing to write outside paxta's home ({home}): {target}")
     return target
+
+
+def utc_now() -> datetime:
+    """Now in UTC, as the naive timestamp the store keeps."""
+    return datetime.now(UTC).replace(tzinfo=None)

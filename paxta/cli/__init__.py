@@ -41,10 +41,16 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from paxta.cli import demo, lists, locate
+    from paxta.cli import demo, lists, locate, screen
 
     cli.add_command(lists.lists)
     cli.add_command(locate.locate)
+    cli.add_command(screen.match)
+    cli.add_command(screen.screen)
+    cli.add_command(screen.screenings_cmd)
+    cli.add_command(screen.review)
+    cli.add_command(screen.rescreen_cmd)
+    cli.add_command(screen.aliases)
     cli.add_command(demo.demo)
 
 

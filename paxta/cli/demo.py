@@ -63,7 +63,7 @@ DEMO_ADDRESSES = [
 
 
 def _locate_demo(out: Path) -> Path:
-    from paxta.places.batch import write_rows
+    from paxta.files.writers import write_rows
     from paxta.places.locator import locate_address
 
     rows = []

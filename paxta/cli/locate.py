@@ -10,7 +10,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from paxta.cli.output import console, err_console, json_option, print_json, print_table
 from paxta.errors import PaxtaError
-from paxta.places.batch import locate_rows, write_rows
+from paxta.files.writers import write_rows
+from paxta.places.batch import locate_rows
 from paxta.places.locator import locate_address
 
 
@@ -21,7 +22,7 @@ from paxta.places.locator import locate_address
     "-o",
     "--out",
     type=click.Path(path_type=Path),
-    help="With a file: where to write the results (.csv or .jsonl).",
+    help="With a file: where to write the results (.csv, .jsonl, .json, .xlsx or .html).",
 )
 @click.option("--encoding", help="With a file: its encoding (detected when not given).")
 @json_option

@@ -7,12 +7,13 @@ import itertools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import orjson
 import pyarrow as pa
 
+from paxta.config import utc_now
 from paxta.errors import PaxtaError
 from paxta.lists import repository as repo
 from paxta.lists.repository import ListVersion
@@ -99,7 +100,7 @@ def import_list(
             files=orjson.dumps(hashes).decode(),
             source_url=read.source_url,
             entity_count=count,
-            imported_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            imported_at=utc_now().replace(microsecond=0),
         )
         repo.insert_version(store, version)
     log.info("imported %s %s: %d entities", source, version.version, count)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from paxta.names.english import ADMIN_WORDS
 from paxta.names.terms import Term, terms_of
 from paxta.names.transliterate import normalise_han, word_pinyin
 from paxta.places.gazetteer import CHINA_OTHER, XJ, Pattern, gazetteer
@@ -147,6 +148,9 @@ def _place_english(word: str, patterns: tuple[Pattern, ...]) -> str:
         division = gazetteer().divisions.get(p.key)
         if division is not None and division.level == "region":
             return "Xinjiang"
+        if division is not None and division.name_en and division.name_en.isascii():
+            words = division.name_en.split(" (")[0].split()
+            return " ".join(w for w in words if w.lower() not in ADMIN_WORDS) or words[0]
     return word_pinyin(word.removesuffix("市").removesuffix("省").removesuffix("县"))
 
 

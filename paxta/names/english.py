@@ -87,6 +87,14 @@ LEGAL_WORDS = {
     "group",
     "the",
 }
+# Words of administrative divisions in place names: "Lop County", "Changji Hui Autonomous
+# Prefecture". They belong to the place, not to the company's own name.
+ADMIN_WORDS = frozenset(
+    {
+        "county", "city", "prefecture", "province", "autonomous", "region", "district",
+        "uygur", "uyghur", "uighur", "kazak", "kazakh", "kyrgyz", "mongol", "mongolian", "hui",
+    }
+)  # fmt: skip
 _TOKEN = re.compile(r"[a-z0-9]+(?:['/][a-z0-9]+)?")
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from paxta.errors import InputError, PaxtaError
+from paxta.errors import InputError
 from paxta.files import open_table
 from paxta.places.locator import locate_address
 
@@ -37,31 +34,3 @@ def locate_rows(path: Path, column: str, encoding: str | None = None) -> Iterato
             "paxta_place": label,
             "paxta_evidence": evidence,
         }
-
-
-def write_rows(
-    rows: Iterator[dict[str, Any]], out: Path, progress: Callable[[int], None] | None = None
-) -> int:
-    """Write rows as CSV or JSON lines (by extension), flushing as it goes; return the count.
-
-    Rows already written stay written if the run is interrupted.
-    """
-    suffix = out.suffix.lower()
-    if suffix not in {".csv", ".jsonl", ".json"}:
-        raise PaxtaError(f"{out}: write .csv or .jsonl output.")
-    count = 0
-    with out.open("w", encoding="utf-8", newline="") as f:
-        writer: csv.DictWriter[str] | None = None
-        for row in rows:
-            if suffix == ".csv":
-                if writer is None:
-                    writer = csv.DictWriter(f, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
-            else:
-                f.write(orjson.dumps(row).decode() + "\n")
-            count += 1
-            if progress and count % 1000 == 0:
-                progress(count)
-                f.flush()
-    return count

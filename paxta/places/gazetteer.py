@@ -174,6 +174,14 @@ class Gazetteer:
         """Every place name written in Chinese characters, with what it means."""
         return {t: tuple(p) for t, p in self._patterns.items() if p[0].script == "Han"}
 
+    def latin_names(self) -> dict[str, tuple[Pattern, ...]]:
+        """Every place name written in Latin letters (folded), with what it means."""
+        return {
+            t: tuple(q for q in p if q.script == "Latin")
+            for t, p in self._patterns.items()
+            if any(q.script == "Latin" for q in p)
+        }
+
     def parents(self, key: str) -> list[Division]:
         """The division and its parents, most specific first."""
         chain = []

@@ -42,6 +42,62 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        "screening: name index, aliases, analyst decisions, saved screenings",
+        [
+            """CREATE TABLE name_index (
+                name VARCHAR NOT NULL,
+                features VARCHAR NOT NULL,
+                blocks VARCHAR[] NOT NULL,
+                features_version INTEGER NOT NULL
+            )""",
+            """CREATE TABLE aliases (
+                han VARCHAR NOT NULL,
+                latin VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                added_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE decisions (
+                query_key VARCHAR NOT NULL,
+                query VARCHAR NOT NULL,
+                entity_id VARCHAR NOT NULL,
+                fingerprint VARCHAR NOT NULL,
+                verdict BOOLEAN NOT NULL,
+                note VARCHAR,
+                analyst VARCHAR,
+                decided_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE screenings (
+                screening_id INTEGER NOT NULL,
+                input VARCHAR NOT NULL,
+                output VARCHAR,
+                options VARCHAR NOT NULL,
+                versions VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                row_count INTEGER NOT NULL,
+                finished BOOLEAN NOT NULL
+            )""",
+            """CREATE TABLE screening_rows (
+                screening_id INTEGER NOT NULL,
+                row_no INTEGER NOT NULL,
+                line INTEGER,
+                query VARCHAR NOT NULL,
+                address VARCHAR,
+                country VARCHAR,
+                registry_id VARCHAR,
+                decision VARCHAR NOT NULL,
+                score DOUBLE NOT NULL,
+                entity_id VARCHAR,
+                list VARCHAR,
+                list_version VARCHAR,
+                listed_name VARCHAR,
+                matched_name VARCHAR,
+                explanation VARCHAR,
+                fingerprint VARCHAR
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

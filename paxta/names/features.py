@@ -1,0 +1,301 @@
+"""One comparable form for a company name in any script: its trade name, places, industry, role.
+
+A Chinese name is segmented (region + trade name + industry + legal form); a Latin name is split
+the same way from its words. Both sides end up with the same fields, so 新疆中泰化学股份有限公司 and
+"XINJIANG ZHONGTAI CHEM IND CO LTD" compare part by part: places as gazetteer keys (Hotan, Hetian,
+Khotan and 和田 are one place), the trade name as pinyin or Latin letters, industries as word
+stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from itertools import product
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from paxta.names.chinese import segment
+from paxta.names.english import ADMIN_WORDS, fold_latin, normalise_latin
+from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
+from paxta.names.vocabulary import industry_stem, is_industry_word
+from paxta.places.gazetteer import CHINA, CHINA_OTHER, XJ, Pattern, fold, gazetteer
+from paxta.scripts import HAN, detect_script
+
+MAX_NAME = 300  # characters kept of a name: a cell of 10,000 characters is not a name
+
+_XPCC_LATIN = re.compile(
+    r"\bbingtuan\b|\bxpcc\b|production\s*(?:and|&)\s*construction\s*corp(?:s|oration)?\b",
+    re.IGNORECASE,
+)
+_XPCC_UNIT_LATIN = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth)\s+(?:agricultural\s+)?division\b",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_LEGAL_ROLE_BRANCH = frozenset({"branch", "subbranch"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameFeatures:
+    """A name's comparable parts; every field is plain data (stored as JSON in the index)."""
+
+    text: str
+    script: str
+    trade: str  # the trade name as written: 中泰, "Zhongtai"
+    keys: tuple[str, ...]  # comparable trade keys, lower case without spaces: zhongtai
+    places: tuple[str, ...]  # each a place's keys joined by "|"
+    place_names: tuple[str, ...]  # the places as written
+    bracket: str  # a bracketed place's keys ("" when none)
+    bracket_name: str
+    industry: tuple[str, ...]  # industry word stems
+    industry_names: tuple[str, ...]  # the industry words as written, with their English
+    legal: tuple[str, ...]  # the legal form as written
+    group: bool
+    branch: bool
+    xpcc: bool
+
+    @property
+    def core(self) -> str:
+        """The key that identifies the name best: the trade key, else its other words."""
+        return self.keys[0] if self.keys else ""
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data, for storage."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NameFeatures:
+        """Rebuild from :meth:`as_json` output."""
+        return cls(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}  # type: ignore[arg-type]
+        )
+
+
+def name_features(name: str) -> NameFeatures:
+    """The comparable parts of ``name``, whatever its script."""
+    text = _clean(name)
+    if detect_script(text) == HAN or _han_share(text) >= 0.5:
+        return _han_features(text)
+    return _latin_features(text)
+
+
+def _clean(name: str) -> str:
+    text = "".join(ch if ch.isprintable() else " " for ch in name[:MAX_NAME])
+    return " ".join(text.split())
+
+
+def _han_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if "\u3400" <= c <= "\u9fff") / len(letters)
+
+
+# --- Chinese ---------------------------------------------------------------------------------
+
+
+def _han_features(text: str) -> NameFeatures:
+    name = segment(text)
+    places: list[str] = []
+    place_names: list[str] = []
+    bracket = bracket_name = ""
+    industry: list[str] = []
+    industry_names: list[str] = []
+    legal: list[str] = []
+    group = branch = False
+    for part in name.parts:
+        if part.role == "region":
+            keys = han_place_keys(part.text)
+            if keys:
+                places.append(keys)
+                place_names.append(f"{part.text} = {part.english}")
+        elif part.role == "bracket_place":
+            bracket, bracket_name = han_place_keys(part.text), f"{part.text} = {part.english}"
+        elif part.role == "industry":
+            words = normalise_latin(part.english).words
+            industry.extend(industry_stem(w) for w in words if is_industry_word(w))
+            industry_names.append(f"{part.text} = {part.english}")
+        elif part.role == "legal_form":
+            legal.append(part.text)
+            group = group or "集团" in part.text
+            branch = branch or "分" in part.text
+        elif part.role == "bracket":
+            group = group or "集团" in part.text
+    trade = name.trade_name
+    if not trade and name.xpcc:
+        trade = ""
+    return NameFeatures(
+        text=text,
+        script="Hani",
+        trade=trade,
+        keys=pinyin_keys(trade),
+        places=tuple(places),
+        place_names=tuple(place_names),
+        bracket=bracket,
+        bracket_name=bracket_name,
+        industry=tuple(dict.fromkeys(industry)),
+        industry_names=tuple(industry_names),
+        legal=tuple(legal),
+        group=group,
+        branch=branch or "分公司" in text,
+        xpcc=name.xpcc,
+    )
+
+
+def pinyin_keys(han: str, limit: int = 4) -> tuple[str, ...]:
+    """Pinyin spellings of a trade name, lower case and joined: the phrase reading first.
+
+    pypinyin reads whole words (重庆 chongqing), and characters with several readings give a
+    few alternatives, so 长 may be chang or zhang. Characters that are not Han stay as they are.
+    """
+    han = normalise_han(han)
+    if not han:
+        return ()
+    first = "".join(PINYIN_OVERRIDES.get(c, s) for c, s in zip(han, _lazy(han), strict=False))
+    keys = [fold_latin(first)]
+    readings = pinyin(han, style=Style.NORMAL, heteronym=True)
+    if len(readings) == len(han):
+        options = [
+            [PINYIN_OVERRIDES[c]] if c in PINYIN_OVERRIDES else r[:2]
+            for c, r in zip(han, readings, strict=True)
+        ]
+        for combo in product(*options):
+            key = fold_latin("".join(combo))
+            if key not in keys:
+                keys.append(key)
+            if len(keys) >= limit:
+                break
+    return tuple(re.sub(r"[^a-z0-9]", "", k) for k in keys if k)
+
+
+def _lazy(han: str) -> list[str]:
+    out = lazy_pinyin(han, style=Style.NORMAL)
+    if len(out) == len(han):
+        return out
+    return [lazy_pinyin(c, style=Style.NORMAL)[0] for c in han]
+
+
+@cache
+def han_place_keys(word: str) -> str:
+    """The keys of a place written in Chinese: gazetteer keys, or cn:<pinyin> elsewhere."""
+    patterns = gazetteer().han_names().get(fold(word), ())
+    return _keys_of(patterns, word, han=True)
+
+
+def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
+    keys: set[str] = set()
+    for p in patterns:
+        if p.kind == XJ:
+            keys.add(p.key)
+        elif p.kind in (CHINA_OTHER, CHINA):
+            stem = word
+            if han:
+                for suffix in ("省", "市", "县", "区", "自治区", "自治州"):
+                    stem = stem.removesuffix(suffix)
+                keys.add("cn:" + "".join(lazy_pinyin(stem, style=Style.NORMAL)))
+            else:
+                keys.add("cn:" + fold(word).replace(" ", ""))
+    return "|".join(sorted(keys))
+
+
+# --- Latin -----------------------------------------------------------------------------------
+
+
+@cache
+def _latin_places() -> dict[str, tuple[Pattern, ...]]:
+    out: dict[str, tuple[Pattern, ...]] = {}
+    for text, patterns in gazetteer().latin_names().items():
+        useful = tuple(
+            p
+            for p in patterns
+            if p.kind == XJ
+            or p.kind == CHINA
+            or (p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"))
+        )
+        if useful:
+            out[text] = useful
+    return out
+
+
+def latin_place_keys(words: tuple[str, ...]) -> str:
+    """The keys of a place written in Latin letters (one to three words), or ''."""
+    places = _latin_places()
+    for text in (" ".join(words), "".join(words)):
+        patterns = places.get(text)
+        if patterns:
+            return _keys_of(patterns, text, han=False)
+    return ""
+
+
+def _latin_features(text: str) -> NameFeatures:
+    bracket = bracket_name = ""
+    group = False
+    for inner in _BRACKETS.findall(text):
+        inside = normalise_latin(inner)
+        keys = latin_place_keys(inside.words) if 0 < len(inside.words) <= 3 else ""
+        if keys:
+            bracket, bracket_name = keys, inner.strip()
+        group = group or "group" in inside.legal
+    xpcc = bool(_XPCC_LATIN.search(text)) or bool(
+        _XPCC_UNIT_LATIN.search(text) and "xinjiang" in fold_latin(text)
+    )
+    body = _BRACKETS.sub(" ", text) if bracket else _BRACKETS.sub(r" \1 ", text)
+    if xpcc:  # what is left besides the Corps itself: a unit or an affiliate's own name
+        body = _XPCC_UNIT_LATIN.sub(" ", _XPCC_LATIN.sub(" ", body))
+    name = normalise_latin(body)
+    words = list(name.words)
+    places, place_names, rest = _leading_places(words)
+    branch = any(w in _LEGAL_ROLE_BRANCH for w in rest)
+    rest = [w for w in rest if w not in _LEGAL_ROLE_BRANCH]
+    industry = [w for w in rest if is_industry_word(w)]
+    trade_words = [w for w in rest if not is_industry_word(w)]
+    if not trade_words and places and not xpcc:
+        # "Xinjiang Tianshan Wool Textile": the last place word is the trade name (as 天山 is).
+        trade_words = place_names[-1].lower().split()
+        places, place_names = places[:-1], place_names[:-1]
+    key = "".join(trade_words)
+    trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
+    return NameFeatures(
+        text=text,
+        script="Latn" if name.words or name.legal else detect_script(text),
+        trade=trade,
+        keys=(key,) if key else (),
+        places=tuple(places),
+        place_names=tuple(place_names),
+        bracket=bracket,
+        bracket_name=bracket_name,
+        industry=tuple(dict.fromkeys(industry_stem(w) for w in industry)),
+        industry_names=tuple(industry),
+        legal=name.legal,
+        group=group or "group" in name.legal,
+        branch=branch,
+        xpcc=xpcc,
+    )
+
+
+def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Peel place names (and words like County, Uygur, Autonomous) off the front."""
+    places: list[str] = []
+    names: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] in ADMIN_WORDS and places:
+            i += 1
+            continue
+        for size in (3, 2, 1):
+            chunk = tuple(words[i : i + size])
+            if len(chunk) < size:
+                continue
+            keys = latin_place_keys(chunk)
+            if keys:
+                places.append(keys)
+                names.append(" ".join(w.capitalize() for w in chunk))
+                i += size
+                break
+        else:
+            break
+    return places, names, words[i:]

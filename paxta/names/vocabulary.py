@@ -1,0 +1,90 @@
+"""Industry words in company names, as stems grouped into sectors.
+
+The English words come from two places: the English of every industry and business term in the
+shipped term table (化学 Chemical, 色纺 colour spinning ...) and a list of the words English
+company names use for the same trades (apparel, garment, melange, polysilicon ...). A stem is
+the word's first six letters, so textile/textiles and fiber/fibers agree; sectors say which
+stems are the same line of business, so 服装 "apparel" and "Garment" do not count as a conflict.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from paxta.names.english import normalise_latin
+from paxta.names.terms import terms_of
+
+# sector -> words. Only the sector matters for conflicts; exact stems count for agreement.
+SECTORS: dict[str, str] = {
+    "textile": "textile textiles spinning spin spun yarn yarns melange weaving weave woven "
+    "knitting knit knitwear fabric fabrics fiber fibers fibre cotton linen wool woolen wool "
+    "cashmere flax hemp silk dyeing dyed dye printing finishing ginning gin polyester viscose "
+    "spandex nylon nonwoven home color",
+    "apparel": "apparel garment garments clothing clothes fashion wear wears dress shoes shoe "
+    "footwear hosiery accessories accessory hair wig wigs glove gloves bag bags",
+    "solar": "silicon polysilicon solar photovoltaic pv wafer wafers semiconductor",
+    "energy": "energy power electric electricity coal oil gas petroleum petrochemical",
+    "chemical": "chemical chemicals chemistry pvc chlor alkali plastic plastics resin rubber",
+    "metal": "metal metals nonferrous aluminum aluminium steel iron copper zinc magnesium gold "
+    "mine mining mineral minerals nickel alloy rare earth",
+    "food": "food foods tomato tomatoes ketchup canned pepper chili jujube date walnut grape "
+    "fruit fruits vegetable vegetables sugar agriculture agricultural farm farming ranch "
+    "livestock seed seeds cereals oils grain produce beverage herbal medicinal medicine",
+    "bio": "biotechnology biological biotech bioscience pharmaceutical pharma nutraceutical "
+    "ingredients additive additives health",
+    "tech": "technology technologies information electronics electronic digital software "
+    "machinery machine machines equipment automation optoelectronic microelectronics printing "
+    "computer telecom communication communications science",
+    "trade": "trade trading import export commerce commercial business supply chain "
+    "international economic",
+    "logistics": "logistics warehousing warehouse storage transport transportation shipping "
+    "freight distribution",
+    "construction": "construction engineering building real estate property development investment",
+    "general": "industry industrial industries products product manufacturing manufacture "
+    "materials material new enterprise enterprises services service management",
+}
+# Stems so general they show no line of business: agreeing on them proves little.
+GENERIC_SECTORS = frozenset({"general", "trade"})
+
+
+def industry_stem(word: str) -> str:
+    """The comparable stem of an industry word (first six letters)."""
+    return word[:6]
+
+
+@cache
+def _stem_sectors() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for sector, words in SECTORS.items():
+        for word in words.split():
+            for w in normalise_latin(word).words:
+                out.setdefault(industry_stem(w), sector)
+    for term in terms_of("industry", "business_word").values():
+        sector = _sector_of_category(term.category)
+        for w in normalise_latin(term.english).words:
+            if len(w) > 2:
+                out.setdefault(industry_stem(w), sector)
+    return out
+
+
+def _sector_of_category(category: str) -> str:
+    return {
+        "industry_textile": "textile",
+        "industry_apparel": "apparel",
+        "industry_polysilicon": "solar",
+        "industry_energy": "energy",
+        "industry_chemical": "chemical",
+        "industry_metals": "metal",
+        "industry_materials": "general",
+        "industry_agri": "food",
+    }.get(category, "general")
+
+
+def is_industry_word(word: str) -> bool:
+    """Whether ``word`` (normalised, lower case) names a line of business."""
+    return len(word) > 2 and industry_stem(word) in _stem_sectors()
+
+
+def sector(stem: str) -> str:
+    """The sector of an industry stem ('' when unknown)."""
+    return _stem_sectors().get(stem, "")

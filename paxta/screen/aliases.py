@@ -1,0 +1,141 @@
+"""The alias table: coined English trade names of Chinese trade names (合盛 Hoshine, 溢达 Esquel).
+
+Pinyin finds 中泰 Zhongtai; nothing finds 合盛 Hoshine but a table. Its rows come from four
+places, each kept with its source: the shipped seed (``paxta_trade_aliases.csv``), pairs learned
+from the shipped Chinese names of listed entities, pairs learned from analysts' confirmed
+decisions, and rows users add with ``paxta aliases add``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from paxta.config import utc_now
+from paxta.data import data_path
+from paxta.errors import PaxtaError
+from paxta.names.features import NameFeatures, name_features, pinyin_keys
+from paxta.names.transliterate import normalise_han
+from paxta.scripts import HAN, detect_script
+from paxta.store import Backend
+
+SEED = "seed"
+PRESS = "shipped-names"
+USER = "user"
+ANALYST = "analyst"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A Chinese trade name and an English trade name of the same company."""
+
+    han: str
+    latin: str
+    source: str
+
+    @property
+    def latin_key(self) -> str:
+        """The English name as a trade key (lower case, no spaces)."""
+        return "".join(ch for ch in self.latin.casefold() if ch.isalnum())
+
+
+@dataclass
+class AliasTable:
+    """Aliases indexed both ways: Chinese trade name to English keys and back."""
+
+    rows: list[Alias] = field(default_factory=list)
+    _by_han: dict[str, set[str]] = field(default_factory=dict)
+    _by_latin: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, alias: Alias) -> None:
+        """Add one pair (duplicates are ignored)."""
+        han = normalise_han(alias.han)
+        key = alias.latin_key
+        if not han or not key or key in self._by_han.get(han, set()):
+            return
+        self.rows.append(alias)
+        self._by_han.setdefault(han, set()).add(key)
+        for pk in pinyin_keys(han)[:1]:
+            self._by_latin.setdefault(key, set()).add(pk)
+
+    def expand(self, f: NameFeatures) -> frozenset[str]:
+        """The extra trade keys ``f`` is known by: English for Chinese, pinyin for English."""
+        if f.script == "Hani":
+            return frozenset(self._by_han.get(normalise_han(f.trade), ()))
+        out: set[str] = set()
+        for key in f.keys:
+            out |= self._by_latin.get(key, set())
+        return frozenset(out)
+
+    def source_of(self, han: str, latin_key: str) -> str:
+        """Where the pair came from (for explanations)."""
+        han = normalise_han(han)
+        for a in self.rows:
+            if normalise_han(a.han) == han and a.latin_key == latin_key:
+                return a.source
+        return ""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def seed_aliases() -> list[Alias]:
+    """The shipped seed table."""
+    with data_path("names", "paxta_trade_aliases.csv").open(encoding="utf-8") as f:
+        return [Alias(r["han"], r["latin"], SEED) for r in csv.DictReader(f)]
+
+
+def press_pairs() -> list[tuple[str, str]]:
+    """(Chinese name, listed English name) pairs from the shipped press names file."""
+    with data_path("names", "uflpa_chinese_names_from_press.csv").open(encoding="utf-8") as f:
+        return [(r["name_zh_as_stated"], r["matched_list_name"]) for r in csv.DictReader(f)]
+
+
+def learn(pairs: Iterable[tuple[str, str]], source: str) -> list[Alias]:
+    """Aliases from (Chinese name, English name) pairs of the same company.
+
+    Both names are segmented; where the English trade name is not a pinyin reading of the
+    Chinese one (合盛 / Hoshine, not 中泰 / Zhongtai) the pair is an alias.
+    """
+    out = []
+    for han_name, latin_name in pairs:
+        han, latin = name_features(han_name), name_features(latin_name)
+        if han.script != "Hani" or latin.script == "Hani" or not han.trade or not latin.keys:
+            continue
+        if set(han.keys) & set(latin.keys):
+            continue
+        out.append(Alias(han.trade, latin.trade, source))
+    return out
+
+
+def load_aliases(
+    store: Backend | None, pairs: Iterable[tuple[str, str]] | None = None
+) -> AliasTable:
+    """The alias table: seed, pairs learned from ``pairs`` (default: shipped names), stored rows."""
+    table = AliasTable()
+    for alias in seed_aliases():
+        table.add(alias)
+    for alias in learn(press_pairs() if pairs is None else pairs, PRESS):
+        table.add(alias)
+    if store is not None:
+        for han, latin, source in store.sql(
+            "SELECT han, latin, source FROM aliases ORDER BY added_at"
+        ):
+            table.add(Alias(han, latin, source))
+    return table
+
+
+def add_alias(store: Backend, han: str, latin: str, source: str = USER) -> Alias:
+    """Record a pair in the store; the Chinese side must be Chinese, the other Latin."""
+    han, latin = " ".join(han.split()), " ".join(latin.split())
+    if detect_script(han) != HAN:
+        raise PaxtaError(f"'{han}' is not a Chinese trade name (give the Chinese first).")
+    if not latin or detect_script(latin) == HAN:
+        raise PaxtaError(f"'{latin}' is not an English trade name.")
+    trade = name_features(han).trade or normalise_han(han)
+    alias = Alias(trade, latin, source)
+    store.sql(
+        "INSERT INTO aliases VALUES (?, ?, ?, ?)", [alias.han, alias.latin, source, utc_now()]
+    )
+    return alias

@@ -1,0 +1,311 @@
+"""Screening a whole file: every row keeps its columns and gains the best result.
+
+The run is saved in the store as it goes (``screenings`` and ``screening_rows``) so analysts can
+review it and ``paxta rescreen`` can run it again against newer lists. Rows finished before an
+interruption stay in both the output file and the store.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from paxta.config import utc_now
+from paxta.errors import InputError, PaxtaError
+from paxta.files import open_table
+from paxta.files.writers import RowWriter
+from paxta.places.locator import locate_address
+from paxta.screen.compare import CLEAR
+from paxta.screen.matcher import Match, Matcher
+from paxta.store import Backend
+
+OUTPUT_COLUMNS = (
+    "paxta_decision",
+    "paxta_score",
+    "paxta_entity_id",
+    "paxta_list",
+    "paxta_listed_name",
+    "paxta_matched_name",
+    "paxta_explanation",
+    "paxta_list_version",
+)
+# Headers that name the party, most telling first (compared case- and space-insensitively).
+NAME_HEADERS = (
+    "name",
+    "supplier",
+    "supplier name",
+    "supplier_name",
+    "company",
+    "company name",
+    "company_name",
+    "shipper",
+    "shipper name",
+    "consignee",
+    "exporter",
+    "manufacturer",
+    "vendor",
+    "vendor name",
+    "party",
+    "party name",
+    "entity",
+    "organisation",
+    "organization",
+    "供应商名称",
+    "供应商",
+    "企业名称",
+    "公司名称",
+    "名称",
+    "发货人",
+    "出口商",
+    "厂商",
+)
+SAVE_EVERY = 1000
+ROW_SCHEMA = pa.schema(
+    [
+        ("screening_id", pa.int32()),
+        ("row_no", pa.int32()),
+        ("line", pa.int32()),
+        ("query", pa.string()),
+        ("address", pa.string()),
+        ("country", pa.string()),
+        ("registry_id", pa.string()),
+        ("decision", pa.string()),
+        ("score", pa.float64()),
+        ("entity_id", pa.string()),
+        ("list", pa.string()),
+        ("list_version", pa.string()),
+        ("listed_name", pa.string()),
+        ("matched_name", pa.string()),
+        ("explanation", pa.string()),
+        ("fingerprint", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which input columns hold the name and the optional address, country and registry ID."""
+
+    name: str
+    address: str | None = None
+    country: str | None = None
+    registry_id: str | None = None
+
+
+@dataclass
+class Summary:
+    """What a screening run did."""
+
+    screening_id: int
+    rows: int = 0
+    decisions: dict[str, int] = field(default_factory=dict)
+    finished: bool = False
+
+
+def find_name_column(columns: list[str]) -> str | None:
+    """The column that holds party names, from its header (name, supplier, 企业名称 ...)."""
+    folded = {_fold(c): c for c in columns}
+    for header in NAME_HEADERS:
+        if _fold(header) in folded:
+            return folded[_fold(header)]
+    for c in columns:  # "Supplier name (EN)", "shipper_name_1"
+        if any(_fold(h) in _fold(c) for h in NAME_HEADERS[:12]):
+            return c
+    return None
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split()).replace("_", "")
+
+
+def clean_cell(value: str) -> str:
+    """A cell as a name: control characters out, white space collapsed."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def result_columns(best: Match | None) -> dict[str, Any]:
+    """The ``paxta_*`` columns for a row's best result (``clear`` when none)."""
+    if best is None:
+        return {
+            "paxta_decision": CLEAR,
+            "paxta_score": 0.0,
+            "paxta_entity_id": "",
+            "paxta_list": "",
+            "paxta_listed_name": "",
+            "paxta_matched_name": "",
+            "paxta_explanation": "no listed name shares this trade name",
+            "paxta_list_version": "",
+        }
+    return {
+        "paxta_decision": best.decision,
+        "paxta_score": best.score,
+        "paxta_entity_id": best.entity.entity_id,
+        "paxta_list": best.entity.list,
+        "paxta_listed_name": best.entity.name,
+        "paxta_matched_name": best.matched_name,
+        "paxta_explanation": best.explanation,
+        "paxta_list_version": best.entity.version,
+    }
+
+
+def screen_file(
+    store: Backend,
+    matcher: Matcher,
+    path: Path,
+    out: Path,
+    columns: Columns | None = None,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Screen every row of ``path`` into ``out``, saving the run in the store."""
+    table = open_table(path, encoding=encoding)
+    cols = _resolve(path, table.columns, columns)
+    summary = Summary(_new_screening(store, path, out, cols, matcher))
+    pending: list[dict[str, Any]] = []
+    try:
+        with RowWriter(out, title=f"paxta screening of {path.name}") as writer:
+            for row_no, (line, values, best) in enumerate(
+                _screen_rows(table.rows, cols, matcher), 1
+            ):
+                result = result_columns(best)
+                extra = _address_columns(values, cols)
+                writer.write({**values, **result, **extra})
+                pending.append(_saved_row(summary.screening_id, row_no, line, values, cols, best))
+                summary.rows = row_no
+                decision = str(result["paxta_decision"])
+                summary.decisions[decision] = summary.decisions.get(decision, 0) + 1
+                if len(pending) >= SAVE_EVERY:
+                    _save_rows(store, pending)
+                    if progress is not None:
+                        progress(row_no)
+        summary.finished = True
+    finally:
+        _save_rows(store, pending)
+        store.sql(
+            "UPDATE screenings SET row_count = ?, finished = ? WHERE screening_id = ?",
+            [summary.rows, summary.finished, summary.screening_id],
+        )
+    return summary
+
+
+def _resolve(path: Path, available: list[str], given: Columns | None) -> Columns:
+    if given is None or not given.name:
+        found = find_name_column(available)
+        if found is None:
+            raise InputError(
+                path,
+                f"no column of party names found among {', '.join(available)}: "
+                "give one with --name-column",
+                line=1,
+            )
+        given = Columns(found, *(given.address, given.country, given.registry_id) if given else ())
+    for label, column in (
+        ("name", given.name),
+        ("address", given.address),
+        ("country", given.country),
+        ("id", given.registry_id),
+    ):
+        if column is not None and column not in available:
+            raise InputError(
+                path,
+                f"no {label} column {column!r} (columns: {', '.join(available)})",
+                line=1,
+            )
+    return given
+
+
+def _screen_rows(
+    rows: Iterator[Any], cols: Columns, matcher: Matcher
+) -> Iterator[tuple[int, dict[str, str], Match | None]]:
+    for row in rows:
+        values: dict[str, str] = row.values
+        name = clean_cell(values.get(cols.name, ""))
+        ids = _ids(values.get(cols.registry_id, "") if cols.registry_id else "")
+        countries = _countries(values.get(cols.country, "") if cols.country else "")
+        found = matcher.match(name, ids, countries, limit=1) if name else []
+        yield row.line, values, found[0] if found else None
+
+
+def _ids(cell: str) -> frozenset[str]:
+    return frozenset(v.strip().upper() for v in cell.replace(";", ",").split(",") if v.strip())
+
+
+def _countries(cell: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in cell.replace(";", ",").split(",") if v.strip())
+
+
+def _address_columns(values: dict[str, str], cols: Columns) -> dict[str, Any]:
+    if cols.address is None:
+        return {}
+    found = locate_address(values.get(cols.address, ""))
+    place = found.place or {}
+    return {
+        "paxta_address_xinjiang": str(found.xinjiang).lower(),
+        "paxta_address_place": place.get("name_zh", ""),
+    }
+
+
+def _new_screening(store: Backend, path: Path, out: Path, cols: Columns, matcher: Matcher) -> int:
+    screening_id = int(store.scalar("SELECT coalesce(max(screening_id), 0) + 1 FROM screenings"))
+    options = orjson.dumps(
+        {
+            "name_column": cols.name,
+            "address_column": cols.address,
+            "country_column": cols.country,
+            "id_column": cols.registry_id,
+        }
+    ).decode()
+    versions = orjson.dumps([f"{s} {v}" for s, v in matcher.index.versions]).decode()
+    store.sql(
+        "INSERT INTO screenings VALUES (?, ?, ?, ?, ?, ?, 0, false)",
+        [screening_id, str(path.resolve()), str(out.resolve()), options, versions, utc_now()],
+    )
+    return screening_id
+
+
+def _saved_row(
+    screening_id: int,
+    row_no: int,
+    line: int,
+    values: dict[str, str],
+    cols: Columns,
+    best: Match | None,
+) -> dict[str, Any]:
+    return {
+        "screening_id": screening_id,
+        "row_no": row_no,
+        "line": line,
+        "query": clean_cell(values.get(cols.name, "")),
+        "address": values.get(cols.address, "") if cols.address else None,
+        "country": values.get(cols.country, "") if cols.country else None,
+        "registry_id": values.get(cols.registry_id, "") if cols.registry_id else None,
+        "decision": best.decision if best else CLEAR,
+        "score": best.score if best else 0.0,
+        "entity_id": best.entity.entity_id if best else None,
+        "list": best.entity.list if best else None,
+        "list_version": best.entity.version if best else None,
+        "listed_name": best.entity.name if best else None,
+        "matched_name": best.matched_name if best else None,
+        "explanation": best.explanation if best else None,
+        "fingerprint": best.entity.fingerprint if best else None,
+    }
+
+
+def _save_rows(store: Backend, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        store.append("screening_rows", pa.Table.from_pylist(rows, schema=ROW_SCHEMA))
+        rows.clear()
+
+
+def latest_screening(store: Backend) -> int:
+    """The newest screening's id."""
+    value = store.scalar("SELECT max(screening_id) FROM screenings")
+    if value is None:
+        raise PaxtaError("no screening saved yet: run paxta screen FILE first.")
+    return int(value)

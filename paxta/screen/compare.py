@@ -1,0 +1,282 @@
+"""Compare two names part by part and say why: the score, the decision, the explanation.
+
+The trade name (字号) decides whether two names can be the same company; places, industry and
+legal role decide whether they are the same company or relatives. Where the trade name agrees
+but a bracketed place, a region, the group/branch role, the line of business, the country or a
+registry ID differs, the result is ``review`` with the relation spelled out, never ``match``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Indel
+
+from paxta.names.features import NameFeatures
+from paxta.names.vocabulary import GENERIC_SECTORS, sector
+
+MATCH = "match"
+REVIEW = "review"
+CLEAR = "clear"
+DECISIONS = (MATCH, REVIEW, CLEAR)
+_RANK = {MATCH: 2, REVIEW: 1, CLEAR: 0}
+
+TRADE_MATCH = 0.92  # trade-name similarity needed for a match
+TRADE_REVIEW = 0.80  # ... and for review
+SCORE_MATCH = 0.80
+REVIEW_CAP = 0.79  # a result with a relation never scores as a match
+
+
+@dataclass
+class Comparison:
+    """How a query name compares with one listed name."""
+
+    score: float
+    decision: str
+    agree: list[str] = field(default_factory=list)
+    differ: list[str] = field(default_factory=list)
+    relation: str = ""
+
+    @property
+    def explanation(self) -> str:
+        """One line an analyst can check: the relation, what agreed, what differed."""
+        parts = []
+        if self.relation:
+            parts.append(self.relation.upper() if self.decision == REVIEW else self.relation)
+        parts.extend(self.agree)
+        if self.differ:
+            parts.append("differs: " + "; ".join(self.differ))
+        return "; ".join(parts)
+
+    def outranks(self, other: Comparison) -> bool:
+        """Decision first, then score."""
+        return (_RANK[self.decision], self.score) > (_RANK[other.decision], other.score)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What else is known about the query or the listed entity: registry IDs, countries."""
+
+    ids: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+
+
+NO_CONTEXT = Context()
+
+
+def compare(
+    q: NameFeatures,
+    c: NameFeatures,
+    alias_keys: frozenset[str] = frozenset(),
+    q_context: Context = NO_CONTEXT,
+    c_context: Context = NO_CONTEXT,
+) -> Comparison:
+    """Compare query ``q`` with listed name ``c``; ``alias_keys`` are the query's coined names."""
+    shared_ids = q_context.ids & c_context.ids
+    if shared_ids:
+        return Comparison(
+            1.0, MATCH, [f"registry ID {sorted(shared_ids)[0]} is on the list for this entity"]
+        )
+    if q.xpcc and c.xpcc:
+        unit_q, unit_c = bool(q.trade or q.industry), bool(c.trade or c.industry)
+        if not (unit_q and unit_c):
+            return _xpcc(q, c, unit_q, unit_c)
+    t, trade_note = trade_similarity(q, c, alias_keys)
+    if t < TRADE_REVIEW * 0.9:
+        return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
+    out = Comparison(0.0, CLEAR, agree=[trade_note] if t >= TRADE_REVIEW else [])
+    if t < TRADE_REVIEW:
+        out.differ.append(trade_note)
+    place = _places(q, c, out)
+    industry = _industry(q, c, out)
+    _roles(q, c, out)
+    _context(q_context, c_context, out)
+    legal = 1.0 if q.legal and c.legal else 0.5
+    if q.legal and c.legal:
+        out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
+    score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
+    supported = place == 1.0 or industry >= 0.8 or not (c.places or c.industry or c.bracket)
+    if out.relation:
+        out.score = round(min(score, REVIEW_CAP), 3)
+        out.decision = REVIEW if t >= TRADE_REVIEW else CLEAR
+    elif t >= TRADE_MATCH and score >= SCORE_MATCH and supported:
+        out.score, out.decision = round(score, 3), MATCH
+    elif t >= TRADE_REVIEW:
+        out.score, out.decision = round(min(score, REVIEW_CAP), 3), REVIEW
+        if not supported:
+            out.relation = "trade name agrees, nothing else to confirm it"
+    else:
+        out.score = round(min(score, 0.6), 3)
+    return out
+
+
+def _xpcc(q: NameFeatures, c: NameFeatures, unit_q: bool, unit_c: bool) -> Comparison:
+    said = [f"{_xpcc_words(q)} = Xinjiang Production and Construction Corps (XPCC rule)"]
+    if unit_c:
+        return Comparison(
+            REVIEW_CAP, REVIEW, said, relation="the listed entry is one unit of the XPCC"
+        )
+    if unit_q:
+        relation = "XPCC unit or affiliate: the name says it belongs to the XPCC"
+        return Comparison(0.95, MATCH, said, relation=relation)
+    return Comparison(1.0, MATCH, said)
+
+
+def _xpcc_words(f: NameFeatures) -> str:
+    return f.text if len(f.text) <= 40 else f.text[:40] + "..."
+
+
+def trade_similarity(
+    q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str] = frozenset()
+) -> tuple[float, str]:
+    """How alike the trade names are (0-1), and how that was found."""
+    if not q.keys or not c.keys:
+        if not q.keys and not c.keys and q.text.casefold() == c.text.casefold():
+            return 1.0, "same name"
+        return 0.0, "no trade name to compare"
+    label = _trade_label(q, c)
+    if alias_keys & set(c.keys):
+        return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
+    if set(q.keys) & set(c.keys):
+        how = "pinyin" if q.script != c.script else "same"
+        return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
+    # Fuzzy only between the main readings: a rare reading of a character is no typo.
+    best = Indel.normalized_similarity(q.keys[0], c.keys[0])
+    if min(len(q.keys[0]), len(c.keys[0])) < 6:
+        best = best**2  # two letters apart in "huafu" is another name
+    how = f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)"
+    part = _partial(q, c)
+    if part > best:
+        return part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
+    return best, how
+
+
+def _trade_label(q: NameFeatures, c: NameFeatures) -> str:
+    return "trade name" if q.script == c.script else "trade name, across scripts"
+
+
+def _partial(q: NameFeatures, c: NameFeatures) -> float:
+    """One trade name holds the other whole (a short name, or an extra word): at most review."""
+    for a in q.keys:
+        for b in c.keys:
+            short, long = sorted((a, b), key=len)
+            if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
+                return 0.85
+    return 0.0
+
+
+def _places(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
+    q_all = set(q.places) | ({q.bracket} if q.bracket else set())
+    c_all = set(c.places) | ({c.bracket} if c.bracket else set())
+    if q.bracket and c.bracket:
+        if _same_place(q.bracket, c.bracket):
+            out.agree.append(f"{q.bracket_name} = {c.bracket_name} (bracketed place)")
+        else:
+            out.relation = "same group, different subsidiary"
+            out.differ.append(f"bracketed place {q.bracket_name} vs {c.bracket_name}")
+            return 0.0
+    elif c.bracket and not any(_same_place(c.bracket, p) for p in q_all):
+        out.relation = "the listed company is a subsidiary at one place; the query names no such"
+        out.differ.append(f"listed subsidiary at {c.bracket_name}, query does not say")
+        return 0.3
+    elif q.bracket and not any(_same_place(q.bracket, p) for p in c_all):
+        out.relation = "the query is a subsidiary or branch at a place the listed name lacks"
+        out.differ.append(f"query at {q.bracket_name}, listed name has no such place")
+        return 0.3
+    q_regions, c_regions = set(q.places), set(c.places)
+    if q_regions and c_regions:
+        shared = [p for p in q_regions if any(_same_place(p, x) for x in c_regions)]
+        if shared:
+            out.agree.append(f"{_place_pairs(q, c)} (region)")
+            return 1.0
+        out.relation = "same trade name, different place"
+        out.differ.append(f"region {', '.join(q.place_names)} vs {', '.join(c.place_names)}")
+        return 0.0
+    if q_regions or c_regions:
+        side = "query" if q_regions else "listed name"
+        names = q.place_names if q_regions else c.place_names
+        out.differ.append(f"only the {side} names a region ({', '.join(names)})")
+        return 0.6
+    if q.bracket or c.bracket:
+        return 1.0
+    return 0.7
+
+
+_LEGAL_SHORT = {
+    "company": "Co.",
+    "limited": "Ltd.",
+    "corporation": "Corp.",
+    "incorporated": "Inc.",
+    "group": "Group",
+    "holding": "Holding",
+    "holdings": "Holdings",
+}
+
+
+def _legal_text(f: NameFeatures) -> str:
+    if f.script == "Hani":
+        return "".join(f.legal)
+    return " ".join(_LEGAL_SHORT.get(w, w.capitalize()) for w in f.legal)
+
+
+def _same_place(a: str, b: str) -> bool:
+    return bool(set(a.split("|")) & set(b.split("|")))
+
+
+def _place_pairs(q: NameFeatures, c: NameFeatures) -> str:
+    q_names = [n.split(" = ")[0] for n in q.place_names]
+    return f"{', '.join(q_names)} = {', '.join(c.place_names)}"
+
+
+def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
+    if not q.industry or not c.industry:
+        if q.industry or c.industry:
+            side = q if q.industry else c
+            words = side.industry_names
+            out.differ.append(
+                f"only the {'query' if side is q else 'listed name'} names an industry "
+                f"({', '.join(words)})"
+            )
+            return 0.6
+        return 0.7
+    q_specific = {s for s in q.industry if sector(s) not in GENERIC_SECTORS}
+    c_specific = {s for s in c.industry if sector(s) not in GENERIC_SECTORS}
+    shown = f"{', '.join(q.industry_names)} ~ {', '.join(c.industry_names)}"
+    if set(q.industry) & set(c.industry) and (q_specific & c_specific or not q_specific):
+        out.agree.append(f"{shown} (industry)")
+        return 1.0
+    q_sectors = {sector(s) for s in q_specific}
+    c_sectors = {sector(s) for s in c_specific}
+    if q_sectors & c_sectors:
+        out.agree.append(f"{shown} (industry, same sector)")
+        return 0.8
+    if not q_specific or not c_specific:
+        return 0.6
+    out.relation = out.relation or "same trade name, different line of business"
+    out.differ.append(f"industry {shown}")
+    return 0.0
+
+
+def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
+    if q.group != c.group:
+        out.relation = out.relation or (
+            "group parent of the listed company" if q.group else "member of the listed group"
+        )
+        out.differ.append("query is a group (集团)" if q.group else "listed name is a group")
+    if q.branch and not c.branch:
+        out.relation = out.relation or "branch of the listed company"
+        out.differ.append("query is a branch (分公司)")
+    elif c.branch and not q.branch:
+        out.relation = out.relation or "the listed entry is a branch of this company"
+        out.differ.append("listed name is a branch")
+
+
+def _context(q: Context, c: Context, out: Comparison) -> None:
+    if q.ids and c.ids and not q.ids & c.ids:
+        out.relation = out.relation or "same name, different registry ID"
+        out.differ.append(f"registry ID {sorted(q.ids)[0]} is not the listed one")
+    if q.countries and c.countries and not q.countries & c.countries:
+        out.relation = out.relation or "same name, different country"
+        out.differ.append(
+            f"country {', '.join(sorted(q.countries))} vs {', '.join(sorted(c.countries))}"
+        )

@@ -1,0 +1,284 @@
+"""The blocking and scoring index: every listed name's comparable parts, kept in the store.
+
+Features depend only on a name's text, so the store keeps one row per distinct name
+(``name_index``). When a list version is imported only names not yet in the index are
+computed; nothing is rebuilt on every run. Loading joins the current list versions with the
+index and builds the in-memory blocks (trade keys, trade words, key prefixes, registry IDs).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from paxta.data import data_path
+from paxta.lists.repository import current_versions
+from paxta.names.features import NameFeatures, name_features
+from paxta.screen.compare import Context
+from paxta.store import Backend
+
+PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
+CHUNK = 20_000
+BIG_BLOCK = 2_000  # a block this large (a common prefix) is skipped for a query
+_INDEX_SCHEMA = pa.schema(
+    [
+        ("name", pa.string()),
+        ("features", pa.string()),
+        ("blocks", pa.list_(pa.string())),
+        ("features_version", pa.int32()),
+    ]
+)
+
+
+@cache
+def features_version() -> int:
+    """A checksum of the code and tables that make features: when they change, recompute."""
+    import paxta.names
+
+    crc = 0
+    names_dir = Path(paxta.names.__file__).parent
+    for path in [
+        *sorted(names_dir.glob("*.py")),
+        *sorted(data_path("terms").glob("*.csv")),
+        *sorted(data_path("places").glob("*.csv")),
+    ]:
+        crc = zlib.crc32(path.read_bytes(), crc)
+    return crc & 0x7FFFFFFF
+
+
+def update_index(store: Backend, progress: Callable[[int, int], None] | None = None) -> int:
+    """Compute the features of listed names not yet indexed; return how many were added."""
+    current = [v.version_id for v in current_versions(store)]
+    if not current:
+        return 0
+    marks = ", ".join("?" for _ in current)
+    missing: list[str] = (
+        store.arrow(
+            f"SELECT DISTINCT n.name FROM entity_names n WHERE n.version_id IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM name_index i WHERE i.name = n.name "
+            "AND i.features_version = ?)",
+            [*current, features_version()],
+        )
+        .column(0)
+        .to_pylist()
+    )
+    if not missing:
+        return 0
+    with store.transaction():
+        store.sql("DELETE FROM name_index WHERE features_version <> ?", [features_version()])
+        done = 0
+        for names, (encoded, blocks) in _features_in_chunks(missing):
+            version = [features_version()] * len(names)
+            store.append(
+                "name_index", pa.table([names, encoded, blocks, version], schema=_INDEX_SCHEMA)
+            )
+            done += len(names)
+            if progress is not None:
+                progress(done, len(missing))
+    return len(missing)
+
+
+def encode_features(names: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Each name's features as JSON text and its blocks (run in workers for large lists)."""
+    encoded, blocks = [], []
+    for name in names:
+        f = name_features(name)
+        encoded.append(orjson.dumps(f.as_json()).decode())
+        blocks.append(sorted(block_keys(f)))
+    return encoded, blocks
+
+
+def _features_in_chunks(
+    names: list[str],
+) -> Iterator[tuple[list[str], tuple[list[str], list[list[str]]]]]:
+    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(names) < PARALLEL_ABOVE or workers < 2:
+        for chunk in chunks:
+            yield chunk, encode_features(chunk)
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        yield from zip(chunks, pool.map(encode_features, chunks), strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A listed entity as screening reports it."""
+
+    entity_id: str
+    list: str
+    version: str
+    name: str
+    schema: str
+    fingerprint: str
+    context: Context
+
+    @property
+    def is_company(self) -> bool:
+        """An organisation, not a person, vessel or aircraft."""
+        return self.schema not in ("Person", "Vessel", "Airplane")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One name of one listed entity, with its features."""
+
+    entity: Listed
+    name: str
+    kind: str
+    features: NameFeatures
+
+
+class MatchIndex:
+    """The names of the current list versions, blocked for candidate search.
+
+    Columns stay as loaded; an entry's features and its entity are built only when it is a
+    candidate, so a million listed names load in seconds.
+    """
+
+    def __init__(self, names: pa.Table, entities: pa.Table) -> None:
+        self._entity_ids: list[str] = entities.column("entity_id").to_pylist()
+        self._entity_cols = entities
+        self._entity_row = {e: i for i, e in enumerate(self._entity_ids)}
+        self._listed: dict[int, Listed] = {}
+        self._name_entity: list[str] = names.column("entity_id").to_pylist()
+        self._names: list[str] = names.column("name").to_pylist()
+        self._kinds: list[str] = names.column("kind").to_pylist()
+        self._features: list[str] = names.column("features").to_pylist()
+        self._parsed: dict[int, NameFeatures] = {}
+        self.blocks: dict[str, list[int]] = {}
+        blocks = names.column("blocks").combine_chunks()
+        flat = pc.list_flatten(blocks).to_pylist()
+        parents = pc.list_parent_indices(blocks).to_pylist()
+        get = self.blocks.get
+        for key, i in zip(flat, parents, strict=True):
+            held = get(key)
+            if held is None:
+                self.blocks[key] = [i]
+            else:
+                held.append(i)
+        by_entity = {e: i for i, e in reversed(list(enumerate(self._name_entity)))}
+        for row, values in enumerate(entities.column("identifiers").to_pylist()):
+            first = by_entity.get(self._entity_ids[row])
+            for x in values or ():
+                if x["value"] and first is not None:
+                    self.blocks.setdefault(f"i:{x['value']}", []).append(first)
+        sources = entities.column("source").to_pylist()
+        versions = entities.column("version").to_pylist()
+        self.versions = sorted(set(zip(sources, versions, strict=True)))
+
+    @classmethod
+    def empty(cls) -> MatchIndex:
+        """An index with no names."""
+        return cls(
+            pa.table(
+                {c: pa.array([], pa.string()) for c in ("entity_id", "name", "kind", "features")}
+                | {"blocks": pa.array([], pa.list_(pa.string()))}
+            ),
+            pa.table(
+                {c: pa.array([], pa.string()) for c in _ENTITY_COLUMNS}
+                | {
+                    "identifiers": pa.array(
+                        [], pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())]))
+                    )
+                }
+                | {"countries": pa.array([], pa.list_(pa.string()))}
+            ),
+        )
+
+    def entry(self, i: int) -> Entry:
+        """Name ``i`` with its features and entity."""
+        features = self._parsed.get(i)
+        if features is None:
+            features = self._parsed[i] = NameFeatures.from_json(orjson.loads(self._features[i]))
+        return Entry(self.listed(self._name_entity[i]), self._names[i], self._kinds[i], features)
+
+    def listed(self, entity_id: str) -> Listed:
+        """The listed entity ``entity_id``."""
+        row = self._entity_row[entity_id]
+        held = self._listed.get(row)
+        if held is None:
+            c = self._entity_cols
+            ids = frozenset(
+                x["value"] for x in c.column("identifiers")[row].as_py() or () if x["value"]
+            )
+            countries = frozenset(x.casefold() for x in c.column("countries")[row].as_py() or ())
+            source, version, name, schema, fingerprint = (
+                str(c.column(k)[row].as_py() or "") for k in _ENTITY_COLUMNS[1:]
+            )
+            held = self._listed[row] = Listed(
+                entity_id, source, version, name, schema, fingerprint, Context(ids, countries)
+            )
+        return held
+
+    def candidates(self, keys: Iterable[str], limit: int = 400) -> list[Entry]:
+        """Entries sharing a block with ``keys``; exact keys first, huge blocks skipped."""
+        seen: dict[int, None] = {}
+        for key in sorted(set(keys), key=lambda k: not k.startswith(("k:", "i:", "x:"))):
+            block = self.blocks.get(key)
+            if block is None or (len(block) > BIG_BLOCK and not key.startswith(("k:", "i:"))):
+                continue
+            for i in block:
+                seen.setdefault(i, None)
+                if len(seen) >= limit:
+                    break
+            if len(seen) >= limit:
+                break
+        return [self.entry(j) for j in seen]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+_ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
+
+
+def block_keys(f: NameFeatures, ids: Iterable[str] = ()) -> set[str]:
+    """The blocks a name falls in: its trade keys, trade words, key prefix and suffix, IDs."""
+    out = {f"k:{k}" for k in f.keys}
+    words = f.trade.casefold().split()
+    if len(words) > 1:
+        out |= {f"k:{w}" for w in words if len(w) >= 4}
+    for k in f.keys[:1]:
+        if len(k) >= 6:
+            out.add(f"p:{k[:4]}")
+            out.add(f"s:{k[-4:]}")
+    if f.xpcc:
+        out.add("x:xpcc")
+    if not f.keys and f.text:
+        out.add(f"n:{f.text.casefold()}")
+    out |= {f"i:{i}" for i in ids}
+    return out
+
+
+def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex:
+    """The current list versions (or only ``lists``) with their indexed features."""
+    update_index(store)
+    chosen = [v for v in current_versions(store) if lists is None or v.source in set(lists)]
+    if not chosen:
+        return MatchIndex.empty()
+    marks = ", ".join("?" for _ in chosen)
+    ids = [v.version_id for v in chosen]
+    names = store.arrow(
+        "SELECT n.entity_id, n.name, n.kind, i.features, i.blocks FROM entity_names n "
+        "JOIN name_index i ON i.name = n.name AND i.features_version = ? "
+        f"WHERE n.version_id IN ({marks})",
+        [features_version(), *ids],
+    )
+    entities = store.arrow(
+        "SELECT e.entity_id, v.source, v.version, e.name, e.schema, e.fingerprint, "
+        "e.identifiers, e.countries FROM entities e "
+        f"JOIN list_versions v ON v.version_id = e.version_id WHERE e.version_id IN ({marks})",
+        ids,
+    )
+    return MatchIndex(names, entities)

@@ -1,0 +1,172 @@
+"""Screen one name against the lists: candidates from the index, compared and explained.
+
+Best result per listed entity, best first. Analysts' decisions are applied on top: a name an
+analyst confirmed or rejected against an entity keeps that verdict until the list entry (its
+fingerprint) or the name changes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from paxta.names.features import NameFeatures, name_features
+from paxta.names.transliterate import to_simplified
+from paxta.screen.aliases import AliasTable, load_aliases
+from paxta.screen.compare import CLEAR, MATCH, REVIEW, Comparison, Context, compare
+from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
+from paxta.store import Backend
+
+
+@dataclass(frozen=True)
+class Match:
+    """One listed entity a query name was compared with, and the verdict."""
+
+    entity: Listed
+    matched_name: str
+    score: float
+    decision: str
+    explanation: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``paxta match --json`` prints for each match."""
+        return {
+            "entity_id": self.entity.entity_id,
+            "list": self.entity.list,
+            "list_version": self.entity.version,
+            "name": self.entity.name,
+            "matched_name": self.matched_name,
+            "score": self.score,
+            "decision": self.decision,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An analyst's verdict on a query name against a listed entity."""
+
+    verdict: bool
+    fingerprint: str
+    decided_at: datetime
+    note: str
+
+
+def query_key(name: str) -> str:
+    """A query name as decisions are keyed: NFKC, simplified, case and spaces folded."""
+    text = to_simplified(unicodedata.normalize("NFKC", name)).casefold()
+    return " ".join(text.split())
+
+
+class Matcher:
+    """Screens names against an index, with aliases and analysts' decisions."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        aliases: AliasTable | None = None,
+        decisions: dict[tuple[str, str], Decision] | None = None,
+    ) -> None:
+        self.index = index
+        self.aliases = aliases if aliases is not None else AliasTable()
+        self.decisions = decisions or {}
+
+    @classmethod
+    def from_store(cls, store: Backend, lists: list[str] | None = None) -> Matcher:
+        """The matcher over the store's current list versions (the index updated first)."""
+        return cls(load_index(store, lists), load_aliases(store), load_decisions(store))
+
+    def match(
+        self,
+        name: str,
+        ids: frozenset[str] = frozenset(),
+        countries: frozenset[str] = frozenset(),
+        limit: int = 5,
+    ) -> list[Match]:
+        """The listed entities ``name`` may be, best first (``clear`` results left out)."""
+        q = name_features(name)
+        if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
+            return []
+        alias_keys = self.aliases.expand(q)
+        keys = block_keys(q, ids) | {f"k:{k}" for k in alias_keys}
+        context = Context(ids, frozenset(c.casefold() for c in countries))
+        best: dict[str, tuple[Comparison, Entry]] = {}
+        company = bool(q.legal or q.industry)
+        for entry in self.index.candidates(keys):
+            if company and not entry.entity.is_company:
+                continue  # a company name is not a person, vessel or aircraft
+            result = compare(q, entry.features, alias_keys, context, entry.entity.context)
+            if result.decision == CLEAR:
+                continue
+            held = best.get(entry.entity.entity_id)
+            if held is None or result.outranks(held[0]):
+                best[entry.entity.entity_id] = (result, entry)
+        _ambiguous_place(q, best)
+        out = [self._decided(name, c, e) for c, e in best.values()]
+        out = [m for m in out if m.decision != CLEAR or m.explanation.startswith("analyst")]
+        out.sort(key=lambda m: (-_rank(m.decision), -m.score, m.entity.entity_id))
+        return out[:limit]
+
+    def _decided(self, name: str, c: Comparison, entry: Entry) -> Match:
+        decision = self.decisions.get((query_key(name), entry.entity.entity_id))
+        explanation = c.explanation
+        if decision is not None:
+            when = decision.decided_at.date().isoformat()
+            if decision.fingerprint == entry.entity.fingerprint:
+                verdict = MATCH if decision.verdict else CLEAR
+                said = "confirmed" if decision.verdict else "rejected"
+                note = f": {decision.note}" if decision.note else ""
+                return Match(
+                    entry.entity,
+                    entry.name,
+                    1.0 if decision.verdict else 0.0,
+                    verdict,
+                    f"analyst {said} on {when}{note} (was: {c.decision}; {explanation})",
+                )
+            explanation += f"; an analyst decision of {when} no longer applies: the entry changed"
+        return Match(entry.entity, entry.name, c.score, c.decision, explanation)
+
+
+def _rank(decision: str) -> int:
+    return {MATCH: 2, REVIEW: 1}.get(decision, 0)
+
+
+def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:
+    """A query without a place that matches listed companies differing only by place: review.
+
+    华孚纺织 matches Xinjiang Huafu Textile, Awati Huafu Textile and Ninghai Huafu Textile
+    equally; which one it is cannot be told from the name.
+    """
+    if q.places or q.bracket or q.xpcc:
+        return
+    matched = [(c, e) for c, e in best.values() if c.decision == MATCH]
+    places = [set(e.features.places) | {e.features.bracket} - {""} for _, e in matched]
+    if not any(_conflict(a, b) for i, a in enumerate(places) for b in places[i + 1 :]):
+        return
+    names = sorted({e.entity.name for _, e in matched})
+    for c, _ in matched:
+        c.decision = REVIEW
+        c.score = min(c.score, 0.79)
+        c.relation = (
+            f"one of {len(matched)} listed companies of the same name at different places "
+            f"({'; '.join(names[:4])}); the query names no place"
+        )
+
+
+def _conflict(a: set[str], b: set[str]) -> bool:
+    """Both name places and none is the same place."""
+    if not a or not b:
+        return False
+    keys_a = {k for p in a for k in p.split("|")}
+    return not any(k in keys_a for p in b for k in p.split("|"))
+
+
+def load_decisions(store: Backend) -> dict[tuple[str, str], Decision]:
+    """The newest decision per (query, entity)."""
+    rows = store.sql(
+        "SELECT query_key, entity_id, verdict, fingerprint, decided_at, note FROM decisions "
+        "ORDER BY decided_at"
+    )
+    return {(r[0], r[1]): Decision(r[2], r[3], r[4], r[5] or "") for r in rows}

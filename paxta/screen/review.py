@@ -1,0 +1,160 @@
+"""Analysts' decisions on results, and re-screening saved runs against newer lists.
+
+A decision says a query name is (or is not) a listed entity. It is stored with the entity's
+fingerprint and applies to later screens until the entry changes on the list. A confirmed
+Chinese name against an English listed name also teaches the alias table its trade names.
+``rescreen`` runs a saved screening again and reports only the rows whose result changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from paxta.config import utc_now
+from paxta.errors import PaxtaError
+from paxta.lists.repository import find_entity
+from paxta.screen.aliases import ANALYST, learn
+from paxta.screen.batch import ROW_SCHEMA, result_columns
+from paxta.screen.compare import CLEAR
+from paxta.screen.matcher import Matcher, query_key
+from paxta.store import Backend
+
+
+@dataclass(frozen=True)
+class Change:
+    """A saved row whose result differs now."""
+
+    row_no: int
+    query: str
+    before: str
+    after: str
+    before_entity: str
+    after_entity: str
+    explanation: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "row": self.row_no,
+            "query": self.query,
+            "before": self.before,
+            "after": self.after,
+            "before_entity": self.before_entity,
+            "after_entity": self.after_entity,
+            "explanation": self.explanation,
+        }
+
+
+def record_decision(
+    store: Backend,
+    query: str,
+    entity_id: str,
+    verdict: bool,
+    note: str = "",
+    analyst: str = "",
+) -> str:
+    """Store a verdict on ``query`` against ``entity_id``; return what was learned, if anything."""
+    found = find_entity(store, entity_id)
+    if found is None:
+        raise PaxtaError(f"no listed entity {entity_id!r} (see paxta lists show).")
+    _, entity = found
+    fingerprint = str(
+        store.scalar(
+            "SELECT fingerprint FROM entities WHERE entity_id = ? ORDER BY version_id DESC LIMIT 1",
+            [entity_id],
+        )
+    )
+    store.sql(
+        "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [query_key(query), query, entity_id, fingerprint, verdict, note, analyst, utc_now()],
+    )
+    if not verdict:
+        return ""
+    learned = learn([(query, n.value) for n in entity.names], ANALYST)[:1]
+    for alias in learned:
+        store.sql(
+            "INSERT INTO aliases VALUES (?, ?, ?, ?)", [alias.han, alias.latin, ANALYST, utc_now()]
+        )
+    return f"alias learned: {learned[0].han} = {learned[0].latin}" if learned else ""
+
+
+def saved_rows(
+    store: Backend, screening_id: int, decision: str | None = None
+) -> list[dict[str, Any]]:
+    """The saved rows of a screening (only those with ``decision`` when given)."""
+    where = "screening_id = ?" + (" AND decision = ?" if decision else "")
+    params: list[Any] = [screening_id] + ([decision] if decision else [])
+    rows = store.dicts(f"SELECT * FROM screening_rows WHERE {where} ORDER BY row_no", params)
+    if not rows and not store.scalar(
+        "SELECT count(*) FROM screenings WHERE screening_id = ?", [screening_id]
+    ):
+        raise PaxtaError(f"no screening {screening_id} (see paxta screenings).")
+    return rows
+
+
+def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, list[Change]]:
+    """Run a saved screening again; save it as a new screening and return what changed."""
+    rows = saved_rows(store, screening_id)
+    source = store.dicts("SELECT * FROM screenings WHERE screening_id = ?", [screening_id])[0]
+    new_id = int(store.scalar("SELECT max(screening_id) + 1 FROM screenings"))
+    versions = [f"{s} {v}" for s, v in matcher.index.versions]
+    store.sql(
+        "INSERT INTO screenings VALUES (?, ?, NULL, ?, ?, ?, ?, true)",
+        [new_id, source["input"], source["options"], str(versions), utc_now(), len(rows)],
+    )
+    changes: list[Change] = []
+    fresh: list[dict[str, Any]] = []
+    for row in rows:
+        ids = frozenset([row["registry_id"].upper()]) if row["registry_id"] else frozenset()
+        countries = frozenset([row["country"]]) if row["country"] else frozenset()
+        found = matcher.match(row["query"], ids, countries, limit=1) if row["query"] else []
+        best = found[0] if found else None
+        result = result_columns(best)
+        after, after_entity = str(result["paxta_decision"]), str(result["paxta_entity_id"])
+        before_entity = row["entity_id"] or ""
+        if (row["decision"], before_entity) != (after, after_entity) and not (
+            row["decision"] == after == CLEAR
+        ):
+            changes.append(
+                Change(
+                    row["row_no"],
+                    row["query"],
+                    row["decision"],
+                    after,
+                    before_entity,
+                    after_entity,
+                    str(result["paxta_explanation"]),
+                )
+            )
+        fresh.append(
+            {
+                **row,
+                "screening_id": new_id,
+                "decision": after,
+                "score": float(result["paxta_score"]),
+                "entity_id": after_entity or None,
+                "list": result["paxta_list"] or None,
+                "list_version": result["paxta_list_version"] or None,
+                "listed_name": result["paxta_listed_name"] or None,
+                "matched_name": result["paxta_matched_name"] or None,
+                "explanation": result["paxta_explanation"] if best else None,
+                "fingerprint": best.entity.fingerprint if best else None,
+            }
+        )
+    if fresh:
+        store.append("screening_rows", pa.Table.from_pylist(fresh, schema=ROW_SCHEMA))
+    return new_id, changes
+
+
+def screenings(store: Backend) -> list[dict[str, Any]]:
+    """Every saved screening, newest first."""
+    return store.dicts(
+        "SELECT s.screening_id, s.input, s.created_at, s.row_count, s.finished, s.versions, "
+        "count(*) FILTER (WHERE r.decision = 'match') AS matches, "
+        "count(*) FILTER (WHERE r.decision = 'review') AS reviews "
+        "FROM screenings s LEFT JOIN screening_rows r USING (screening_id) "
+        "GROUP BY ALL ORDER BY s.screening_id DESC"
+    )
