@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -109,10 +110,13 @@ def write_rows(
     return writer.count
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell(value: Any) -> Any:
     if value is None or isinstance(value, int | float):
         return value
-    text = str(value)
+    text = _CONTROL.sub("", str(value))  # a worksheet cannot hold control characters
     # A cell starting with = + - @ would be a formula in a spreadsheet: keep it text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 

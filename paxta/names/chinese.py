@@ -89,6 +89,10 @@ def segment(name: str) -> ChineseName:
     head, legal = _strip_suffix(body, _legal_forms())
     tail_parts: list[Part] = []
     while True:  # industries come off the end first, longest first (毛纺织 before 纺织)
+        if head.endswith("集团") and len(head) > 2:  # 世纪阳光集团控股: the group marker
+            tail_parts.append(Part("集团", "legal_form", "Group"))
+            head = head[:-2]
+            continue
         shorter, found = _strip_suffix(head, _industries(), min_rest=1)
         if found is None:
             break

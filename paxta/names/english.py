@@ -60,8 +60,20 @@ SPELLINGS = {
     "colours": "colors",
     "centre": "center",
     "aluminium": "aluminum",
-    "dyeing": "dyeing",
     "and": "&",
+    "ve": "&",  # Turkish
+    # Business words of Turkish and Russian names as OFAC transliterates them.
+    "sanayi": "industry",
+    "ticaret": "trade",
+    "enerji": "energy",
+    "uretim": "production",
+    "insaat": "construction",
+    "madencilik": "mining",
+    "tekstil": "textile",
+    "gida": "food",
+    "denizcilik": "shipping",
+    "nakliyat": "transport",
+    "lojistik": "logistics",
 }
 LEGAL_WORDS = {
     "company",
@@ -86,6 +98,63 @@ LEGAL_WORDS = {
     "holding",
     "group",
     "the",
+    "public",
+    # Legal forms elsewhere, as lists transliterate them (Russian, Turkish, European, Asian).
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "ojsc",
+    "pjsc",
+    "cjsc",
+    "obshchestvo",
+    "ogranichennoi",
+    "otvetstvennostyu",
+    "otvetsvennostyu",
+    "aktsionernoe",
+    "otkrytoe",
+    "zakrytoe",
+    "publichnoe",
+    "s",
+    "sirketi",
+    "anonim",
+    "as",
+    "sarl",
+    "srl",
+    "spa",
+    "ag",
+    "kg",
+    "bhd",
+    "sdn",
+    "tbk",
+    "pt",
+    "ltda",
+    "limitada",
+    "closed",
+    "liability",
+    "doo",
+    "cv",
+    "sal",
+    "sprl",
+    "se",
+    "inostrannoye",
+    "ogranichennoy",
+    "obshchestva",
+    # What kind of organisation it is, rather than which one.
+    "organization",
+    "organisation",
+    "foundation",
+    "center",
+    "institute",
+    "association",
+    "agency",
+    "factory",
+    "plant",
+    "works",
+    "bureau",
+    "office",
+    "establishment",
 }
 # Words of administrative divisions in place names: "Lop County", "Changji Hui Autonomous
 # Prefecture". They belong to the place, not to the company's own name.
@@ -122,10 +191,27 @@ def normalise_latin(name: str) -> LatinName:
     """Tokenise, expand abbreviations, unify spellings and set the legal-form words apart."""
     words: list[str] = []
     legal: list[str] = []
-    for token in _TOKEN.findall(fold_latin(name).replace("&", " and ")):
+    for token in _merge_letters(_TOKEN.findall(fold_latin(name).replace("&", " and "))):
         for part in ABBREVIATIONS.get(token, token).split():
             part = SPELLINGS.get(part, part)
             if part == "&":
                 continue
             (legal if part in LEGAL_WORDS else words).append(part)
     return LatinName(name, tuple(words), tuple(legal))
+
+
+def _merge_letters(tokens: list[str]) -> list[str]:
+    """Runs of single letters are one word: L.L.C. is llc, S.A. de C.V. is sa de cv."""
+    out: list[str] = []
+    run = ""
+    for token in tokens:
+        if len(token) == 1 and token.isalpha():
+            run += token
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(token)
+    if run:
+        out.append(run)
+    return out

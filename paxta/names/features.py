@@ -18,12 +18,13 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from paxta.names.chinese import segment
-from paxta.names.english import ADMIN_WORDS, fold_latin, normalise_latin
+from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
 from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
-from paxta.names.vocabulary import industry_stem, is_industry_word
-from paxta.places.gazetteer import CHINA, CHINA_OTHER, XJ, Pattern, fold, gazetteer
+from paxta.names.vocabulary import industry_stem, is_industry_word, known_words
+from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, XJ, Pattern, fold, gazetteer
 from paxta.scripts import HAN, detect_script
 
+TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
 MAX_NAME = 300  # characters kept of a name: a cell of 10,000 characters is not a name
 
 _XPCC_LATIN = re.compile(
@@ -191,6 +192,8 @@ def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
     for p in patterns:
         if p.kind == XJ:
             keys.add(p.key)
+        elif p.kind == FOREIGN:
+            keys.add("country:" + p.key.casefold())
         elif p.kind in (CHINA_OTHER, CHINA):
             stem = word
             if han:
@@ -212,8 +215,7 @@ def _latin_places() -> dict[str, tuple[Pattern, ...]]:
         useful = tuple(
             p
             for p in patterns
-            if p.kind == XJ
-            or p.kind == CHINA
+            if p.kind in (XJ, CHINA, FOREIGN)
             or (p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"))
         )
         if useful:
@@ -248,6 +250,10 @@ def _latin_features(text: str) -> NameFeatures:
         body = _XPCC_UNIT_LATIN.sub(" ", _XPCC_LATIN.sub(" ", body))
     name = normalise_latin(body)
     words = list(name.words)
+    tokens = re.findall(r"[a-z0-9]+", fold_latin(text))
+    cut = TRUNCATED_MIN <= len(text) <= TRUNCATED_MAX and text[-1:].isalnum()
+    if cut and words and tokens[-1] == words[-1] and _cut_off(words[-1]):
+        words.pop()  # "... ELECTRONIC TECH CO LT", "... ENGINEERING GR": a field cut at 35
     places, place_names, rest = _leading_places(words)
     branch = any(w in _LEGAL_ROLE_BRANCH for w in rest)
     rest = [w for w in rest if w not in _LEGAL_ROLE_BRANCH]
@@ -277,6 +283,16 @@ def _latin_features(text: str) -> NameFeatures:
     )
 
 
+def _cut_off(word: str) -> bool:
+    """A last word that looks cut off: the start of a legal, place or industry word."""
+    if len(word) <= 2:
+        return True
+    vocabulary = LEGAL_WORDS | ADMIN_WORDS | known_words()
+    return word not in vocabulary and any(
+        w.startswith(word) and len(w) > len(word) for w in vocabulary
+    )
+
+
 def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Peel place names (and words like County, Uygur, Autonomous) off the front."""
     places: list[str] = []
@@ -298,4 +314,19 @@ def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
                 break
         else:
             break
-    return places, names, words[i:]
+    rest = words[i:]
+    j = 0
+    while j < len(rest):  # "Tianyi International Dalian": a place later in the name
+        found = False
+        for size in (2, 1):
+            chunk = tuple(rest[j : j + size])
+            keys = latin_place_keys(chunk) if len(chunk) == size else ""
+            if keys and len(rest) - size >= 1 and j > 0:
+                places.append(keys)
+                names.append(" ".join(w.capitalize() for w in chunk))
+                rest = rest[:j] + rest[j + size :]
+                found = True
+                break
+        if not found:
+            j += 1
+    return places, names, rest

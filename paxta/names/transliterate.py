@@ -26,9 +26,13 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+# Characters OpenCC's t2s keeps that the mainland writes otherwise (Taiwan 矽 = 硅 silicon).
+VARIANTS = str.maketrans({"矽": "硅"})
+
+
 def normalise_han(text: str) -> str:
     """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).replace(" ", "")
+    return to_simplified(unicodedata.normalize("NFKC", text)).translate(VARIANTS).replace(" ", "")
 
 
 def syllables(han: str) -> list[str]:

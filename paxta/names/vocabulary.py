@@ -3,7 +3,7 @@
 The English words come from two places: the English of every industry and business term in the
 shipped term table (化学 Chemical, 色纺 colour spinning ...) and a list of the words English
 company names use for the same trades (apparel, garment, melange, polysilicon ...). A stem is
-the word's first six letters, so textile/textiles and fiber/fibers agree; sectors say which
+the word's first seven letters, so textile/textiles and fiber/fibers agree; sectors say which
 stems are the same line of business, so 服装 "apparel" and "Garment" do not count as a conflict.
 """
 
@@ -38,18 +38,20 @@ SECTORS: dict[str, str] = {
     "trade": "trade trading import export commerce commercial business supply chain "
     "international economic",
     "logistics": "logistics warehousing warehouse storage transport transportation shipping "
-    "freight distribution",
-    "construction": "construction engineering building real estate property development investment",
+    "freight distribution marine maritime",
+    "finance": "bank banking credit finance financial insurance securities capital",
+    "construction": "construction engineering building real estate property",
     "general": "industry industrial industries products product manufacturing manufacture "
-    "materials material new enterprise enterprises services service management",
+    "materials material new enterprise enterprises services service management development "
+    "investment production",
 }
 # Stems so general they show no line of business: agreeing on them proves little.
 GENERIC_SECTORS = frozenset({"general", "trade"})
 
 
 def industry_stem(word: str) -> str:
-    """The comparable stem of an industry word (first six letters)."""
-    return word[:6]
+    """The comparable stem of an industry word (first seven letters)."""
+    return word[:7]
 
 
 @cache
@@ -88,3 +90,9 @@ def is_industry_word(word: str) -> bool:
 def sector(stem: str) -> str:
     """The sector of an industry stem ('' when unknown)."""
     return _stem_sectors().get(stem, "")
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Every industry word in full (for telling a word cut off by a 35-character field)."""
+    return frozenset(w for words in SECTORS.values() for w in words.split())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from paxta.config import utc_now
 from paxta.data import data_path
 from paxta.errors import PaxtaError
-from paxta.names.features import NameFeatures, name_features, pinyin_keys
+from paxta.names.features import NameFeatures, latin_place_keys, name_features, pinyin_keys
 from paxta.names.transliterate import normalise_han
 from paxta.scripts import HAN, detect_script
 from paxta.store import Backend
@@ -101,8 +101,10 @@ def learn(pairs: Iterable[tuple[str, str]], source: str) -> list[Alias]:
     out = []
     for han_name, latin_name in pairs:
         han, latin = name_features(han_name), name_features(latin_name)
-        if han.script != "Hani" or latin.script == "Hani" or not han.trade or not latin.keys:
+        if han.script != "Hani" or latin.script == "Hani" or not latin.keys:
             continue
+        if not 2 <= len(han.trade) <= 4 or latin_place_keys(tuple(latin.trade.lower().split())):
+            continue  # a long or empty trade name, or an English "trade name" that is a place
         if set(han.keys) & set(latin.keys):
             continue
         out.append(Alias(han.trade, latin.trade, source))

@@ -20,6 +20,7 @@ from paxta.config import utc_now
 from paxta.errors import InputError, PaxtaError
 from paxta.files import open_table
 from paxta.files.writers import RowWriter
+from paxta.names.transliterate import to_simplified
 from paxta.places.locator import locate_address
 from paxta.screen.compare import CLEAR
 from paxta.screen.matcher import Match, Matcher
@@ -121,7 +122,8 @@ def find_name_column(columns: list[str]) -> str | None:
 
 
 def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split()).replace("_", "")
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return "".join(folded.split()).replace("_", "")
 
 
 def clean_cell(value: str) -> str:

@@ -95,7 +95,7 @@ def compare(
     if q.legal and c.legal:
         out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
     score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
-    supported = place == 1.0 or industry >= 0.8 or not (c.places or c.industry or c.bracket)
+    supported = _supported(q, c, place, industry)
     if out.relation:
         out.score = round(min(score, REVIEW_CAP), 3)
         out.decision = REVIEW if t >= TRADE_REVIEW else CLEAR
@@ -104,10 +104,31 @@ def compare(
     elif t >= TRADE_REVIEW:
         out.score, out.decision = round(min(score, REVIEW_CAP), 3), REVIEW
         if not supported:
-            out.relation = "trade name agrees, nothing else to confirm it"
+            out.relation = (
+                "the query names a line of business the listed name lacks"
+                if q.industry and not c.industry
+                else "the query names a place the listed name lacks: it or a subsidiary there"
+                if q.places and not (c.places or c.bracket)
+                else "trade name agrees, nothing else to confirm it"
+            )
     else:
         out.score = round(min(score, 0.6), 3)
     return out
+
+
+def _supported(q: NameFeatures, c: NameFeatures, place: float, industry: float) -> bool:
+    """Something besides the trade name confirms the match, and nothing is left unexplained.
+
+    A query naming a line of business the listed name lacks (Meiling Pharmaceutical against
+    Meiling) may be another company of that trade name, so it needs review.
+    """
+    if q.industry and not c.industry:
+        return False
+    if q.places and not (c.places or c.bracket):
+        return False  # Qingdao Yason Machinery against Yason Machinery: maybe a subsidiary
+    if place == 1.0 or industry >= 0.8:
+        return True
+    return not (c.places or c.industry or c.bracket) and not (q.places and q.industry)
 
 
 def _xpcc(q: NameFeatures, c: NameFeatures, unit_q: bool, unit_c: bool) -> Comparison:
@@ -137,6 +158,8 @@ def trade_similarity(
     label = _trade_label(q, c)
     if alias_keys & set(c.keys):
         return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
+    if q.script == "Hani" and alias_keys & set(c.trade.casefold().split()):
+        return 0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
     if set(q.keys) & set(c.keys):
         how = "pinyin" if q.script != c.script else "same"
         return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
@@ -144,11 +167,21 @@ def trade_similarity(
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
         best = best**2  # two letters apart in "huafu" is another name
+    q_words, c_words = q.trade.casefold().split(), c.trade.casefold().split()
+    if len(q_words) > 1 and len(c_words) > 1 and best < 0.97:
+        best = min(best, _shared_words(q_words, c_words))  # Daesong Credit Bank, Daedong ...
     how = f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)"
     part = _partial(q, c)
     if part > best:
         return part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
     return best, how
+
+
+def _shared_words(a: list[str], b: list[str]) -> float:
+    """The share of letters in words both names have (a word one letter off is not shared)."""
+    common = set(a) & set(b)
+    shared = sum(len(w) for w in a if w in common) + sum(len(w) for w in b if w in common)
+    return shared / (sum(map(len, a)) + sum(map(len, b)))
 
 
 def _trade_label(q: NameFeatures, c: NameFeatures) -> str:
@@ -250,8 +283,12 @@ def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
     if q_sectors & c_sectors:
         out.agree.append(f"{shown} (industry, same sector)")
         return 0.8
-    if not q_specific or not c_specific:
+    if not q_specific and not c_specific:
         return 0.6
+    if not q_specific or not c_specific:  # Chengxing Pharmaceutical against Chengxing Trading
+        out.relation = out.relation or "same trade name, another line of business"
+        out.differ.append(f"industry {shown}")
+        return 0.3
     out.relation = out.relation or "same trade name, different line of business"
     out.differ.append(f"industry {shown}")
     return 0.0

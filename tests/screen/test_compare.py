@@ -1,0 +1,119 @@
+"""Comparing two names part by part: decisions and the words that explain them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paxta.names.features import name_features
+from paxta.screen.compare import CLEAR, MATCH, REVIEW, Context, compare
+
+# query, listed name, decision, phrases the explanation must hold
+CASES = [
+    (
+        "新疆中泰化学股份有限公司",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        MATCH,
+        [
+            "新疆 = Xinjiang (region)",
+            "中泰 = Zhongtai (trade name, across scripts, pinyin)",
+            "化学 = Chemical",
+            "股份有限公司 ~ Co. Ltd. (legal form)",
+        ],
+    ),
+    (
+        "XINJIANG ZHONGTAI CHEM IND CO LTD",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        MATCH,
+        ["Zhongtai = Zhongtai"],
+    ),
+    ("新疆生产建设兵团", "Xinjiang Production and Construction Corps", MATCH, ["XPCC rule"]),
+    ("新疆生產建設兵團", "Bingtuan", MATCH, ["XPCC rule"]),
+    ("兵团第一师棉麻公司", "XPCC", MATCH, ["belongs to the XPCC"]),
+    (
+        "合盛硅业(泸州)有限公司",
+        "Hesheng Silicon Industry (Shanshan) Co.",
+        REVIEW,
+        ["SAME GROUP, DIFFERENT SUBSIDIARY", "泸州"],
+    ),
+    ("合盛硅業（鄯善）有限公司", "Hesheng Silicon Industry (Shanshan) Co.", MATCH, ["鄯善"]),
+    (
+        "新疆中泰集团有限公司",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        REVIEW,
+        ["GROUP PARENT OF THE LISTED COMPANY"],
+    ),
+    ("Khotan Haolin Hair Accessories Co", "Hetian Haolin Hair Accessories Co. Ltd.", MATCH, []),
+    ("Awati Huafu Textile Co., Ltd.", "Ninghai Huafu Textile Co., Ltd.", REVIEW, []),
+    (
+        "Xinjiang Huafu Textile Co., Ltd.",
+        "Awati Huafu Textile Co., Ltd.",
+        REVIEW,
+        ["DIFFERENT PLACE"],
+    ),
+    ("Beijing Chengxing Pharmaceutical Co.", "Beijing Chengxing Trading Co. Ltd.", REVIEW, []),
+    ("中泰证券股份有限公司", "Xinjiang Zhongtai Chemical Co. Ltd.", REVIEW, []),
+    ("Guangdong Baiyi Textile Technology Co.", "Xinjiang Zhongtai Chemical Co. Ltd.", CLEAR, []),
+    (
+        "HOSHINE SILICON IND (SHANSHAN) CO",
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        MATCH,
+        [],
+    ),
+    ("XIAMEN MEIYA PICO INFORMATION CO LT", "Xiamen Meiya Pico Information Co. Ltd.", MATCH, []),
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "decision", "phrases"), CASES)
+def test_decisions_and_explanations(
+    query: str, listed: str, decision: str, phrases: list[str]
+) -> None:
+    result = compare(name_features(query), name_features(listed))
+    assert result.decision == decision, result.explanation
+    for phrase in phrases:
+        assert phrase in result.explanation
+    if decision == REVIEW:
+        assert result.score < 0.8
+
+
+def test_coined_trade_name_needs_the_alias() -> None:
+    q, c = (
+        name_features("合盛硅业(鄯善)有限公司"),
+        name_features("Hoshine Silicon Industry (Shanshan)"),
+    )
+    assert compare(q, c).decision == CLEAR
+    with_alias = compare(q, c, frozenset({"hoshine"}))
+    assert with_alias.decision == MATCH
+    assert "alias table" in with_alias.explanation
+
+
+def test_registry_id_decides_and_a_different_one_needs_review() -> None:
+    q, c = name_features("Some Trading Co"), name_features("Xinjiang Zhongtai Chemical Co. Ltd.")
+    uscc = "91650000710886410P"
+    same = compare(q, c, q_context=Context(frozenset({uscc})), c_context=Context(frozenset({uscc})))
+    assert same.decision == MATCH and uscc in same.explanation
+    a = name_features("Xinjiang Zhongtai Chemical Co. Ltd.")
+    other = compare(
+        a, a, q_context=Context(frozenset({"X1"})), c_context=Context(frozenset({"X2"}))
+    )
+    assert other.decision == REVIEW and "registry ID" in other.explanation
+
+
+def test_different_country_is_review() -> None:
+    a = name_features("Golden Star Trading Co")
+    result = compare(
+        a,
+        a,
+        q_context=Context(countries=frozenset({"vietnam"})),
+        c_context=Context(countries=frozenset({"iran"})),
+    )
+    assert result.decision == REVIEW and "country" in result.explanation
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_never_crashes_and_scores_in_range(a: str, b: str) -> None:
+    result = compare(name_features(a), name_features(b))
+    assert 0.0 <= result.score <= 1.0
+    assert result.decision in (MATCH, REVIEW, CLEAR)

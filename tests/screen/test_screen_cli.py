@@ -1,0 +1,239 @@
+"""``paxta match``, ``screen``, ``review``, ``rescreen`` and ``aliases`` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from paxta.cli import cli
+
+SUPPLIERS = [
+    ("S1", "新疆中泰化学股份有限公司"),
+    ("S2", "合盛硅业(泸州)有限公司"),
+    ("S3", "Guangdong Baiyi Textile Technology Co. Ltd"),
+    ("S4", "HOSHINE SILICON IND (SHANSHAN) CO"),
+    ("S5", ""),
+    ("S6", "12345"),
+    ("S7", "<script>alert(1)</script> Trading Co"),
+    ("S8", "x" * 10_000),
+    ("S9", "Xinjiang\x00 Zhongtai\x07 Chemical Co. Ltd."),
+]
+
+
+def _write_csv(path: Path, header: str, encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", header])
+        for row in SUPPLIERS:
+            w.writerow([row[0], row[1].replace("\x00", "")])
+    return path
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_match_json_shape_and_best_first(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["match", "新疆中泰化学股份有限公司", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == "新疆中泰化学股份有限公司"
+    top = data["matches"][0]
+    assert set(top) >= {
+        "entity_id",
+        "list",
+        "name",
+        "matched_name",
+        "score",
+        "decision",
+        "explanation",
+    }
+    assert top["decision"] == "match"
+    assert "Zhongtai" in top["name"]
+    scores = [(m["decision"] == "match", m["score"]) for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_match_sister_subsidiary_is_review_with_relation(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["match", "合盛硅业(泸州)有限公司", "--json"])
+    matches = json.loads(result.output)["matches"]
+    assert matches and all(m["decision"] != "match" for m in matches)
+    assert any("same group, different subsidiary" in m["explanation"].lower() for m in matches)
+
+
+def test_match_with_address_locates_it(runner: CliRunner) -> None:
+    result = runner.invoke(
+        cli, ["match", "Xinjiang Zhongtai Chemical", "--address", "新疆乌鲁木齐市", "--json"]
+    )
+    assert json.loads(result.output)["address"]["xinjiang"] is True
+
+
+@pytest.mark.parametrize(
+    ("encoding", "header"),
+    [("utf-8-sig", "供应商名称"), ("gb18030", "企业名称"), ("big5", "供應商")],
+)
+def test_screen_csv_in_any_encoding_finds_the_name_column(
+    runner: CliRunner, tmp_path: Path, encoding: str, header: str
+) -> None:
+    if encoding == "big5":
+        source = tmp_path / "in.csv"
+        with source.open("w", encoding="big5", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "公司名稱"])
+            w.writerow(["T1", "新疆中泰化學股份有限公司"])
+    else:
+        source = _write_csv(tmp_path / "in.csv", header, encoding)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(cli, ["screen", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert rows[0]["paxta_decision"] == "match"
+    assert rows[0]["paxta_list"]
+    for column in (
+        "paxta_decision",
+        "paxta_score",
+        "paxta_entity_id",
+        "paxta_list",
+        "paxta_listed_name",
+        "paxta_matched_name",
+        "paxta_explanation",
+        "paxta_list_version",
+    ):
+        assert column in rows[0]
+
+
+def test_screen_keeps_every_row_and_survives_bad_cells(runner: CliRunner, tmp_path: Path) -> None:
+    source = _write_csv(tmp_path / "suppliers.csv", "supplier")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(cli, ["screen", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in _rows(out)}
+    assert list(rows) == [s[0] for s in SUPPLIERS]
+    assert rows["S1"]["paxta_decision"] == "match"
+    assert rows["S2"]["paxta_decision"] == "review"
+    assert rows["S3"]["paxta_decision"] == "clear"
+    assert rows["S4"]["paxta_decision"] == "match"
+    assert rows["S5"]["paxta_decision"] == rows["S6"]["paxta_decision"] == "clear"
+    assert rows["S9"]["paxta_decision"] == "match"  # control characters are not a name
+
+
+def test_screen_writes_json_xlsx_and_escaped_html(runner: CliRunner, tmp_path: Path) -> None:
+    source = _write_csv(tmp_path / "suppliers.csv", "company")
+    for suffix in (".json", ".jsonl", ".xlsx", ".html"):
+        out = tmp_path / f"out{suffix}"
+        result = runner.invoke(cli, ["screen", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert len(data) == len(SUPPLIERS) and data[0]["paxta_decision"] == "match"
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(SUPPLIERS)
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert sheet is not None
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert "paxta_decision" in header and sheet.max_row == len(SUPPLIERS) + 1
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_screen_xlsx_and_jsonl_input(runner: CliRunner, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Shipper", "Country"])
+    sheet.append(["XINJIANG ZHONGTAI CHEM IND CO LTD", "China"])
+    book.save(tmp_path / "in.xlsx")
+    (tmp_path / "in.jsonl").write_text(
+        json.dumps({"shipper": "合盛硅業（鄯善）有限公司"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    for name in ("in.xlsx", "in.jsonl"):
+        out = tmp_path / f"{name}.csv"
+        result = runner.invoke(cli, ["screen", str(tmp_path / name), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert _rows(out)[0]["paxta_decision"] == "match"
+
+
+def test_wrong_or_missing_name_column_is_one_sentence(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("code,qty\nA,1\n", encoding="utf-8")
+    result = runner.invoke(cli, ["screen", str(source)])
+    assert result.exit_code == 1
+    assert "in.csv" in result.output and "--name-column" in result.output
+    result = runner.invoke(cli, ["screen", str(source), "--name-column", "Name"])
+    assert result.exit_code == 1 and "no name column 'Name'" in result.output
+    missing = runner.invoke(cli, ["screen", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_review_decisions_apply_until_the_entry_changes(runner: CliRunner, tmp_path: Path) -> None:
+    source = _write_csv(tmp_path / "suppliers.csv", "supplier")
+    screened = runner.invoke(cli, ["screen", str(source), "-o", str(tmp_path / "out.csv")])
+    assert screened.exit_code == 0, screened.output
+    listed = runner.invoke(cli, ["review", "--json"])
+    rows = json.loads(listed.output)
+    sister = next(r for r in rows if r["query"].startswith("合盛硅业(泸州)"))
+    marked = runner.invoke(
+        cli,
+        ["review", "--mark", str(sister["row_no"]), "false", "--note", "Luzhou plant, not listed"],
+    )
+    assert marked.exit_code == 0, marked.output
+    again = json.loads(runner.invoke(cli, ["match", "合盛硅业(泸州)有限公司", "--json"]).output)
+    decided = [m for m in again["matches"] if m["entity_id"] == sister["entity_id"]]
+    assert decided == [] or decided[0]["decision"] == "clear"
+
+
+def test_an_added_alias_finds_the_coined_english_name(runner: CliRunner) -> None:
+    query = "珠海赛纳科技有限公司"  # 赛纳 is written Seine in English, not Saina
+    before = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)
+    assert all(m["decision"] != "match" for m in before["matches"])
+    added = runner.invoke(cli, ["aliases", "add", "赛纳", "Seine"])
+    assert added.exit_code == 0, added.output
+    after = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)
+    assert after["matches"][0]["decision"] == "match"
+    assert (
+        "Seine" in after["matches"][0]["name"]
+        and "alias table" in after["matches"][0]["explanation"]
+    )
+    listed = json.loads(runner.invoke(cli, ["aliases", "list", "--json"]).output)
+    assert {"han": "赛纳", "latin": "Seine", "source": "user"} in listed
+    bad = runner.invoke(cli, ["aliases", "add", "Hoshine", "合盛"])
+    assert bad.exit_code == 1 and "not a Chinese trade name" in bad.output
+
+
+def test_rescreen_shows_only_what_changed(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "suppliers.csv"
+    source.write_text(
+        'supplier\n"Lanzhou Qilian Cotton Co., Ltd."\n新疆中泰化学股份有限公司\n', encoding="utf-8"
+    )
+    screened = runner.invoke(cli, ["screen", str(source), "-o", str(tmp_path / "out.csv")])
+    assert screened.exit_code == 0, screened.output
+    same = runner.invoke(cli, ["rescreen", "--json"])
+    assert same.exit_code == 0, same.output
+    assert json.loads(same.output)["changes"] == []
+    watch = tmp_path / "watch.csv"
+    watch.write_text("name,country\nLanzhou Qilian Cotton Co. Ltd.,China\n", encoding="utf-8")
+    imported = runner.invoke(
+        cli,
+        [
+            "lists",
+            "import",
+            str(watch),
+            "--format",
+            "csv",
+            "--source",
+            "watch",
+            "--version",
+            "2026-11-01",
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    changed = json.loads(runner.invoke(cli, ["rescreen", "--json"]).output)
+    assert [(c["query"], c["before"], c["after"]) for c in changed["changes"]] == [
+        ("Lanzhou Qilian Cotton Co., Ltd.", "clear", "match")
+    ]
