@@ -36,8 +36,10 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def run_child(code: str, *args: str) -> tuple[float, float, str]:
     """Run Python ``code`` in a child; return (seconds, peak RSS in MB, its stdout).
 
-    The peak is the largest sum of resident memory over the child and all its descendants
-    (worker processes included), sampled every 50 ms.
+    The peak is the largest sum of memory over the child and all its descendants (worker
+    processes included), sampled every 50 ms. Memory is the proportional set size (PSS)
+    where the system gives it, so pages forked workers share are counted once, not per
+    process; otherwise the resident set size.
     """
     import psutil
 
@@ -53,7 +55,7 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
     while proc.poll() is None:
         try:
             tree = [parent, *parent.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree))
+            peak = max(peak, sum(_resident(p) for p in tree))
         except psutil.Error:
             pass
         time.sleep(0.05)
@@ -61,3 +63,13 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
     if proc.returncode:
         raise RuntimeError(f"benchmark child failed: {err}")
     return time.perf_counter() - start, peak / 2**20, out
+
+
+def _resident(process: Any) -> int:
+    """A process's proportional set size (PSS), or its RSS where PSS is unknown."""
+    try:
+        pss: int = process.memory_full_info().pss
+        return pss
+    except (AttributeError, OSError):
+        rss: int = process.memory_info().rss
+        return rss

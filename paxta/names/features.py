@@ -10,8 +10,8 @@ stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from functools import cache
+from dataclasses import dataclass, fields
+from functools import cache, lru_cache
 from itertools import product
 from typing import Any
 
@@ -64,16 +64,17 @@ class NameFeatures:
         """The key that identifies the name best: the trade key, else its other words."""
         return self.keys[0] if self.keys else ""
 
-    def as_json(self) -> dict[str, Any]:
-        """Plain data, for storage."""
-        return asdict(self)
+    def as_row(self) -> list[Any]:
+        """The fields in order, as plain data (stored as a JSON array in the index)."""
+        return [getattr(self, f) for f in _FIELDS]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> NameFeatures:
-        """Rebuild from :meth:`as_json` output."""
-        return cls(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}  # type: ignore[arg-type]
-        )
+    def from_row(cls, row: list[Any]) -> NameFeatures:
+        """Rebuild from :meth:`as_row` output."""
+        return cls(*(tuple(v) if isinstance(v, list) else v for v in row))
+
+
+_FIELDS = [f.name for f in fields(NameFeatures)]
 
 
 def name_features(name: str) -> NameFeatures:
@@ -147,6 +148,7 @@ def _han_features(text: str) -> NameFeatures:
     )
 
 
+@lru_cache(maxsize=100_000)
 def pinyin_keys(han: str, limit: int = 4) -> tuple[str, ...]:
     """Pinyin spellings of a trade name, lower case and joined: the phrase reading first.
 

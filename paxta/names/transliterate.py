@@ -7,7 +7,7 @@ pypinyin gives syllables (``zhong tai``); English writes a word's syllables toge
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -44,6 +44,7 @@ def syllables(han: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def word_pinyin(han: str) -> str:
     """One word's pinyin as English writes it: syllables joined, capitalised (中泰 → Zhongtai)."""
     return "".join(syllables(han)).capitalize()

@@ -101,6 +101,8 @@ class Gazetteer:
     def __init__(self) -> None:
         self.divisions: dict[str, Division] = {}
         self._patterns: dict[str, list[Pattern]] = {}
+        self._han: dict[str, tuple[Pattern, ...]] | None = None
+        self._latin: dict[str, tuple[Pattern, ...]] | None = None
         self._load_divisions()
         self._load_variants()
         self._load_townships()
@@ -172,15 +174,19 @@ class Gazetteer:
 
     def han_names(self) -> dict[str, tuple[Pattern, ...]]:
         """Every place name written in Chinese characters, with what it means."""
-        return {t: tuple(p) for t, p in self._patterns.items() if p[0].script == "Han"}
+        if self._han is None:
+            self._han = {t: tuple(p) for t, p in self._patterns.items() if p[0].script == "Han"}
+        return self._han
 
     def latin_names(self) -> dict[str, tuple[Pattern, ...]]:
         """Every place name written in Latin letters (folded), with what it means."""
-        return {
-            t: tuple(q for q in p if q.script == "Latin")
-            for t, p in self._patterns.items()
-            if any(q.script == "Latin" for q in p)
-        }
+        if self._latin is None:
+            self._latin = {
+                t: tuple(q for q in p if q.script == "Latin")
+                for t, p in self._patterns.items()
+                if any(q.script == "Latin" for q in p)
+            }
+        return self._latin
 
     def parents(self, key: str) -> list[Division]:
         """The division and its parents, most specific first."""

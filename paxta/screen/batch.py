@@ -7,7 +7,9 @@ interruption stay in both the output file and the store.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from paxta.files.writers import RowWriter
 from paxta.names.transliterate import to_simplified
 from paxta.places.locator import locate_address
 from paxta.screen.compare import CLEAR
-from paxta.screen.matcher import Match, Matcher
+from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, match_many
 from paxta.store import Backend
 
 OUTPUT_COLUMNS = (
@@ -225,13 +227,25 @@ def _resolve(path: Path, available: list[str], given: Columns | None) -> Columns
 def _screen_rows(
     rows: Iterator[Any], cols: Columns, matcher: Matcher
 ) -> Iterator[tuple[int, dict[str, str], Match | None]]:
-    for row in rows:
-        values: dict[str, str] = row.values
-        name = clean_cell(values.get(cols.name, ""))
-        ids = _ids(values.get(cols.registry_id, "") if cols.registry_id else "")
-        countries = _countries(values.get(cols.country, "") if cols.country else "")
-        found = matcher.match(name, ids, countries, limit=1) if name else []
-        yield row.line, values, found[0] if found else None
+    """Each row with its best result; large files are matched in parallel, in order."""
+    held: deque[tuple[int, dict[str, str]]] = deque()  # rows read, awaiting their result
+
+    def queries() -> Iterator[Query]:
+        for row in rows:
+            values: dict[str, str] = row.values
+            held.append((row.line, values))
+            yield (
+                clean_cell(values.get(cols.name, "")),
+                _ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
+                _countries(values.get(cols.country, "") if cols.country else ""),
+            )
+
+    first = list(itertools.islice(queries(), PARALLEL_ROWS))
+    stream = itertools.chain(first, queries())
+    workers = 1 if len(first) < PARALLEL_ROWS else 0
+    for best in match_many(matcher, stream, workers):
+        line, values = held.popleft()
+        yield line, values, best
 
 
 def _ids(cell: str) -> frozenset[str]:

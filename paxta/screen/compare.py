@@ -9,6 +9,7 @@ registry ID differs, the result is ``review`` with the relation spelled out, nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -253,7 +254,12 @@ def _legal_text(f: NameFeatures) -> str:
 
 
 def _same_place(a: str, b: str) -> bool:
-    return bool(set(a.split("|")) & set(b.split("|")))
+    return not _keyset(a).isdisjoint(_keyset(b))
+
+
+@lru_cache(maxsize=50_000)
+def _keyset(place: str) -> frozenset[str]:
+    return frozenset(place.split("|"))
 
 
 def _place_pairs(q: NameFeatures, c: NameFeatures) -> str:

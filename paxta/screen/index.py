@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
@@ -30,6 +31,7 @@ from paxta.store import Backend
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
 CHUNK = 20_000
 BIG_BLOCK = 2_000  # a block this large (a common prefix) is skipped for a query
+SHARE_OF_TRADE_BLOCK = 20  # names of the trade name at other places, when the query has one
 _INDEX_SCHEMA = pa.schema(
     [
         ("name", pa.string()),
@@ -49,6 +51,7 @@ def features_version() -> int:
     names_dir = Path(paxta.names.__file__).parent
     for path in [
         *sorted(names_dir.glob("*.py")),
+        Path(__file__),
         *sorted(data_path("terms").glob("*.csv")),
         *sorted(data_path("places").glob("*.csv")),
     ]:
@@ -93,7 +96,7 @@ def encode_features(names: list[str]) -> tuple[list[str], list[list[str]]]:
     encoded, blocks = [], []
     for name in names:
         f = name_features(name)
-        encoded.append(orjson.dumps(f.as_json()).decode())
+        encoded.append(orjson.dumps(f.as_row()).decode())
         blocks.append(sorted(block_keys(f)))
     return encoded, blocks
 
@@ -108,7 +111,15 @@ def _features_in_chunks(
             yield chunk, encode_features(chunk)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        yield from zip(chunks, pool.map(encode_features, chunks), strict=True)
+        waiting: deque[tuple[list[str], Future[tuple[list[str], list[list[str]]]]]] = deque()
+        for chunk in chunks:  # at most two chunks a worker in flight: memory stays bounded
+            waiting.append((chunk, pool.submit(encode_features, chunk)))
+            if len(waiting) >= 2 * workers:
+                done, future = waiting.popleft()
+                yield done, future.result()
+        while waiting:
+            done, future = waiting.popleft()
+            yield done, future.result()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +159,9 @@ class MatchIndex:
 
     def __init__(self, names: pa.Table, entities: pa.Table) -> None:
         self._entity_ids: list[str] = entities.column("entity_id").to_pylist()
-        self._entity_cols = entities
+        self._entity_text = [
+            [str(v or "") for v in entities.column(k).to_pylist()] for k in _ENTITY_COLUMNS[1:]
+        ]
         self._entity_row = {e: i for i, e in enumerate(self._entity_ids)}
         self._listed: dict[int, Listed] = {}
         self._name_entity: list[str] = names.column("entity_id").to_pylist()
@@ -168,7 +181,13 @@ class MatchIndex:
             else:
                 held.append(i)
         by_entity = {e: i for i, e in reversed(list(enumerate(self._name_entity)))}
-        for row, values in enumerate(entities.column("identifiers").to_pylist()):
+        self._entity_ids_of: list[list[dict[str, str]]] = [
+            v or [] for v in entities.column("identifiers").to_pylist()
+        ]
+        self._entity_countries: list[list[str]] = [
+            v or [] for v in entities.column("countries").to_pylist()
+        ]
+        for row, values in enumerate(self._entity_ids_of):
             first = by_entity.get(self._entity_ids[row])
             for x in values or ():
                 if x["value"] and first is not None:
@@ -200,7 +219,7 @@ class MatchIndex:
         """Name ``i`` with its features and entity."""
         features = self._parsed.get(i)
         if features is None:
-            features = self._parsed[i] = NameFeatures.from_json(orjson.loads(self._features[i]))
+            features = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i]))
         return Entry(self.listed(self._name_entity[i]), self._names[i], self._kinds[i], features)
 
     def listed(self, entity_id: str) -> Listed:
@@ -208,32 +227,48 @@ class MatchIndex:
         row = self._entity_row[entity_id]
         held = self._listed.get(row)
         if held is None:
-            c = self._entity_cols
-            ids = frozenset(
-                x["value"] for x in c.column("identifiers")[row].as_py() or () if x["value"]
-            )
-            countries = frozenset(x.casefold() for x in c.column("countries")[row].as_py() or ())
-            source, version, name, schema, fingerprint = (
-                str(c.column(k)[row].as_py() or "") for k in _ENTITY_COLUMNS[1:]
-            )
+            ids = frozenset(x["value"] for x in self._entity_ids_of[row] if x["value"])
+            countries = frozenset(x.casefold() for x in self._entity_countries[row])
+            source, version, name, schema, fingerprint = (col[row] for col in self._entity_text)
             held = self._listed[row] = Listed(
                 entity_id, source, version, name, schema, fingerprint, Context(ids, countries)
             )
         return held
 
-    def candidates(self, keys: Iterable[str], limit: int = 400) -> list[Entry]:
-        """Entries sharing a block with ``keys``; exact keys first, huge blocks skipped."""
+    def candidates(self, keys: Iterable[str], limit: int = 300) -> list[Entry]:
+        """Entries sharing a block with ``keys``, the most telling blocks first.
+
+        Registry IDs and the XPCC first; then trade name and place together, and the trade
+        name without any place (a common trade name's block can hold thousands, and only
+        these can be a match for a query that names a place); then a few of the trade name
+        at other places, for review (all of them when the query names no place); prefix and
+        suffix blocks (for typos) only when no exact block found anything.
+        """
+        stages: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
+        for key in set(keys):
+            stage = {"i": 0, "x": 0, "n": 0, "c": 1, "k": 2}.get(key[0], 3)
+            stages[stage].append(key)
         seen: dict[int, None] = {}
-        for key in sorted(set(keys), key=lambda k: not k.startswith(("k:", "i:", "x:"))):
-            block = self.blocks.get(key)
-            if block is None or (len(block) > BIG_BLOCK and not key.startswith(("k:", "i:"))):
-                continue
-            for i in block:
-                seen.setdefault(i, None)
-                if len(seen) >= limit:
-                    break
-            if len(seen) >= limit:
+        placed = any(not k.endswith("|-") for k in stages[1])
+        if placed:  # names of that trade name without a place may be the query too
+            stages[1] += [k.rsplit("|", 1)[0] + "|-" for k in stages[1]]
+        for stage in (0, 1, 2, 3):
+            if stage == 3 and seen:
                 break
+            room = limit - len(seen)
+            if stage == 2 and placed:
+                room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
+            taken = 0
+            for key in sorted(stages[stage]):
+                block = self.blocks.get(key, ())
+                if stage == 3 and len(block) > BIG_BLOCK:
+                    continue
+                for i in block:
+                    if taken >= room:
+                        break
+                    if i not in seen:
+                        seen[i] = None
+                        taken += 1
         return [self.entry(j) for j in seen]
 
     def __len__(self) -> int:
@@ -253,6 +288,9 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = ()) -> set[str]:
         if len(k) >= 6:
             out.add(f"p:{k[:4]}")
             out.add(f"s:{k[-4:]}")
+    for k in f.keys[:1]:
+        places = [p for place in (*f.places, f.bracket) for p in place.split("|") if p]
+        out |= {f"c:{k}|{p}" for p in places} if places else {f"c:{k}|-"}
     if f.xpcc:
         out.add("x:xpcc")
     if not f.keys and f.text:

@@ -7,9 +7,12 @@ fingerprint) or the name changes.
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from paxta.names.features import NameFeatures, name_features
@@ -104,13 +107,23 @@ class Matcher:
             if held is None or result.outranks(held[0]):
                 best[entry.entity.entity_id] = (result, entry)
         _ambiguous_place(q, best)
-        out = [self._decided(name, c, e) for c, e in best.values()]
+        key = query_key(name) if self.decisions else ""
+        ranked = sorted(
+            best.values(),
+            key=lambda ce: (
+                (key, ce[1].entity.entity_id) not in self.decisions,  # decided ones first
+                -_rank(ce[0].decision),
+                -ce[0].score,
+                ce[1].entity.entity_id,
+            ),
+        )
+        out = [self._decided(key, c, e) for c, e in ranked[: limit + len(self.decisions)]]
         out = [m for m in out if m.decision != CLEAR or m.explanation.startswith("analyst")]
         out.sort(key=lambda m: (-_rank(m.decision), -m.score, m.entity.entity_id))
         return out[:limit]
 
-    def _decided(self, name: str, c: Comparison, entry: Entry) -> Match:
-        decision = self.decisions.get((query_key(name), entry.entity.entity_id))
+    def _decided(self, key: str, c: Comparison, entry: Entry) -> Match:
+        decision = self.decisions.get((key, entry.entity.entity_id))
         explanation = c.explanation
         if decision is not None:
             when = decision.decided_at.date().isoformat()
@@ -127,6 +140,56 @@ class Matcher:
                 )
             explanation += f"; an analyst decision of {when} no longer applies: the entry changed"
         return Match(entry.entity, entry.name, c.score, c.decision, explanation)
+
+
+Query = tuple[str, frozenset[str], frozenset[str]]  # name, registry IDs, countries
+PARALLEL_ROWS = 2_000  # below this a file is screened in one process
+_SHARED: Matcher | None = None  # the matcher forked worker processes inherit
+
+
+def match_many(
+    matcher: Matcher, queries: Iterable[Query], workers: int = 0
+) -> Iterator[Match | None]:
+    """The best result of each query, in order; spread over ``workers`` processes when > 1.
+
+    Workers are forked after the index is loaded, so they share it instead of loading it
+    again. Work is handed out in chunks; results come back in input order.
+    """
+    global _SHARED
+    workers = workers or min(os.cpu_count() or 1, 4)
+    chunks = _chunks(queries, 500)
+    if workers < 2 or "fork" not in get_all_start_methods():
+        for chunk in chunks:
+            yield from _match_chunk(chunk, matcher)
+        return
+    _SHARED = matcher
+    try:
+        with get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_match_chunk, chunks):
+                yield from results
+    finally:
+        _SHARED = None
+
+
+def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
+    chunk: list[Query] = []
+    for q in queries:
+        chunk.append(q)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _match_chunk(chunk: list[Query], matcher: Matcher | None = None) -> list[Match | None]:
+    m = matcher or _SHARED
+    assert m is not None
+    out: list[Match | None] = []
+    for name, ids, countries in chunk:
+        found = m.match(name, ids, countries, limit=1) if name else []
+        out.append(found[0] if found else None)
+    return out
 
 
 def _rank(decision: str) -> int:

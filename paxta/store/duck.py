@@ -34,6 +34,7 @@ class DuckDBStore(Backend):
         }
         try:
             self._con = duckdb.connect(self.path, config=config)
+            self._con.execute("SET enable_progress_bar = false")
         except duckdb.Error as exc:
             raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
         self._lock = threading.RLock()
