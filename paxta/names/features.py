@@ -71,7 +71,8 @@ class NameFeatures:
     @classmethod
     def from_row(cls, row: list[Any]) -> NameFeatures:
         """Rebuild from :meth:`as_row` output."""
-        return cls(*(tuple(v) if isinstance(v, list) else v for v in row))
+        values: list[Any] = [tuple(v) if isinstance(v, list) else v for v in row]
+        return cls(*values)
 
 
 _FIELDS = [f.name for f in fields(NameFeatures)]
