@@ -73,3 +73,33 @@ def _resident(process: Any) -> int:
     except (AttributeError, OSError):
         rss: int = process.memory_info().rss
         return rss
+
+
+class LogicV2:
+    """nomenklatura's logic-v2, called in this process on two FtM Company entities."""
+
+    def __init__(self) -> None:
+        import itertools
+        import logging
+
+        from nomenklatura.matching import get_algorithm
+
+        logging.getLogger("nomenklatura").setLevel(logging.ERROR)
+        algo = get_algorithm("logic-v2")
+        assert algo is not None
+        self.algo = algo
+        self.config = algo.default_config()
+        self._ids = itertools.count()
+
+    def company(self, name: str) -> Any:
+        """A Company entity; each gets its own id, since compare() caches results by id."""
+        from followthemoney import model
+
+        e = model.make_entity("Company")
+        e.id = f"e{next(self._ids)}"
+        e.add("name", name)
+        return e
+
+    def score(self, query: Any, candidate: Any) -> float:
+        """logic-v2's score for two entities made by :meth:`company`."""
+        return float(self.algo.compare(query, candidate, self.config).score)

@@ -16,7 +16,6 @@ token_set_ratio at >= 90 and >= 80.
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine
+from _common import LogicV2, machine
 from screen_set import Case, Groups, held_out, labelled_set, press_rows
 
 METHODS = ("paxta", "logic-v2", "token_set_ratio")
@@ -188,31 +187,15 @@ def _primary_names(store: object) -> list[tuple[str, str]]:
 def _logic_v2(
     cases: list[Case], pairs: list[tuple[int, list[int]]], names: list[tuple[str, str]]
 ) -> tuple[dict[int, list[tuple[float, int]]], float, int]:
-    import logging
-
-    from followthemoney import model
-    from nomenklatura.matching import get_algorithm
-
-    logging.getLogger("nomenklatura").setLevel(logging.ERROR)
-    algo = get_algorithm("logic-v2")
-    assert algo is not None
-    config = algo.default_config()
-    counter = itertools.count()
-
-    def company(name: str) -> object:
-        e = model.make_entity("Company")
-        e.id = f"e{next(counter)}"  # compare() caches by id: every entity gets its own
-        e.add("name", name)
-        return e
-
-    listed = {j: company(names[j][1]) for _, cs in pairs for j in cs}
-    queries = {i: company(cases[i].query) for i, _ in pairs}
+    v2 = LogicV2()
+    listed = {j: v2.company(names[j][1]) for _, cs in pairs for j in cs}
+    queries = {i: v2.company(cases[i].query) for i, _ in pairs}
     scores: dict[int, list[tuple[float, int]]] = defaultdict(list)
     n = 0
     t = time.perf_counter()
     for i, cs in pairs:
         for j in cs:
-            scores[i].append((algo.compare(queries[i], listed[j], config).score, j))
+            scores[i].append((v2.score(queries[i], listed[j]), j))
             n += 1
     return scores, time.perf_counter() - t, n
 

@@ -45,10 +45,13 @@ def demo(out: Path) -> None:
         store.close()
     console.rule("2. Locate: is a supplier's address in Xinjiang?")
     located = _locate_demo(out)
+    console.rule("3. Screen: a supplier list in Chinese, English and bill-of-lading spelling")
+    screened = _screen_demo(out)
     console.rule("Results")
     console.print(f"Store: {store_path()}")
     console.print(f"Lists summary: {out.resolve() / 'lists.json'}")
     console.print(f"Located addresses: {located}")
+    console.print(f"Screened suppliers: {screened} (and .html); review them: paxta review")
 
 
 DEMO_ADDRESSES = [
@@ -88,3 +91,47 @@ def _locate_demo(out: Path) -> Path:
     target = out / "located.csv"
     write_rows(iter(rows), target)
     return target.resolve()
+
+
+DEMO_SUPPLIERS = [
+    ("Yarn spinner (Chinese)", "新疆中泰化学股份有限公司", "新疆乌鲁木齐市经济技术开发区"),
+    ("Sister plant (Chinese)", "合盛硅业(泸州)有限公司", "四川省泸州市"),
+    ("Same plant, traditional", "合盛硅業（鄯善）有限公司", "新疆吐鲁番市鄯善县"),
+    ("Bill of lading", "HOSHINE SILICON IND (SHANSHAN) CO", ""),
+    ("XPCC unit", "新疆生产建设兵团第一师棉麻有限责任公司", "阿拉尔市"),
+    ("Garment maker (Vietnam)", "Saigon Garment Manufacturing Trading JSC", "Ho Chi Minh City"),
+    ("Shares a trade name", "中泰证券股份有限公司", "山东省济南市"),
+    ("Exhibitor, not listed", "Guangdong Baiyi Textile Technology Co. Ltd", "Foshan, Guangdong"),
+]
+
+
+def _screen_demo(out: Path) -> Path:
+    import csv
+
+    from paxta.screen.batch import Columns, screen_file
+    from paxta.screen.matcher import Matcher
+
+    source = out / "suppliers.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["role", "supplier", "address"])
+        w.writerows(DEMO_SUPPLIERS)
+    store = open_store()
+    try:
+        matcher = Matcher.from_store(store)
+        targets = [out / "screened.csv", out / "screened.html"]
+        for target in targets:
+            screen_file(store, matcher, source, target, Columns("supplier", "address"))
+    finally:
+        store.close()
+    with targets[0].open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    print_table(
+        None,
+        ["supplier", "decision", "listed name", "why"],
+        [
+            (r["supplier"], r["paxta_decision"], r["paxta_listed_name"], r["paxta_explanation"])
+            for r in rows
+        ],
+    )
+    return targets[0].resolve()

@@ -79,6 +79,7 @@ def _sector_of_category(category: str) -> str:
         "industry_metals": "metal",
         "industry_materials": "general",
         "industry_agri": "food",
+        "industry_finance": "finance",
     }.get(category, "general")
 
 

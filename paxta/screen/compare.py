@@ -204,7 +204,7 @@ def _places(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
     c_all = set(c.places) | ({c.bracket} if c.bracket else set())
     if q.bracket and c.bracket:
         if _same_place(q.bracket, c.bracket):
-            out.agree.append(f"{q.bracket_name} = {c.bracket_name} (bracketed place)")
+            out.agree.append(f"{_written(q.bracket_name)} = {c.bracket_name} (bracketed place)")
         else:
             out.relation = "same group, different subsidiary"
             out.differ.append(f"bracketed place {q.bracket_name} vs {c.bracket_name}")
@@ -253,6 +253,11 @@ def _legal_text(f: NameFeatures) -> str:
     return " ".join(_LEGAL_SHORT.get(w, w.capitalize()) for w in f.legal)
 
 
+def _written(name: str) -> str:
+    """A place as the name writes it (鄯善 of "鄯善 = Shanshan")."""
+    return name.split(" = ")[0]
+
+
 def _same_place(a: str, b: str) -> bool:
     return not _keyset(a).isdisjoint(_keyset(b))
 
@@ -263,7 +268,7 @@ def _keyset(place: str) -> frozenset[str]:
 
 
 def _place_pairs(q: NameFeatures, c: NameFeatures) -> str:
-    q_names = [n.split(" = ")[0] for n in q.place_names]
+    q_names = [_written(n) for n in q.place_names]
     return f"{', '.join(q_names)} = {', '.join(c.place_names)}"
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from paxta.cli import cli
+from paxta.screen.batch import OUTPUT_COLUMNS
 
 SUPPLIERS = [
     ("S1", "新疆中泰化学股份有限公司"),
@@ -95,16 +96,7 @@ def test_screen_csv_in_any_encoding_finds_the_name_column(
     rows = _rows(out)
     assert rows[0]["paxta_decision"] == "match"
     assert rows[0]["paxta_list"]
-    for column in (
-        "paxta_decision",
-        "paxta_score",
-        "paxta_entity_id",
-        "paxta_list",
-        "paxta_listed_name",
-        "paxta_matched_name",
-        "paxta_explanation",
-        "paxta_list_version",
-    ):
+    for column in OUTPUT_COLUMNS:
         assert column in rows[0]
 
 
