@@ -159,27 +159,27 @@ class MatchIndex:
 
     def __init__(self, names: pa.Table, entities: pa.Table) -> None:
         self._entity_ids: list[str] = entities.column("entity_id").to_pylist()
-        self._entity_text = [
-            [str(v or "") for v in entities.column(k).to_pylist()] for k in _ENTITY_COLUMNS[1:]
-        ]
+        self._entity_text = [_shared_strings(entities.column(k)) for k in _ENTITY_COLUMNS[1:]]
         self._entity_row = {e: i for i, e in enumerate(self._entity_ids)}
         self._listed: dict[int, Listed] = {}
         self._name_entity: list[str] = names.column("entity_id").to_pylist()
         self._names: list[str] = names.column("name").to_pylist()
-        self._kinds: list[str] = names.column("kind").to_pylist()
+        self._kinds: list[str] = _shared_strings(names.column("kind"))
         self._features: list[str] = names.column("features").to_pylist()
         self._parsed: dict[int, NameFeatures] = {}
-        self.blocks: dict[str, list[int]] = {}
+        # block -> name positions; a block of one name holds the int itself (most do).
+        self.blocks: dict[str, int | list[int]] = {}
         blocks = names.column("blocks").combine_chunks()
-        flat = pc.list_flatten(blocks).to_pylist()
-        parents = pc.list_parent_indices(blocks).to_pylist()
-        get = self.blocks.get
-        for key, i in zip(flat, parents, strict=True):
-            held = get(key)
-            if held is None:
-                self.blocks[key] = [i]
-            else:
-                held.append(i)
+        pairs = (
+            pa.table({"key": pc.list_flatten(blocks), "i": pc.list_parent_indices(blocks)})
+            .group_by("key")
+            .aggregate([("i", "list")])
+        )
+        for key, members in zip(
+            pairs.column("key").to_pylist(), pairs.column("i_list").to_pylist(), strict=True
+        ):
+            self.blocks[key] = members[0] if len(members) == 1 else members
+        del pairs
         by_entity = {e: i for i, e in reversed(list(enumerate(self._name_entity)))}
         self._entity_ids_of: list[list[dict[str, str]]] = [
             v or [] for v in entities.column("identifiers").to_pylist()
@@ -191,7 +191,9 @@ class MatchIndex:
             first = by_entity.get(self._entity_ids[row])
             for x in values or ():
                 if x["value"] and first is not None:
-                    self.blocks.setdefault(f"i:{x['value']}", []).append(first)
+                    held = self.blocks.get(f"i:{x['value']}", [])
+                    held = [held] if isinstance(held, int) else held
+                    self.blocks[f"i:{x['value']}"] = [*held, first]
         sources = entities.column("source").to_pylist()
         versions = entities.column("version").to_pylist()
         self.versions = sorted(set(zip(sources, versions, strict=True)))
@@ -260,7 +262,8 @@ class MatchIndex:
                 room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
             taken = 0
             for key in sorted(stages[stage]):
-                block = self.blocks.get(key, ())
+                found = self.blocks.get(key, ())
+                block = (found,) if isinstance(found, int) else found
                 if stage == 3 and len(block) > BIG_BLOCK:
                     continue
                 for i in block:
@@ -273,6 +276,12 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+def _shared_strings(column: pa.ChunkedArray) -> list[str]:
+    """A column as Python strings, one object per distinct value (list names repeat a lot)."""
+    seen: dict[str, str] = {}
+    return [seen.setdefault(v, v) for v in (str(x or "") for x in column.to_pylist())]
 
 
 _ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")

@@ -7,6 +7,7 @@ fingerprint) or the name changes.
 
 from __future__ import annotations
 
+import gc
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -163,12 +164,14 @@ def match_many(
             yield from _match_chunk(chunk, matcher)
         return
     _SHARED = matcher
+    gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
     try:
         with get_context("fork").Pool(workers) as pool:
             for results in pool.imap(_match_chunk, chunks):
                 yield from results
     finally:
         _SHARED = None
+        gc.unfreeze()
 
 
 def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
