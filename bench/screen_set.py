@@ -30,6 +30,7 @@ from paxta.names.chinese import segment
 from paxta.names.english import normalise_latin
 from paxta.names.features import name_features
 from paxta.names.transliterate import normalise_han
+from paxta.names.vocabulary import industry_stem, sector
 from paxta.store import Backend
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -250,7 +251,13 @@ def _generated_negatives(groups: Groups, rng: random.Random) -> list[Case]:
             out.append(Case(f"{city} {f.trade} {industry} {legal}", None, "sister"))
             city = rng.choice(cities)
             out.append(Case(f"{f.trade} {industry} ({city}) {legal}", None, "sister"))
-        other = rng.choice(OTHER_INDUSTRIES)
+        own_sectors = {sector(s) for s in f.industry}
+        others = [
+            o
+            for o in OTHER_INDUSTRIES
+            if not {sector(industry_stem(w)) for w in o.lower().split()} & own_sectors
+        ]
+        other = rng.choice(others)
         region = f.place_names[0] if f.place_names else ""
         out.append(Case(f"{region} {f.trade} {other} {legal}".strip(), None, "trade-other"))
         if f.place_names:

@@ -84,7 +84,7 @@ def segment(name: str) -> ChineseName:
     """Split a Chinese company name into its parts (traditional input is simplified first)."""
     text = normalise_han(name)
     result = ChineseName(name, text)
-    brackets = [m.group(1) for m in _BRACKET.finditer(text)]
+    brackets = [m.group(1) for m in _BRACKET.finditer(text) if m.group(1).strip()]
     body = _BRACKET.sub("", text)
     head, legal = _strip_suffix(body, _legal_forms())
     tail_parts: list[Part] = []

@@ -132,6 +132,7 @@ LEGAL_WORDS = {
     "ltda",
     "limitada",
     "closed",
+    "open",
     "liability",
     "doo",
     "cv",
@@ -162,8 +163,11 @@ ADMIN_WORDS = frozenset(
     {
         "county", "city", "prefecture", "province", "autonomous", "region", "district",
         "uygur", "uyghur", "uighur", "kazak", "kazakh", "kyrgyz", "mongol", "mongolian", "hui",
+        "municipality", "municipal",
     }
 )  # fmt: skip
+# Small words that join others ("Bank of Kunlun", "Compañía de ..."): no name is told by them.
+STOPWORDS = frozenset({"of", "for", "de", "del", "la", "le", "du", "des", "und", "the"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:['/][a-z0-9]+)?")
 
 
@@ -196,8 +200,10 @@ def normalise_latin(name: str) -> LatinName:
             part = SPELLINGS.get(part, part)
             if part == "&":
                 continue
+            if part in STOPWORDS:
+                continue
             (legal if part in LEGAL_WORDS else words).append(part)
-    return LatinName(name, tuple(words), tuple(legal))
+    return LatinName(name, tuple(_merge_letters(words)), tuple(legal))
 
 
 def _merge_letters(tokens: list[str]) -> list[str]:

@@ -3,7 +3,7 @@
 The English words come from two places: the English of every industry and business term in the
 shipped term table (化学 Chemical, 色纺 colour spinning ...) and a list of the words English
 company names use for the same trades (apparel, garment, melange, polysilicon ...). A stem is
-the word's first seven letters, so textile/textiles and fiber/fibers agree; sectors say which
+the word's singular, so textile/textiles and fiber/fibers agree; sectors say which
 stems are the same line of business, so 服装 "apparel" and "Garment" do not count as a conflict.
 """
 
@@ -29,9 +29,10 @@ SECTORS: dict[str, str] = {
     "mine mining mineral minerals nickel alloy rare earth",
     "food": "food foods tomato tomatoes ketchup canned pepper chili jujube date walnut grape "
     "fruit fruits vegetable vegetables sugar agriculture agricultural farm farming ranch "
-    "livestock seed seeds cereals oils grain produce beverage herbal medicinal medicine",
+    "livestock seed seeds cereals oils grain produce beverage herbal medicinal medicine "
+    "ingredients additive additives fishing fishery ocean",
     "bio": "biotechnology biological biotech bioscience pharmaceutical pharma nutraceutical "
-    "ingredients additive additives health",
+    "pharmatech health",
     "tech": "technology technologies information electronics electronic digital software "
     "machinery machine machines equipment automation optoelectronic microelectronics printing "
     "computer telecom communication communications science",
@@ -39,7 +40,13 @@ SECTORS: dict[str, str] = {
     "international economic",
     "logistics": "logistics warehousing warehouse storage transport transportation shipping "
     "freight distribution marine maritime",
-    "finance": "bank banking credit finance financial insurance securities capital",
+    # Finance: each kind its own sector, so a bank and a securities firm never agree.
+    "bank": "bank banking credit",
+    "securities": "securities brokerage",
+    "insurance": "insurance",
+    "finance": "finance financial capital exchange",
+    "consumer": "toys toy paper furniture ceramics ceramic auto parts cosmetics jewellery "
+    "jewelry gems",
     "construction": "construction engineering building real estate property",
     "general": "industry industrial industries products product manufacturing manufacture "
     "materials material new enterprise enterprises services service management development "
@@ -49,9 +56,18 @@ SECTORS: dict[str, str] = {
 GENERIC_SECTORS = frozenset({"general", "trade"})
 
 
+_KEEP_S = frozenset({"securities", "glass", "gas", "logistics", "electronics", "plus", "news"})
+
+
 def industry_stem(word: str) -> str:
-    """The comparable stem of an industry word (first seven letters)."""
-    return word[:7]
+    """The comparable stem of an industry word: its singular (textiles, textile → textile)."""
+    if word in _KEEP_S or len(word) <= 3:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 @cache
@@ -79,7 +95,7 @@ def _sector_of_category(category: str) -> str:
         "industry_metals": "metal",
         "industry_materials": "general",
         "industry_agri": "food",
-        "industry_finance": "finance",
+        "industry_finance": "finance",  # 证券 Securities, 银行 Bank: their words say which
     }.get(category, "general")
 
 

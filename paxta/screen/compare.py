@@ -171,6 +171,8 @@ def trade_similarity(
     q_words, c_words = q.trade.casefold().split(), c.trade.casefold().split()
     if len(q_words) > 1 and len(c_words) > 1 and best < 0.97:
         best = min(best, _shared_words(q_words, c_words))  # Daesong Credit Bank, Daedong ...
+        if set(q_words) < set(c_words) or set(c_words) < set(q_words):
+            best = min(best, 0.85)  # a word more: "Forging Press Control Toys" is not the same
     how = f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)"
     part = _partial(q, c)
     if part > best:
