@@ -98,6 +98,41 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        3,
+        "cases: parties, ownership, documents, movements, production, lots",
+        [
+            """CREATE TABLE case_parties (
+                case_id VARCHAR NOT NULL, party_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                name_native VARCHAR, aliases VARCHAR[], address VARCHAR, country VARCHAR,
+                registry_ids VARCHAR[], role VARCHAR
+            )""",
+            """CREATE TABLE case_ownership (
+                case_id VARCHAR NOT NULL, parent_id VARCHAR NOT NULL, child_id VARCHAR NOT NULL,
+                share DOUBLE, source VARCHAR
+            )""",
+            """CREATE TABLE case_documents (
+                case_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, type VARCHAR NOT NULL,
+                date DATE, issuer_id VARCHAR, recipient_id VARCHAR, language VARCHAR,
+                translated BOOLEAN, file VARCHAR, sha256 VARCHAR
+            )""",
+            """CREATE TABLE case_movements (
+                case_id VARCHAR NOT NULL, movement_id VARCHAR NOT NULL, document_id VARCHAR,
+                seller_id VARCHAR NOT NULL, buyer_id VARCHAR NOT NULL, payee_id VARCHAR,
+                product VARCHAR, hs_code VARCHAR, quantity DOUBLE, unit VARCHAR,
+                port_from VARCHAR, port_to VARCHAR, date DATE, basis VARCHAR
+            )""",
+            """CREATE TABLE case_production (
+                case_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, document_id VARCHAR,
+                facility_id VARCHAR NOT NULL, process VARCHAR NOT NULL, unit VARCHAR,
+                start_date DATE, end_date DATE, recycled_share DOUBLE, recycled_origin VARCHAR
+            )""",
+            """CREATE TABLE case_lots (
+                case_id VARCHAR NOT NULL, owner VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+                lot VARCHAR NOT NULL, quantity DOUBLE
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
