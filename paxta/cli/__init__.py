@@ -41,7 +41,7 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from paxta.cli import demo, lists, locate, screen
+    from paxta.cli import demo, lists, locate, screen, trace
 
     cli.add_command(lists.lists)
     cli.add_command(locate.locate)
@@ -51,6 +51,9 @@ def _register() -> None:
     cli.add_command(screen.review)
     cli.add_command(screen.rescreen_cmd)
     cli.add_command(screen.aliases)
+    cli.add_command(trace.case)
+    cli.add_command(trace.trace)
+    cli.add_command(trace.dossier)
     cli.add_command(demo.demo)
 
 

@@ -47,11 +47,15 @@ def demo(out: Path) -> None:
     located = _locate_demo(out)
     console.rule("3. Screen: a supplier list in Chinese, English and bill-of-lading spelling")
     screened = _screen_demo(out)
+    console.rule("4. Trace: three example cases, from shipment to raw material")
+    dossiers = _cases_demo(out)
     console.rule("Results")
     console.print(f"Store: {store_path()}")
     console.print(f"Lists summary: {out.resolve() / 'lists.json'}")
     console.print(f"Located addresses: {located}")
     console.print(f"Screened suppliers: {screened} (and .html); review them: paxta review")
+    for shipment, page in dossiers:
+        console.print(f"Dossier for {shipment}: {page}")
 
 
 DEMO_ADDRESSES = [
@@ -135,3 +139,39 @@ def _screen_demo(out: Path) -> Path:
         ],
     )
     return targets[0].resolve()
+
+
+EXAMPLE_CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+
+
+def _cases_demo(out: Path) -> list[tuple[str, Path]]:
+    from paxta.screen.matcher import Matcher
+    from paxta.trace.case import import_case, read_case
+    from paxta.trace.dossier import build_dossier, write_dossier
+
+    if not EXAMPLE_CASES.is_dir():
+        console.print("(the example cases ship with the source tree: examples/cases/)")
+        return []
+    store = open_store()
+    written = []
+    try:
+        matcher = Matcher.from_store(store)
+        rows = []
+        for folder in sorted(p for p in EXAMPLE_CASES.iterdir() if p.is_dir()):
+            found = read_case(folder)
+            import_case(store, found)
+            for shipment in found.shipments():
+                sid = shipment["shipment"]
+                content = build_dossier(store, found.case_id, sid, matcher)
+                _, page = write_dossier(content, out / "dossiers" / found.case_id)
+                written.append((sid, page.resolve()))
+                counts = content["summary"]["findings"]
+                codes = sorted({f["code"] for f in content["findings"]})
+                rows.append(
+                    (found.case_id, sid, content["summary"]["verdict"], counts["high"],
+                     counts["medium"], ", ".join(codes) or "none")
+                )  # fmt: skip
+    finally:
+        store.close()
+    print_table(None, ["case", "shipment", "verdict", "high", "medium", "finding codes"], rows)
+    return written

@@ -25,7 +25,8 @@ _DECISION_STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
 
 
 @contextmanager
-def _store() -> Iterator[Backend]:
+def store_with_lists() -> Iterator[Backend]:
+    """The store, with the shipped lists loaded on first use; closed afterwards."""
     store = open_store()
     try:
         ensure_lists(store)
@@ -72,7 +73,7 @@ def match(
     as_json: bool,
 ) -> None:
     """Screen one NAME (any script) against the lists and explain each result."""
-    with _store() as store:
+    with store_with_lists() as store:
         matcher = Matcher.from_store(store, _chosen(lists_))
     ids = frozenset([registry_id.strip().upper()]) if registry_id else frozenset()
     countries = frozenset([country]) if country else frozenset()
@@ -137,7 +138,7 @@ def screen(
     """
     target = out or file.with_name(file.stem + ".screened.csv")
     columns = Columns(name_column or "", address_column, country_column, id_column)
-    with _store() as store, _progress("screening") as bar:
+    with store_with_lists() as store, _progress("screening") as bar:
         task = bar.add_task(f"loading the index for {file.name}", total=None)
         matcher = Matcher.from_store(store, _chosen(lists_))
         bar.update(task, description=f"screening {file.name}")
@@ -161,7 +162,7 @@ def screen(
 @json_option
 def screenings_cmd(as_json: bool) -> None:
     """List saved screenings, newest first."""
-    with _store() as store:
+    with store_with_lists() as store:
         rows = screenings(store)
     if as_json:
         print_json(rows)
@@ -204,7 +205,7 @@ def review(
     Without --mark, lists the rows to review (or asks for each when run in a terminal).
     A decision applies to later screens until the list entry or the name changes.
     """
-    with _store() as store:
+    with store_with_lists() as store:
         sid = screening or latest_screening(store)
         if mark is not None:
             row_no, verdict = int(mark[0]), _verdict(mark[1])
@@ -284,7 +285,7 @@ def rescreen_cmd(
     screening: int | None, out: Path | None, lists_: str | None, as_json: bool
 ) -> None:
     """Run a saved screening again against the newest lists; show only what changed."""
-    with _store() as store:
+    with store_with_lists() as store:
         sid = screening or latest_screening(store)
         matcher = Matcher.from_store(store, _chosen(lists_))
         new_id, changes = rescreen(store, matcher, sid)
@@ -317,7 +318,7 @@ def aliases() -> None:
 @click.argument("latin")
 def aliases_add(han: str, latin: str) -> None:
     """Record that Chinese trade name HAN is written LATIN in English (合盛 Hoshine)."""
-    with _store() as store:
+    with store_with_lists() as store:
         alias = add_alias(store, han, latin)
     console.print(f"Added: {alias.han} = {alias.latin}")
 
@@ -326,7 +327,7 @@ def aliases_add(han: str, latin: str) -> None:
 @json_option
 def aliases_list(as_json: bool) -> None:
     """Every alias and where it came from (seed, shipped names, analyst, user)."""
-    with _store() as store:
+    with store_with_lists() as store:
         table = load_aliases(store)
     rows = [{"han": a.han, "latin": a.latin, "source": a.source} for a in table.rows]
     if as_json:

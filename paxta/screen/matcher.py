@@ -34,6 +34,10 @@ class Match:
     decision: str
     explanation: str
 
+    def outranks_decision(self, other: Match) -> bool:
+        """A match beats a review; among equals, the higher score wins."""
+        return (_rank(self.decision), self.score) > (_rank(other.decision), other.score)
+
     def as_json(self) -> dict[str, Any]:
         """The object ``paxta match --json`` prints for each match."""
         return {

@@ -114,7 +114,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE TABLE case_documents (
                 case_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, type VARCHAR NOT NULL,
                 date DATE, issuer_id VARCHAR, recipient_id VARCHAR, language VARCHAR,
-                translated BOOLEAN, file VARCHAR, sha256 VARCHAR
+                translated BOOLEAN, file VARCHAR, sha256 VARCHAR, supports VARCHAR
             )""",
             """CREATE TABLE case_movements (
                 case_id VARCHAR NOT NULL, movement_id VARCHAR NOT NULL, document_id VARCHAR,

@@ -92,7 +92,9 @@ def read_case(folder: Path) -> Case:
     found = {name: _find(folder, name) for name in FILES}
     for name in ("parties", "movements"):
         if found[name] is None:
-            raise PaxtaError(f"{folder}: a case needs {name}.csv (or .xlsx/.jsonl): see docs/formats.md.")
+            raise PaxtaError(
+                f"{folder}: a case needs {name}.csv (or .xlsx/.jsonl): see docs/formats.md."
+            )
     readers: dict[str, Callable[[Path, Row, str], dict[str, Any]]] = {
         "parties": _party,
         "ownership": _ownership,
@@ -108,10 +110,15 @@ def read_case(folder: Path) -> Case:
             seen: set[str] = set()
             for row in open_table(path).rows:
                 record = readers[name](path, row, case.case_id)
-                key = record.get("party_id") or record.get("document_id") if name in (
-                    "parties",
-                    "documents",
-                ) else record.get("movement_id") or record.get("record_id")
+                key = (
+                    record.get("party_id") or record.get("document_id")
+                    if name
+                    in (
+                        "parties",
+                        "documents",
+                    )
+                    else record.get("movement_id") or record.get("record_id")
+                )
                 if key and name != "ownership":
                     if key in seen:
                         raise InputError(path, f"id {key!r} appears twice", line=row.line)
@@ -207,7 +214,9 @@ def _ownership(path: Path, row: Row, case_id: str) -> dict[str, Any]:
 def _document(path: Path, row: Row, case_id: str) -> dict[str, Any]:
     translated = _text(row, "translated").lower()
     if translated not in ("", "yes", "no", "true", "false", "y", "n"):
-        raise InputError(path, f"{translated!r}: write yes or no", line=row.line, field="translated")
+        raise InputError(
+            path, f"{translated!r}: write yes or no", line=row.line, field="translated"
+        )
     return {
         "case_id": case_id,
         "document_id": _required(path, row, "document_id"),
@@ -219,10 +228,13 @@ def _document(path: Path, row: Row, case_id: str) -> dict[str, Any]:
         "translated": translated in ("yes", "true", "y") if translated else None,
         "file": _text(row, "file") or None,
         "sha256": _text(row, "sha256").lower() or None,
+        "supports": _text(row, "supports") or None,
     }
 
 
-def _lots(path: Path, row: Row, key: str, owner: str, kind: str, case_id: str) -> list[dict[str, Any]]:
+def _lots(
+    path: Path, row: Row, key: str, owner: str, kind: str, case_id: str
+) -> list[dict[str, Any]]:
     out = []
     for item in _list(row, key):
         m = _LOT.match(item)
@@ -230,7 +242,13 @@ def _lots(path: Path, row: Row, key: str, owner: str, kind: str, case_id: str) -
             raise InputError(path, f"{item!r}: write LOT or LOT:QUANTITY", line=row.line, field=key)
         quantity = _number(path, row, key, m.group(2)) if m.group(2) else None
         out.append(
-            {"case_id": case_id, "owner": owner, "kind": kind, "lot": m.group(1), "quantity": quantity}
+            {
+                "case_id": case_id,
+                "owner": owner,
+                "kind": kind,
+                "lot": m.group(1),
+                "quantity": quantity,
+            }
         )
     return out
 
@@ -242,7 +260,9 @@ def _movement(path: Path, row: Row, case_id: str) -> dict[str, Any]:
         raise InputError(path, "quantity is negative", line=row.line, field="quantity")
     basis = _text(row, "basis").lower() or "documents"
     if basis not in ("documents", "declaration"):
-        raise InputError(path, f"{basis!r}: write documents or declaration", line=row.line, field="basis")
+        raise InputError(
+            path, f"{basis!r}: write documents or declaration", line=row.line, field="basis"
+        )
     return {
         "case_id": case_id,
         "movement_id": movement_id,
@@ -303,5 +323,7 @@ def case_of_shipment(store: Backend, shipment: str) -> str:
     if not rows:
         raise PaxtaError(f"no shipment {shipment!r}: import its case with paxta case import DIR.")
     if len(rows) > 1:
-        raise PaxtaError(f"shipment {shipment!r} is in several cases: {', '.join(r[0] for r in rows)}.")
+        raise PaxtaError(
+            f"shipment {shipment!r} is in several cases: {', '.join(r[0] for r in rows)}."
+        )
     return str(rows[0][0])

@@ -64,6 +64,7 @@ class Trace:
     shipment: str
     links: list[Link] = field(default_factory=list)
     tiers: dict[str, int] = field(default_factory=dict)  # party -> its lowest tier
+    untraced: list[tuple[str, str]] = field(default_factory=list)  # (lot, holder): records end
 
     def parties(self) -> list[str]:
         """Every party on the chain, by tier."""
@@ -94,12 +95,16 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
         for p in made:
             tier = out.tiers.get(p["facility_id"], 1)
             out.links.append(_production_link(tier, p, docs))
-            nxt |= {(lot, p["facility_id"]) for lot in p["inputs"]}
+            nxt |= {(lot, p["facility_id"]) for lot in p["inputs"] or ()}
         for mv in bought:
             tier = out.tiers.get(mv["buyer_id"], 1) + 1
             out.tiers[mv["seller_id"]] = min(out.tiers.get(mv["seller_id"], tier), tier)
             out.links.append(_movement_link(tier, mv, docs))
-            nxt |= {(lot, mv["seller_id"]) for lot in mv["lots"]}
+            nxt |= {(lot, mv["seller_id"]) for lot in mv["lots"] or ()}
+        found = {(lot, p["facility_id"]) for p in made for lot in p["outputs"] or ()} | {
+            (lot, mv["buyer_id"]) for mv in bought for lot in mv["lots"] or ()
+        }
+        out.untraced += sorted(frontier - found)
         frontier = nxt
     return out
 

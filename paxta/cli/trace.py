@@ -1,0 +1,112 @@
+"""``paxta case import``, ``paxta trace`` and ``paxta dossier``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from paxta.cli.output import console, json_option, print_json, print_table
+from paxta.cli.screen import store_with_lists
+from paxta.screen.matcher import Matcher
+from paxta.trace.case import case_of_shipment, import_case, read_case
+from paxta.trace.checks import run_checks
+from paxta.trace.dossier import build_dossier, write_dossier
+from paxta.trace.graph import trace as trace_chain
+
+
+@click.group()
+def case() -> None:
+    """Cases: the records of one supply chain (see docs/formats.md)."""
+
+
+@case.command(name="import")
+@click.argument("folder", type=click.Path(path_type=Path))
+@json_option
+def case_import(folder: Path, as_json: bool) -> None:
+    """Validate and store the case in FOLDER (all or nothing); list its shipments."""
+    found = read_case(folder)
+    with store_with_lists() as store:
+        import_case(store, found)
+    shipments = found.shipments()
+    if as_json:
+        print_json([{**s, "case": found.case_id} for s in shipments])
+        return
+    console.print(
+        f"Imported case {found.case_id}: "
+        + ", ".join(f"{len(v)} {k.removeprefix('case_')}" for k, v in found.tables.items())
+    )
+    print_table(
+        "Shipments",
+        ["shipment", "seller", "buyer", "product", "quantity", "date"],
+        [
+            (
+                s["shipment"],
+                s["seller"],
+                s["buyer"],
+                s["product"],
+                f"{s['quantity']} {s['unit']}",
+                s["date"],
+            )
+            for s in shipments
+        ],
+    )
+
+
+@click.command()
+@click.argument("shipment")
+@json_option
+def trace(shipment: str, as_json: bool) -> None:
+    """The upstream chain of SHIPMENT, tier by tier, with the findings on it."""
+    with store_with_lists() as store:
+        case_id = case_of_shipment(store, shipment)
+        chain = trace_chain(store, case_id, shipment)
+        findings = run_checks(store, chain, Matcher.from_store(store))
+    if as_json:
+        print_json(
+            {
+                "case": case_id,
+                "shipment": shipment,
+                "tiers": chain.tiers,
+                "links": [link.as_json() for link in chain.links],
+                "findings": [f.as_json() for f in findings],
+            }
+        )
+        return
+    print_table(
+        f"Shipment {shipment} (case {case_id})",
+        ["tier", "link", "step", "from", "to", "lots", "basis", "source"],
+        [
+            (
+                x.tier,
+                x.link_id,
+                x.process or x.product or x.kind,
+                x.seller,
+                x.buyer,
+                ", ".join(x.lots_in),
+                x.basis,
+                x.source,
+            )
+            for x in chain.links
+        ],
+    )
+    print_table(
+        "Findings",
+        ["severity", "code", "tier", "party", "finding"],
+        [(f.severity, f.code, f.tier, f.party, f.message) for f in findings],
+    )
+
+
+@click.command()
+@click.argument("shipment")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder for the dossier."
+)
+def dossier(shipment: str, out: Path) -> None:
+    """Write OUT/dossier.json and OUT/dossier.html for SHIPMENT."""
+    with store_with_lists() as store:
+        case_id = case_of_shipment(store, shipment)
+        content = build_dossier(store, case_id, shipment, Matcher.from_store(store))
+    as_json, page = write_dossier(content, out)
+    sys.stdout.write(f"{content['summary']['verdict']}\n{as_json}\n{page}\n")

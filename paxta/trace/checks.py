@@ -1,0 +1,572 @@
+"""The checks a reviewer runs on a traced chain: each problem is a finding with a stable code.
+
+Parties are screened against the lists and located; ownership is followed up and down; the
+records are checked against each other (quantities against yields and invoices, payees, dates,
+documents per link, translations, hidden and unlisted parties, recycled content). Nothing is
+fixed: a missing or contradictory record is reported as what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from paxta.names.features import name_features
+from paxta.places.locator import locate_address
+from paxta.places.uscc import parse_uscc
+from paxta.screen.matcher import Matcher
+from paxta.store import Backend
+from paxta.trace.graph import Trace
+
+HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
+SEVERITIES = (HIGH, MEDIUM, LOW, INFO)
+# Output per unit of input, lowest and highest (DOMAIN.md; configurable by passing others).
+YIELDS: dict[str, tuple[float, float]] = {
+    "ginning": (0.33, 0.38),
+    "spinning": (0.85, 0.92),
+    "knitting": (0.90, 0.97),
+    "weaving": (0.90, 0.97),
+    "dyeing": (0.90, 0.97),
+    "printing": (0.90, 0.99),
+    "cutting_sewing": (0.75, 0.90),
+    "compounding": (0.95, 1.0),
+    "extrusion": (0.90, 0.99),
+    "recycling": (0.70, 0.95),
+}
+REVIEW_SCORE = 0.7  # a possible list match weaker than this is left to screening, not the dossier
+TOLERANCE = 0.02  # quantities may differ this much (moisture, rounding) before it is a finding
+RAW_ROLES = frozenset({"farm", "mine", "raw_material"})
+_HIDDEN = re.compile(r"^\s*(to\s+order|\[?redacted\]?|\*{3,}|n/?a|unknown)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: a stable code, a severity, where it is, its documents and one sentence."""
+
+    code: str
+    severity: str
+    tier: int | None
+    party: str | None
+    documents: tuple[str, ...]
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``dossier.json`` lists."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "tier": self.tier,
+            "party": self.party,
+            "documents": list(self.documents),
+            "message": self.message,
+        }
+
+
+@dataclass
+class CaseData:
+    """The case's records as the checks read them."""
+
+    parties: dict[str, dict[str, Any]]
+    documents: dict[str, dict[str, Any]]
+    movements: dict[str, dict[str, Any]]
+    production: dict[str, dict[str, Any]]
+    lots: list[dict[str, Any]]
+    ownership: list[dict[str, Any]]
+    supports: dict[str, list[str]] = field(default_factory=dict)  # link -> its documents
+
+    @classmethod
+    def load(cls, store: Backend, case_id: str) -> CaseData:
+        """Read one case from the store."""
+
+        def rows(table: str) -> list[dict[str, Any]]:
+            return store.dicts(f"SELECT * FROM {table} WHERE case_id = ?", [case_id])
+
+        data = cls(
+            {r["party_id"]: r for r in rows("case_parties")},
+            {r["document_id"]: r for r in rows("case_documents")},
+            {r["movement_id"]: r for r in rows("case_movements")},
+            {r["record_id"]: r for r in rows("case_production")},
+            rows("case_lots"),
+            rows("case_ownership"),
+        )
+        for d in data.documents.values():
+            if d["supports"]:
+                data.supports.setdefault(d["supports"], []).append(d["document_id"])
+        for link in (*data.movements.values(), *data.production.values()):
+            key = str(link.get("movement_id") or link.get("record_id"))
+            if link["document_id"] and link["document_id"] not in data.supports.get(key, []):
+                data.supports.setdefault(key, []).append(link["document_id"])
+        return data
+
+    def name(self, party: str | None) -> str:
+        """A party's name (its id when it is not in the party list)."""
+        if party is None:
+            return "?"
+        p = self.parties.get(party)
+        return p["name"] if p else party
+
+    def lot_quantities(self, owner: str, kind: str) -> dict[str, float | None]:
+        """The lots of a movement (moved) or production record (in, out) and their quantities."""
+        return {
+            r["lot"]: r["quantity"] for r in self.lots if r["owner"] == owner and r["kind"] == kind
+        }
+
+
+def run_checks(
+    store: Backend,
+    trace: Trace,
+    matcher: Matcher,
+    yields: dict[str, tuple[float, float]] | None = None,
+) -> list[Finding]:
+    """Every finding on the traced chain, most severe first."""
+    data = CaseData.load(store, trace.case_id)
+    out: list[Finding] = []
+    located = {p: _xinjiang(data.parties.get(p)) for p in trace.tiers}
+    for party, tier in sorted(trace.tiers.items(), key=lambda x: (x[1], x[0])):
+        out += _party_findings(data, matcher, party, tier, located[party])
+    out += _ownership(data, trace, matcher)
+    out += _links(data, trace, located, yields or YIELDS)
+    out += _records(data, trace)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(out, key=lambda f: (order[f.severity], f.tier or 0, f.code, f.party or ""))
+
+
+def _xinjiang(party: dict[str, Any] | None) -> str:
+    """Why a party is in Xinjiang ('' when it is not): its address or its USCC region."""
+    if party is None:
+        return ""
+    if party["address"]:
+        found = locate_address(party["address"])
+        if found.xinjiang:
+            return f"address in Xinjiang ({found.why})"
+    for value in party["registry_ids"] or ():
+        code = parse_uscc(value)
+        if code is not None and code.xinjiang:
+            return f"USCC {value} registered in Xinjiang (region {code.region})"
+    return ""
+
+
+def _names(party: dict[str, Any]) -> list[str]:
+    return [n for n in (party["name"], party["name_native"], *(party["aliases"] or ())) if n]
+
+
+def _party_findings(
+    data: CaseData, matcher: Matcher, party: str, tier: int, xinjiang: str
+) -> list[Finding]:
+    p = data.parties.get(party)
+    if p is None:
+        return []
+    out = []
+    ids = frozenset(p["registry_ids"] or ())
+    best = None
+    for name in _names(p):
+        found = matcher.match(name, ids, limit=1)
+        better = best is None or (found and found[0].outranks_decision(best[1]))
+        if found and better:
+            best = (name, found[0])
+    if best is not None and (best[1].decision == "match" or best[1].score >= REVIEW_SCORE):
+        name, m = best
+        severity = HIGH if m.decision == "match" else MEDIUM
+        verb = "is" if m.decision == "match" else "may be"
+        out.append(
+            Finding(
+                "listed_entity",
+                severity,
+                tier,
+                party,
+                (),
+                f"{p['name']} {verb} {m.entity.name} on {m.entity.list} {m.entity.version} "
+                f"(as {name!r}: {m.explanation}).",
+            )
+        )
+    if any(name_features(n).xpcc for n in _names(p)):
+        out.append(
+            Finding(
+                "xpcc_affiliation",
+                HIGH,
+                tier,
+                party,
+                (),
+                f"{p['name']} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates.",
+            )
+        )
+    if xinjiang:
+        out.append(Finding("xinjiang_location", HIGH, tier, party, (), f"{p['name']}: {xinjiang}."))
+    return out
+
+
+def _ownership(data: CaseData, trace: Trace, matcher: Matcher) -> list[Finding]:
+    """Parents that are listed or in Xinjiang; Xinjiang companies in the same group."""
+    parents: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for link in data.ownership:
+        parents[link["child_id"]].append(link)
+        children[link["parent_id"]].append(link)
+    out = []
+    for party, tier in trace.tiers.items():
+        for link in _upward(party, parents):
+            owner = data.parties.get(link["parent_id"])
+            risk = _xinjiang(owner) or _listed(matcher, owner)
+            if risk:
+                out.append(
+                    Finding(
+                        "owned_by_risk_entity",
+                        HIGH,
+                        tier,
+                        party,
+                        (),
+                        f"{data.name(party)} is owned ({_share(link)}) by "
+                        f"{data.name(link['parent_id'])}: {risk} "
+                        f"(source: {link['source'] or '?'}).",
+                    )
+                )
+        for relative in _group(party, parents, children):
+            if relative == party:
+                continue
+            where = _xinjiang(data.parties.get(relative))
+            if where:
+                out.append(
+                    Finding(
+                        "xinjiang_affiliate",
+                        MEDIUM,
+                        tier,
+                        party,
+                        (),
+                        f"{data.name(party)} is in one group with {data.name(relative)}, {where}: "
+                        "goods may move inside the group without documents.",
+                    )
+                )
+    return out
+
+
+def _share(link: dict[str, Any]) -> str:
+    return f"{link['share']:g}%" if link["share"] is not None else "share not stated"
+
+
+def _upward(party: str, parents: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    out, todo, seen = [], [party], {party}
+    while todo:
+        for link in parents.get(todo.pop(), []):
+            out.append(link)
+            if link["parent_id"] not in seen:
+                seen.add(link["parent_id"])
+                todo.append(link["parent_id"])
+    return out
+
+
+def _group(
+    party: str,
+    parents: dict[str, list[dict[str, Any]]],
+    children: dict[str, list[dict[str, Any]]],
+) -> set[str]:
+    """Every company linked to ``party`` by ownership, up or down."""
+    seen, todo = {party}, [party]
+    while todo:
+        current = todo.pop()
+        for link in parents.get(current, []) + children.get(current, []):
+            for other in (link["parent_id"], link["child_id"]):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+    return seen
+
+
+def _listed(matcher: Matcher, party: dict[str, Any] | None) -> str:
+    if party is None:
+        return ""
+    for name in _names(party):
+        found = matcher.match(name, frozenset(party["registry_ids"] or ()), limit=1)
+        if found and found[0].decision == "match":
+            return f"listed on {found[0].entity.list} as {found[0].entity.name}"
+    return ""
+
+
+def _links(
+    data: CaseData, trace: Trace, located: dict[str, str], yields: dict[str, tuple[float, float]]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for link in trace.links:
+        docs = tuple(data.supports.get(link.link_id, []))
+        if link.kind == "production":
+            out += _production_checks(data, link.link_id, link.tier, docs, yields)
+            if located.get(link.seller):
+                out.append(
+                    Finding(
+                        "xinjiang_origin",
+                        HIGH,
+                        link.tier,
+                        link.seller,
+                        docs,
+                        f"{data.production[link.link_id]['process']} at {data.name(link.seller)}, "
+                        f"in Xinjiang, made lots {', '.join(link.lots_out)} of this shipment.",
+                    )
+                )
+            continue
+        m = data.movements[link.link_id]
+        if link.tier > 0 and located.get(link.seller) and not _made_there(data, trace, link.seller):
+            out.append(
+                Finding(
+                    "xinjiang_origin",
+                    HIGH,
+                    link.tier,
+                    link.seller,
+                    docs,
+                    f"{data.name(link.seller)}, in Xinjiang, sold {m['product'] or 'goods'} "
+                    f"({', '.join(link.lots_in)}) into this chain.",
+                )
+            )
+        out += _movement_checks(data, m, link.tier, docs)
+    return out
+
+
+def _made_there(data: CaseData, trace: Trace, party: str) -> bool:
+    return any(link.kind == "production" and link.seller == party for link in trace.links)
+
+
+def _production_checks(
+    data: CaseData,
+    record_id: str,
+    tier: int,
+    docs: tuple[str, ...],
+    yields: dict[str, tuple[float, float]],
+) -> list[Finding]:
+    p = data.production[record_id]
+    out = []
+    facility = p["facility_id"]
+    ins, outs = data.lot_quantities(record_id, "in"), data.lot_quantities(record_id, "out")
+    total_in = sum(q for q in ins.values() if q)
+    total_out = sum(q for q in outs.values() if q)
+    low_high = yields.get(p["process"])
+    if low_high and total_in and total_out > total_in * low_high[1] * (1 + TOLERANCE):
+        out.append(
+            Finding(
+                "mass_balance",
+                HIGH,
+                tier,
+                facility,
+                docs,
+                f"{p['process']} at {data.name(facility)} made {total_out:,.0f} {p['unit'] or ''} "
+                f"from {total_in:,.0f}: more than the highest yield ({low_high[1]:.0%}) allows "
+                f"({total_in * low_high[1]:,.0f}).",
+            )
+        )
+    for lot, used in ins.items():
+        delivered = _delivered(data, lot, facility)
+        if used and delivered and used > delivered[0] * (1 + TOLERANCE):
+            over = used / delivered[0] - 1
+            out.append(
+                Finding(
+                    "mass_balance",
+                    HIGH,
+                    tier,
+                    facility,
+                    (*docs, *delivered[1]),
+                    f"{data.name(facility)} used {used:,.0f} of lot {lot} but was invoiced "
+                    f"{delivered[0]:,.0f} ({over:.0%} more than it bought).",
+                )
+            )
+    if p["recycled_share"] and not p["recycled_origin"]:
+        out.append(
+            Finding(
+                "unknown_recycled_origin",
+                MEDIUM,
+                tier,
+                facility,
+                docs,
+                f"{p['recycled_share']:g}% recycled input at {data.name(facility)} with no stated "
+                "origin: recycled fibre can hide any cotton.",
+            )
+        )
+    if not any(
+        data.documents[d]["type"] == "production_record" for d in docs if d in data.documents
+    ):
+        out.append(
+            Finding(
+                "missing_document",
+                MEDIUM,
+                tier,
+                facility,
+                docs,
+                f"No production record for {p['process']} {record_id} at {data.name(facility)}.",
+            )
+        )
+    for lot in ins:  # inputs delivered after production started
+        for m in data.movements.values():
+            came = m["buyer_id"] == facility and lot in data.lot_quantities(
+                m["movement_id"], "moved"
+            )
+            if came and m["date"] and p["start_date"] and m["date"] > p["start_date"]:
+                out.append(
+                    Finding(
+                        "date_order",
+                        MEDIUM,
+                        tier,
+                        facility,
+                        tuple(data.supports.get(m["movement_id"], [])),
+                        f"Lot {lot} reached {data.name(facility)} on {m['date']} "
+                        f"({m['movement_id']}), after {p['process']} using it began on "
+                        f"{p['start_date']}.",
+                    )
+                )
+    return out
+
+
+def _delivered(data: CaseData, lot: str, buyer: str) -> tuple[float, tuple[str, ...]] | None:
+    total, docs = 0.0, []
+    for m in data.movements.values():
+        if m["buyer_id"] != buyer:
+            continue
+        moved = data.lot_quantities(m["movement_id"], "moved")
+        if lot not in moved:
+            continue
+        quantity = (
+            moved[lot] if moved[lot] is not None else (m["quantity"] if len(moved) == 1 else None)
+        )
+        if quantity is None:
+            return None
+        total += quantity
+        docs += data.supports.get(m["movement_id"], [])
+    return (total, tuple(docs)) if total else None
+
+
+def _movement_checks(
+    data: CaseData, m: dict[str, Any], tier: int, docs: tuple[str, ...]
+) -> list[Finding]:
+    out = []
+    seller, buyer = m["seller_id"], m["buyer_id"]
+    if m["payee_id"] and m["payee_id"] != seller:
+        out.append(
+            Finding(
+                "payee_mismatch",
+                HIGH,
+                tier,
+                seller,
+                docs,
+                f"{m['movement_id']}: {data.name(buyer)} paid {data.name(m['payee_id'])}, not the "
+                f"seller {data.name(seller)}.",
+            )
+        )
+    types = {data.documents[d]["type"] for d in docs if d in data.documents}
+    needed: list[tuple[str, ...]] = [("commercial_invoice",)]
+    s_country = (data.parties.get(seller) or {}).get("country")
+    b_country = (data.parties.get(buyer) or {}).get("country")
+    if s_country and b_country and s_country != b_country:
+        needed.append(("bill_of_lading", "waybill"))
+    missing = [" or ".join(n) for n in needed if not set(n) & types]
+    if m["basis"] == "declaration":
+        out.append(
+            Finding(
+                "missing_document",
+                MEDIUM,
+                tier,
+                seller,
+                docs,
+                f"{m['movement_id']} ({m['product'] or 'goods'} from {data.name(seller)}) rests on "
+                "a supplier declaration only.",
+            )
+        )
+    elif missing:
+        out.append(
+            Finding(
+                "missing_document",
+                MEDIUM,
+                tier,
+                seller,
+                docs,
+                f"{m['movement_id']} ({data.name(seller)} to {data.name(buyer)}): no "
+                f"{', '.join(missing)}.",
+            )
+        )
+    return out
+
+
+def _records(data: CaseData, trace: Trace) -> list[Finding]:
+    """Documents and parties: untranslated, hidden, unlisted; lots whose records end."""
+    out = []
+    on_chain = {link.link_id for link in trace.links}
+    relevant = {d for link in on_chain for d in data.supports.get(link, [])}
+    for d in sorted(relevant):
+        doc = data.documents.get(d)
+        if doc is None:
+            continue
+        if (
+            doc["language"]
+            and doc["language"] not in ("en", "eng", "english")
+            and doc["translated"] is False
+        ):
+            out.append(
+                Finding(
+                    "untranslated_document",
+                    MEDIUM,
+                    None,
+                    doc["issuer_id"],
+                    (d,),
+                    f"{d} ({doc['type']}, {doc['language']}) has no English translation.",
+                )
+            )
+        for role in ("issuer_id", "recipient_id"):
+            if doc[role] and _HIDDEN.match(doc[role]):
+                out.append(
+                    Finding(
+                        "hidden_party",
+                        MEDIUM,
+                        None,
+                        None,
+                        (d,),
+                        f"{d} ({doc['type']}) names its {role[:-3]} as {doc[role]!r}.",
+                    )
+                )
+    referenced: dict[str, list[str]] = defaultdict(list)
+    for link in trace.links:
+        for party in {link.seller, link.buyer}:
+            referenced[party].append(link.link_id)
+        m = data.movements.get(link.link_id)
+        if m and m["payee_id"]:
+            referenced[m["payee_id"]].append(link.link_id)
+    for d in relevant:
+        doc = data.documents.get(d)
+        for role in ("issuer_id", "recipient_id"):
+            if doc and doc[role] and not _HIDDEN.match(doc[role]):
+                referenced[doc[role]].append(d)
+    for party, where in sorted(referenced.items()):
+        if party not in data.parties and not _HIDDEN.match(party):
+            out.append(
+                Finding(
+                    "unlisted_party",
+                    MEDIUM,
+                    trace.tiers.get(party),
+                    party,
+                    tuple(x for x in where if x in data.documents),
+                    f"{party} appears in {', '.join(sorted(set(where)))} "
+                    "but not in the party list.",
+                )
+            )
+    untraced: dict[str, list[str]] = defaultdict(list)
+    for lot, holder in trace.untraced:
+        if (data.parties.get(holder) or {}).get("role") not in RAW_ROLES:
+            untraced[holder].append(lot)
+    for holder, lots in untraced.items():
+        out.append(_untraced(data, trace, holder, lots))
+    return out
+
+
+def _untraced(data: CaseData, trace: Trace, holder: str, lots: list[str]) -> Finding:
+    """Lots whose records stop at ``holder``: their share of what it sold into the chain."""
+    sold: dict[str, float] = {}
+    for link in trace.links:
+        if link.kind == "movement" and link.seller == holder:
+            sold |= {k: v or 0.0 for k, v in data.lot_quantities(link.link_id, "moved").items()}
+    total = sum(sold.values())
+    missing = sum(sold.get(lot, 0.0) for lot in lots)
+    share = f" ({missing:,.0f} of {total:,.0f}, {missing / total:.0%})" if total and missing else ""
+    return Finding(
+        "missing_document",
+        MEDIUM,
+        trace.tiers.get(holder),
+        holder,
+        (),
+        f"Lots {', '.join(sorted(lots))}{share} from {data.name(holder)} have no upstream "
+        "records: where they were grown or made is not shown.",
+    )

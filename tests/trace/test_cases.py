@@ -1,0 +1,157 @@
+"""The three example cases: planted defects found with the right codes, nothing on the clean one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paxta.cli import cli
+from paxta.store import open_store
+
+CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+
+
+def _findings(runner: CliRunner, case: str, shipment: str) -> list[dict[str, object]]:
+    imported = runner.invoke(cli, ["case", "import", str(CASES / case), "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert shipment in [s["shipment"] for s in json.loads(imported.output)]
+    traced = runner.invoke(cli, ["trace", shipment, "--json"])
+    assert traced.exit_code == 0, traced.output
+    findings: list[dict[str, object]] = json.loads(traced.output)["findings"]
+    return findings
+
+
+def _has(findings: list[dict[str, object]], code: str, party: str | None, *words: str) -> bool:
+    return any(
+        f["code"] == code
+        and (party is None or f["party"] == party)
+        and all(w in str(f["message"]) for w in words)
+        for f in findings
+    )
+
+
+@pytest.fixture(scope="module")
+def tshirt(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PAXTA_HOME", str(home))
+        return _findings(CliRunner(), "cotton-tshirt", "SHP-1")
+
+
+@pytest.mark.parametrize(
+    ("code", "party", "words"),
+    [
+        ("xinjiang_location", "GIN", ["Xinjiang"]),
+        ("xinjiang_origin", "GIN", ["ginning", "B-TR-1"]),
+        ("xinjiang_affiliate", "TRD", ["Aksu Hengrun Cotton Ginning"]),
+        ("xinjiang_affiliate", "ZJS", ["Korla Lanxi Spinning"]),
+        ("listed_entity", "TRD", ["Xinjiang Zhongtai Cotton Trading"]),
+        ("mass_balance", "FAB", ["Y-SPN-1", "18%"]),
+        ("payee_mismatch", "SPN", ["Victory Link Trading"]),
+        ("date_order", "SPN", ["B-TR-1", "2026-03-10"]),
+        ("hidden_party", None, ["TO ORDER"]),
+        ("hidden_party", None, ["REDACTED"]),
+        ("unknown_recycled_origin", "SPN", ["5%"]),
+        ("missing_document", "TRD", ["B-TR-2", "30%"]),
+        ("untranslated_document", "GIN", ["CT-G1"]),
+        ("unlisted_party", "PRN-01", []),
+    ],
+)
+def test_every_planted_defect_is_found(
+    tshirt: list[dict[str, object]], code: str, party: str | None, words: list[str]
+) -> None:
+    assert _has(tshirt, code, party, *words), [f for f in tshirt if f["code"] == code]
+
+
+def test_wrong_map_point_raises_no_xinjiang_finding(tshirt: list[dict[str, object]]) -> None:
+    assert not [f for f in tshirt if f["party"] == "GDF" and str(f["code"]).startswith("xinjiang")]
+
+
+def test_findings_have_the_dossier_shape(tshirt: list[dict[str, object]]) -> None:
+    for f in tshirt:
+        assert set(f) == {"code", "severity", "tier", "party", "documents", "message"}
+        assert f["severity"] in ("high", "medium", "low", "info")
+
+
+def test_clean_chain_has_no_finding_above_info(runner: CliRunner) -> None:
+    findings = _findings(runner, "cotton-clean", "SHP-9")
+    assert [f for f in findings if f["severity"] != "info"] == []
+
+
+def test_pvc_resin_from_a_listed_xinjiang_producer(runner: CliRunner) -> None:
+    findings = _findings(runner, "pvc-flooring", "SHP-P1")
+    assert _has(findings, "listed_entity", "ZTC", "Xinjiang Zhongtai Chemical")
+    assert next(f for f in findings if f["code"] == "listed_entity")["severity"] == "high"
+    assert _has(findings, "xinjiang_location", "ZTC")
+    assert _has(findings, "xinjiang_origin", "ZTC", "RZ-1")
+
+
+def test_trace_marks_links_observed_or_inferred(runner: CliRunner) -> None:
+    runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")])
+    data = json.loads(runner.invoke(cli, ["trace", "SHP-1", "--json"]).output)
+    links = {link["id"]: link for link in data["links"]}
+    assert links["SHP-1"]["tier"] == 0 and links["SHP-1"]["basis"] == "observed"
+    assert links["M-RS"]["basis"] == "inferred" and "declaration" in links["M-RS"]["source"]
+    assert data["tiers"]["GIN"] > data["tiers"]["TRD"] > data["tiers"]["SPN"] > data["tiers"]["GMT"]
+    assert links["P-FXJ"]["process"] == "farming"
+
+
+def test_dossier_json_and_escaped_html(runner: CliRunner, tmp_path: Path) -> None:
+    case = tmp_path / "hostile"
+    shutil.copytree(CASES / "cotton-clean", case)
+    parties = (case / "parties.csv").read_text(encoding="utf-8")
+    (case / "parties.csv").write_text(
+        parties.replace("Padma Knitwear Ltd.", "<script>alert(1)</script> Knitwear"),
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, ["case", "import", str(case)]).exit_code == 0
+    out = tmp_path / "dossier"
+    result = runner.invoke(cli, ["dossier", "SHP-9", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    content = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert content["shipment"] == "SHP-9" and content["findings"] == []
+    assert [x["number"] for x in content["exhibits"]] == list(
+        range(1, len(content["exhibits"]) + 1)
+    )
+    assert {m["process"] for m in content["mass_balance"]} >= {"spinning", "ginning"}
+    page = (out / "dossier.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "Executive summary" in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_broken_record_is_one_sentence_and_nothing_is_stored(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    case = tmp_path / "cotton-clean"
+    shutil.copytree(CASES / "cotton-clean", case)
+    assert runner.invoke(cli, ["case", "import", str(case)]).exit_code == 0
+    movements = (case / "movements.csv").read_text(encoding="utf-8")
+    (case / "movements.csv").write_text(
+        movements.replace("2026-03-27", "27/03/2026"), encoding="utf-8"
+    )
+    (case / "parties.csv").write_text(
+        (case / "parties.csv").read_text(encoding="utf-8") + "NEW,New Party,,,,US,,agent\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["case", "import", str(case)])
+    assert result.exit_code == 1
+    assert (
+        "movements.csv" in result.output and "line 4" in result.output and "date" in result.output
+    )
+    store = open_store()
+    try:
+        parties = store.scalar("SELECT count(*) FROM case_parties WHERE case_id = 'cotton-clean'")
+        new = store.scalar("SELECT count(*) FROM case_parties WHERE party_id = 'NEW'")
+    finally:
+        store.close()
+    assert (parties, new) == (6, 0)  # the earlier import stands, nothing of the broken one
+
+
+def test_unknown_shipment_and_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
+    assert "no shipment" in runner.invoke(cli, ["trace", "NOPE"]).output
+    result = runner.invoke(cli, ["case", "import", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no such case folder" in result.output
