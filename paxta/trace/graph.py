@@ -1,10 +1,10 @@
 """Rebuild a shipment's supply chain upstream, tier by tier, as iterative SQL steps.
 
-Each step takes the frontier (lot, holder) pairs and asks the store two set-based questions:
-which production records at the holder made the lot (their input lots become the frontier), and
-which movements brought the lot to the holder (their sellers become the holders). No recursive
-Python walk: each tier is two queries over the whole frontier, so a Spark backend can run the
-same steps on data too large for one machine.
+Each step takes the frontier (lot, holder) pairs and asks the store which production records at
+the holder made the lot (their input lots become the frontier) and which movements brought the
+lot to the holder (their sellers become the holders). No recursive Python walk: each tier is a
+few set-based queries over the whole frontier, so a Spark backend can run the same steps on data
+too large for one machine.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
     """The upstream chain of ``shipment`` down to raw material (or where records end)."""
     out = Trace(case_id, shipment)
     docs = _documents(store, case_id)
-    first = _movements(store, case_id, "m.movement_id = ?", [shipment])
+    first = _movements(store, case_id, shipment)
     if not first:
         return out
     m = first[0]
@@ -89,8 +89,7 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
         if not frontier:
             break
         seen |= frontier
-        made = _made(store, case_id, frontier)
-        bought = _bought(store, case_id, frontier)
+        made, bought = _step(store, case_id, frontier)
         nxt: set[tuple[str, str]] = set()
         for p in made:
             tier = out.tiers.get(p["facility_id"], 1)
@@ -109,46 +108,65 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
     return out
 
 
-def _pairs(frontier: set[tuple[str, str]]) -> tuple[str, list[str]]:
-    ordered = sorted(frontier)
-    marks = ", ".join("(?, ?)" for _ in ordered)
-    return marks, [x for pair in ordered for x in pair]
+def _marks(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
 
 
-def _made(store: Backend, case_id: str, frontier: set[tuple[str, str]]) -> list[dict[str, Any]]:
-    marks, params = _pairs(frontier)
+def _lots_of(store: Backend, case_id: str, column: str, values: list[str]) -> list[dict[str, Any]]:
+    """Rows of case_lots whose ``column`` (lot or owner) is one of ``values``: one scan."""
+    if not values:
+        return []
     return store.dicts(
-        "SELECT p.*, "
-        "(SELECT list(i.lot ORDER BY i.lot) FROM case_lots i WHERE i.case_id = p.case_id "
-        " AND i.owner = p.record_id AND i.kind = 'in') AS inputs, "
-        "(SELECT list(o.lot ORDER BY o.lot) FROM case_lots o WHERE o.case_id = p.case_id "
-        " AND o.owner = p.record_id AND o.kind = 'out') AS outputs "
-        "FROM case_production p WHERE p.case_id = ? AND p.record_id IN ("
-        " SELECT l.owner FROM case_lots l JOIN case_production q "
-        " ON q.case_id = l.case_id AND q.record_id = l.owner "
-        f" WHERE l.case_id = ? AND l.kind = 'out' AND (l.lot, q.facility_id) IN ({marks})) "
-        "ORDER BY p.record_id",
-        [case_id, case_id, *params],
+        f"SELECT owner, kind, lot FROM case_lots WHERE case_id = ? AND {column} IN "
+        f"({_marks(values)}) ORDER BY owner, lot",
+        [case_id, *values],
     )
 
 
-def _bought(store: Backend, case_id: str, frontier: set[tuple[str, str]]) -> list[dict[str, Any]]:
-    marks, params = _pairs(frontier)
-    where = (
-        "m.movement_id IN (SELECT l.owner FROM case_lots l JOIN case_movements n "
-        "ON n.case_id = l.case_id AND n.movement_id = l.owner "
-        f"WHERE l.case_id = ? AND l.kind = 'moved' AND (l.lot, n.buyer_id) IN ({marks}))"
+def _step(
+    store: Backend, case_id: str, frontier: set[tuple[str, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The production records that made, and the movements that brought, the frontier lots.
+
+    Three set-based queries a tier: the lots' rows (which records and movements hold them),
+    those owners' records, and all their lots.
+    """
+    lots = sorted({lot for lot, _ in frontier})
+    hits = _lots_of(store, case_id, "lot", lots)
+    owners = sorted({h["owner"] for h in hits if h["kind"] in ("out", "moved")})
+    if not owners:
+        return [], []
+    made = store.dicts(
+        f"SELECT * FROM case_production WHERE case_id = ? AND record_id IN ({_marks(owners)}) "
+        "ORDER BY record_id",
+        [case_id, *owners],
     )
-    return _movements(store, case_id, where, [case_id, *params])
+    bought = store.dicts(
+        f"SELECT * FROM case_movements WHERE case_id = ? AND movement_id IN ({_marks(owners)}) "
+        "ORDER BY movement_id",
+        [case_id, *owners],
+    )
+    by_owner: dict[tuple[str, str], list[str]] = {}
+    for row in _lots_of(store, case_id, "owner", owners):
+        by_owner.setdefault((row["owner"], row["kind"]), []).append(row["lot"])
+    for p in made:
+        p["inputs"] = by_owner.get((p["record_id"], "in"), [])
+        p["outputs"] = by_owner.get((p["record_id"], "out"), [])
+    for m in bought:
+        m["lots"] = by_owner.get((m["movement_id"], "moved"), [])
+    made = [p for p in made if any((lot, p["facility_id"]) in frontier for lot in p["outputs"])]
+    bought = [m for m in bought if any((lot, m["buyer_id"]) in frontier for lot in m["lots"])]
+    return made, bought
 
 
-def _movements(store: Backend, case_id: str, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    return store.dicts(
-        "SELECT m.*, (SELECT list(l.lot ORDER BY l.lot) FROM case_lots l "
-        "WHERE l.case_id = m.case_id AND l.owner = m.movement_id AND l.kind = 'moved') AS lots "
-        f"FROM case_movements m WHERE m.case_id = ? AND {where} ORDER BY m.movement_id",
-        [case_id, *params],
+def _movements(store: Backend, case_id: str, movement_id: str) -> list[dict[str, Any]]:
+    rows = store.dicts(
+        "SELECT * FROM case_movements WHERE case_id = ? AND movement_id = ?",
+        [case_id, movement_id],
     )
+    for m in rows:
+        m["lots"] = [r["lot"] for r in _lots_of(store, case_id, "owner", [movement_id])]
+    return rows
 
 
 def _documents(store: Backend, case_id: str) -> dict[str, str]:
