@@ -46,8 +46,9 @@ from paxta.trace.exposure import exposure
 store = open_store()
 sources = [r[0] for r in store.sql("SELECT party_id FROM bench_sources")]
 t = time.perf_counter()
-found = exposure(store, sys.argv[3], sources)
-print(f"pairs={len(found)} importers={len({e.importer for e in found})} sources={len(sources)} "
+pairs = exposure(store, sys.argv[3], sources)
+importers = store.scalar("SELECT count(DISTINCT importer) FROM exposure_results")
+print(f"pairs={pairs} importers={importers} sources={len(sources)} "
       f"seconds={time.perf_counter() - t:.1f}")
 """
 
@@ -162,7 +163,7 @@ def _sample(folder: Path) -> None:
     import networkx as nx
 
     from paxta.store import open_store
-    from paxta.trace.exposure import exposure
+    from paxta.trace.exposure import exposure, read_exposure
 
     store = open_store()
     store.sql(
@@ -172,7 +173,8 @@ def _sample(folder: Path) -> None:
     )
     sources = [r[0] for r in store.sql("SELECT party_id FROM bench_sources")]
     t = time.perf_counter()
-    ours = exposure(store, "sample", sources)
+    exposure(store, "sample", sources)
+    ours = read_exposure(store)
     ours_s = time.perf_counter() - t
     importers = {
         r[0]

@@ -54,6 +54,7 @@ def _register() -> None:
     cli.add_command(trace.case)
     cli.add_command(trace.trace)
     cli.add_command(trace.dossier)
+    cli.add_command(trace.exposure_cmd)
     cli.add_command(demo.demo)
 
 

@@ -110,3 +110,26 @@ def dossier(shipment: str, out: Path) -> None:
         content = build_dossier(store, case_id, shipment, Matcher.from_store(store))
     as_json, page = write_dossier(content, out)
     sys.stdout.write(f"{content['summary']['verdict']}\n{as_json}\n{page}\n")
+
+
+@click.command(name="exposure")
+@click.argument("case_id")
+@click.option("--tiers", default=8, show_default=True, help="How many links upstream to look.")
+@click.option("--limit", default=50, show_default=True, help="How many pairs to print.")
+@json_option
+def exposure_cmd(case_id: str, tiers: int, limit: int, as_json: bool) -> None:
+    """Which importers of CASE_ID receive goods from a listed or Xinjiang source, and how far."""
+    from paxta.trace.exposure import exposure, read_exposure, risk_sources
+
+    with store_with_lists() as store:
+        sources = risk_sources(store, case_id, Matcher.from_store(store))
+        pairs = exposure(store, case_id, sources, tiers)
+        shown = read_exposure(store, limit)
+    rows = [{"importer": e.importer, "source": e.source, "tiers": e.tiers} for e in shown]
+    if as_json:
+        print_json({"case": case_id, "sources": sources, "pairs": pairs, "exposure": rows})
+        return
+    console.print(
+        f"{len(sources)} risk sources; {pairs:,} importer-source pairs within {tiers} tiers."
+    )
+    print_table(None, ["importer", "source", "tiers"], [tuple(r.values()) for r in rows])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from paxta.screen.matcher import Matcher
 from paxta.store import Backend
 
 MAX_TIERS = 8
@@ -30,8 +31,12 @@ class Exposure:
 
 def exposure(
     store: Backend, case_id: str, sources: Iterable[str], max_tiers: int = MAX_TIERS
-) -> list[Exposure]:
-    """Every importer reached from ``sources`` within ``max_tiers`` links, with the distance."""
+) -> int:
+    """Every importer reached from ``sources`` within ``max_tiers`` links, with the distance.
+
+    The pairs are written to the ``exposure_results`` table (they can run to tens of millions);
+    returns how many. Read them with :func:`read_exposure`.
+    """
     _prepare(store, case_id, sources)
     for depth in range(1, max_tiers + 1):
         store.sql(
@@ -44,13 +49,24 @@ def exposure(
         )
         if not store.scalar("SELECT count(*) FROM exposure_reached WHERE tiers = ?", [depth]):
             break
-    rows = store.sql(
-        "SELECT r.party_id, r.source_id, min(r.tiers) FROM exposure_reached r "
+    store.sql(
+        "CREATE OR REPLACE TABLE exposure_results AS "
+        "SELECT ? AS case_id, r.party_id AS importer, r.source_id AS source, "
+        "min(r.tiers) AS tiers FROM exposure_reached r "
         "JOIN case_parties p ON p.case_id = ? AND p.party_id = r.party_id "
-        "WHERE p.role = 'importer' AND r.tiers > 0 GROUP BY ALL ORDER BY 1, 3, 2",
-        [case_id],
+        "WHERE p.role = 'importer' AND r.tiers > 0 GROUP BY ALL",
+        [case_id, case_id],
     )
     _drop(store)
+    return int(store.scalar("SELECT count(*) FROM exposure_results"))
+
+
+def read_exposure(store: Backend, limit: int | None = None) -> list[Exposure]:
+    """The pairs the last :func:`exposure` run found, nearest first."""
+    rows = store.sql(
+        "SELECT importer, source, tiers FROM exposure_results ORDER BY tiers, importer, source"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
+    )
     return [Exposure(r[0], r[1], int(r[2])) for r in rows]
 
 
@@ -75,3 +91,35 @@ def _prepare(store: Backend, case_id: str, sources: Iterable[str]) -> None:
 def _drop(store: Backend) -> None:
     store.sql("DROP TABLE IF EXISTS exposure_edges")
     store.sql("DROP TABLE IF EXISTS exposure_reached")
+
+
+def risk_sources(store: Backend, case_id: str, matcher: Matcher | None = None) -> list[str]:
+    """Parties whose address (or USCC) is in Xinjiang, or whose name matches a listed entity.
+
+    Each distinct address is located once; names are screened only when a matcher is given.
+    """
+    from paxta.places.locator import locate_address
+    from paxta.places.uscc import parse_uscc
+
+    rows = store.sql(
+        "SELECT party_id, name, name_native, aliases, address, registry_ids FROM case_parties "
+        "WHERE case_id = ?",
+        [case_id],
+    )
+    located: dict[str, bool] = {}
+    out = []
+    for party_id, name, native, aliases, address, ids in rows:
+        if address and address not in located:
+            located[address] = locate_address(address).xinjiang
+        risky = bool(address and located[address]) or any(
+            (code := parse_uscc(v)) is not None and code.xinjiang for v in ids or ()
+        )
+        if not risky and matcher is not None:
+            for n in (name, native, *(aliases or ())):
+                found = matcher.match(n, frozenset(ids or ()), limit=1) if n else []
+                if found and found[0].decision == "match":
+                    risky = True
+                    break
+        if risky:
+            out.append(party_id)
+    return out

@@ -155,3 +155,18 @@ def test_unknown_shipment_and_missing_folder(runner: CliRunner, tmp_path: Path) 
     assert "no shipment" in runner.invoke(cli, ["trace", "NOPE"]).output
     result = runner.invoke(cli, ["case", "import", str(tmp_path / "none")])
     assert result.exit_code == 1 and "no such case folder" in result.output
+
+
+def test_exposure_of_the_importer_to_xinjiang_sources(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")]).exit_code == 0
+    result = runner.invoke(cli, ["exposure", "cotton-tshirt", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"GIN", "FXJ"} <= set(data["sources"]) and "GDF" not in data["sources"]
+    pairs = {(e["importer"], e["source"]): e["tiers"] for e in data["exposure"]}
+    # FXJ -> GIN -> TRD -> SPN -> FAB -> PRN-01 -> GMT -> IMP
+    assert pairs[("IMP", "GIN")] == 6 and pairs[("IMP", "FXJ")] == 7
+    short = json.loads(
+        runner.invoke(cli, ["exposure", "cotton-tshirt", "--tiers", "6", "--json"]).output
+    )
+    assert {e["source"] for e in short["exposure"]} == {"GIN"}
