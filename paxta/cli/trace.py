@@ -104,12 +104,13 @@ def trace(shipment: str, as_json: bool) -> None:
     "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder for the dossier."
 )
 def dossier(shipment: str, out: Path) -> None:
-    """Write OUT/dossier.json and OUT/dossier.html for SHIPMENT."""
+    """Write OUT/dossier.json, OUT/dossier.html and OUT/dossier.pdf for SHIPMENT."""
     with store_with_lists() as store:
         case_id = case_of_shipment(store, shipment)
         content = build_dossier(store, case_id, shipment, Matcher.from_store(store))
     as_json, page = write_dossier(content, out)
-    sys.stdout.write(f"{content['summary']['verdict']}\n{as_json}\n{page}\n")
+    pdf = page.with_suffix(".pdf")
+    sys.stdout.write(f"{content['summary']['verdict']}\n{as_json}\n{page}\n{pdf}\n")
 
 
 @click.command(name="exposure")

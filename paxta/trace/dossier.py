@@ -175,12 +175,15 @@ def _eu_view(data: CaseData, chain: Trace, findings: list[Finding]) -> dict[str,
 
 
 def write_dossier(content: dict[str, Any], folder: Path) -> tuple[Path, Path]:
-    """``dossier.json`` and ``dossier.html`` in ``folder``."""
+    """``dossier.json``, ``dossier.html`` and ``dossier.pdf`` in ``folder``."""
+    from paxta.trace.pdf import write_pdf
+
     folder.mkdir(parents=True, exist_ok=True)
     as_json = folder / "dossier.json"
     as_json.write_bytes(orjson.dumps(content, option=orjson.OPT_INDENT_2))
     page = folder / "dossier.html"
     page.write_text(render_html(content), encoding="utf-8")
+    write_pdf(content, folder / "dossier.pdf")
     return as_json, page
 
 

@@ -120,6 +120,8 @@ def test_dossier_json_and_escaped_html(runner: CliRunner, tmp_path: Path) -> Non
     assert {m["process"] for m in content["mass_balance"]} >= {"spinning", "ginning"}
     page = (out / "dossier.html").read_text(encoding="utf-8")
     assert "<svg" in page and "Executive summary" in page
+    pdf = (out / "dossier.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"(Dossier SHP-9)" in pdf
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
 
