@@ -379,9 +379,7 @@ def _production_checks(
                 "origin: recycled fibre can hide any cotton.",
             )
         )
-    if not any(
-        data.documents[d]["type"] == "production_record" for d in docs if d in data.documents
-    ):
+    if missing_documents(data, record_id):
         out.append(
             Finding(
                 "missing_document",
@@ -448,13 +446,7 @@ def _movement_checks(
                 f"seller {data.name(seller)}.",
             )
         )
-    types = {data.documents[d]["type"] for d in docs if d in data.documents}
-    needed: list[tuple[str, ...]] = [("commercial_invoice",)]
-    s_country = (data.parties.get(seller) or {}).get("country")
-    b_country = (data.parties.get(buyer) or {}).get("country")
-    if s_country and b_country and s_country != b_country:
-        needed.append(("bill_of_lading", "waybill"))
-    missing = [" or ".join(n) for n in needed if not set(n) & types]
+    missing = missing_documents(data, m["movement_id"])
     if m["basis"] == "declaration":
         out.append(
             Finding(
@@ -480,6 +472,27 @@ def _movement_checks(
             )
         )
     return out
+
+
+def missing_documents(data: CaseData, link_id: str) -> list[str]:
+    """The documents a link lacks, per the checklist (``docs/formats.md``).
+
+    A movement needs a commercial invoice, and a bill of lading or waybill when seller and buyer
+    are in different countries; a production step needs a production record.
+    """
+    docs = data.supports.get(link_id, [])
+    types = {data.documents[d]["type"] for d in docs if d in data.documents}
+    needed: list[tuple[str, ...]] = []
+    if link_id in data.production:
+        needed.append(("production_record",))
+    else:
+        m = data.movements[link_id]
+        needed.append(("commercial_invoice",))
+        s_country = (data.parties.get(m["seller_id"]) or {}).get("country")
+        b_country = (data.parties.get(m["buyer_id"]) or {}).get("country")
+        if s_country and b_country and s_country != b_country:
+            needed.append(("bill_of_lading", "waybill"))
+    return [" or ".join(n) for n in needed if not set(n) & types]
 
 
 def _records(data: CaseData, trace: Trace) -> list[Finding]:

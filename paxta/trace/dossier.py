@@ -20,7 +20,15 @@ from paxta.config import utc_now
 from paxta.lists.repository import current_versions
 from paxta.screen.matcher import Matcher
 from paxta.store import Backend
-from paxta.trace.checks import HIGH, MEDIUM, SEVERITIES, CaseData, Finding, run_checks
+from paxta.trace.checks import (
+    HIGH,
+    MEDIUM,
+    SEVERITIES,
+    CaseData,
+    Finding,
+    missing_documents,
+    run_checks,
+)
 from paxta.trace.graph import Trace, trace
 
 EU_RISK_PRODUCTS = ("cotton", "yarn", "fabric", "garment", "t-shirt", "polysilicon", "tomato",
@@ -128,6 +136,7 @@ def _documentation(data: CaseData, chain: Trace) -> list[dict[str, Any]]:
                 "to": data.name(link.buyer),
                 "documents": docs,
                 "types": types,
+                "missing": missing_documents(data, link.link_id),
                 "basis": link.basis,
             }
         )
@@ -231,11 +240,12 @@ def render_html(c: dict[str, Any]) -> str:
             for p in c["parties"]
         ),
         "</table><h2 id='docs'>4. Documentation by tier</h2><table><tr><th>tier</th><th>link</th>"
-        "<th>step</th><th>from</th><th>to</th><th>documents</th><th>basis</th></tr>",
+        "<th>step</th><th>from</th><th>to</th><th>documents</th><th>missing</th><th>basis</th></tr>",
         *(
             f"<tr class='{_e(d['basis'])}'><td>{d['tier']}</td><td>{_e(d['link'])}</td>"
             f"<td>{_e(d['kind'])}</td><td>{_e(d['from'])}</td><td>{_e(d['to'])}</td>"
-            f"<td>{_e(', '.join(d['types']) or 'none')}</td><td>{_e(d['basis'])}</td></tr>"
+            f"<td>{_e(', '.join(d['types']) or 'none')}</td>"
+            f"<td class='gap'>{_e(', '.join(d['missing']))}</td><td>{_e(d['basis'])}</td></tr>"
             for d in c["documentation"]
         ),
         "</table><h2 id='mass'>5. Mass balance</h2><table><tr><th>tier</th><th>facility</th>"
@@ -323,5 +333,5 @@ _CSS = (
     "table{border-collapse:collapse;font-size:.85rem;margin-bottom:1rem}"
     "th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}"
     "tr.high td{background:#fde2e1}tr.medium td{background:#fff4d6}tr.inferred td{color:#7a5c00}"
-    ".hash{font-family:monospace;font-size:.7rem}.verdict{font-size:1.2rem;font-weight:bold}"
+    ".hash{font-family:monospace;font-size:.7rem}.gap{color:#b00020;font-weight:bold}.verdict{font-size:1.2rem;font-weight:bold}"
 )

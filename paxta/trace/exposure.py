@@ -18,6 +18,7 @@ from paxta.screen.matcher import Matcher
 from paxta.store import Backend
 
 MAX_TIERS = 8
+SOURCES_PER_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,48 @@ class Exposure:
 
 
 def exposure(
-    store: Backend, case_id: str, sources: Iterable[str], max_tiers: int = MAX_TIERS
+    store: Backend,
+    case_id: str,
+    sources: Iterable[str],
+    max_tiers: int = MAX_TIERS,
+    batch: int = SOURCES_PER_BATCH,
 ) -> int:
     """Every importer reached from ``sources`` within ``max_tiers`` links, with the distance.
 
     The pairs are written to the ``exposure_results`` table (they can run to tens of millions);
-    returns how many. Read them with :func:`read_exposure`.
+    returns how many. Read them with :func:`read_exposure`. Sources are taken a batch at a
+    time, so the work tables stay small whatever the number of sources.
     """
-    _prepare(store, case_id, sources)
+    ids = sorted(set(sources))
+    _drop(store)
+    store.sql(
+        "CREATE TABLE exposure_edges AS SELECT DISTINCT seller_id, buyer_id "
+        "FROM case_movements WHERE case_id = ?",
+        [case_id],
+    )
+    store.sql(
+        "CREATE OR REPLACE TABLE exposure_results "
+        "(case_id VARCHAR, importer VARCHAR, source VARCHAR, tiers INTEGER)"
+    )
+    for start in range(0, len(ids), batch):
+        _reach(store, case_id, ids[start : start + batch], max_tiers)
+    _drop(store)
+    return int(store.scalar("SELECT count(*) FROM exposure_results"))
+
+
+def _reach(store: Backend, case_id: str, sources: list[str], max_tiers: int) -> None:
+    store.sql("DROP TABLE IF EXISTS exposure_reached")
+    store.sql("CREATE TABLE exposure_reached (party_id VARCHAR, source_id VARCHAR, tiers INTEGER)")
+    store.append(
+        "exposure_reached",
+        pa.table(
+            {
+                "party_id": sources,
+                "source_id": sources,
+                "tiers": pa.array([0] * len(sources), pa.int32()),
+            }
+        ),
+    )
     for depth in range(1, max_tiers + 1):
         store.sql(
             "INSERT INTO exposure_reached "
@@ -50,15 +85,12 @@ def exposure(
         if not store.scalar("SELECT count(*) FROM exposure_reached WHERE tiers = ?", [depth]):
             break
     store.sql(
-        "CREATE OR REPLACE TABLE exposure_results AS "
-        "SELECT ? AS case_id, r.party_id AS importer, r.source_id AS source, "
-        "min(r.tiers) AS tiers FROM exposure_reached r "
+        "INSERT INTO exposure_results "
+        "SELECT ?, r.party_id, r.source_id, min(r.tiers) FROM exposure_reached r "
         "JOIN case_parties p ON p.case_id = ? AND p.party_id = r.party_id "
         "WHERE p.role = 'importer' AND r.tiers > 0 GROUP BY ALL",
         [case_id, case_id],
     )
-    _drop(store)
-    return int(store.scalar("SELECT count(*) FROM exposure_results"))
 
 
 def read_exposure(store: Backend, limit: int | None = None) -> list[Exposure]:
@@ -68,24 +100,6 @@ def read_exposure(store: Backend, limit: int | None = None) -> list[Exposure]:
         + (f" LIMIT {int(limit)}" if limit is not None else "")
     )
     return [Exposure(r[0], r[1], int(r[2])) for r in rows]
-
-
-def _prepare(store: Backend, case_id: str, sources: Iterable[str]) -> None:
-    _drop(store)
-    store.sql(
-        "CREATE TABLE exposure_edges AS SELECT DISTINCT seller_id, buyer_id "
-        "FROM case_movements WHERE case_id = ?",
-        [case_id],
-    )
-    store.sql("CREATE TABLE exposure_reached (party_id VARCHAR, source_id VARCHAR, tiers INTEGER)")
-    ids = sorted(set(sources))
-    if ids:
-        store.append(
-            "exposure_reached",
-            pa.table(
-                {"party_id": ids, "source_id": ids, "tiers": pa.array([0] * len(ids), pa.int32())}
-            ),
-        )
 
 
 def _drop(store: Backend) -> None:

@@ -99,7 +99,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
         ),
         Paragraph("4. Documentation by tier", h2),
         table(
-            ["tier", "link", "step", "from", "to", "documents", "basis"],
+            ["tier", "link", "step", "from", "to", "documents", "missing", "basis"],
             [
                 [
                     d["tier"],
@@ -108,6 +108,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
                     d["from"],
                     d["to"],
                     ", ".join(d["types"]) or "none",
+                    ", ".join(d["missing"]),
                     d["basis"],
                 ]
                 for d in c["documentation"]
