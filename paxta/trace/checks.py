@@ -129,6 +129,7 @@ def run_checks(
     out += _ownership(data, trace, matcher)
     out += _links(data, trace, located, yields or YIELDS)
     out += _records(data, trace)
+    out += _third_country(data, trace)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.severity], f.tier or 0, f.code, f.party or ""))
 
@@ -472,6 +473,50 @@ def _movement_checks(
             )
         )
     return out
+
+
+def _third_country(data: CaseData, trace: Trace) -> list[Finding]:
+    """Parties in a third country that handle goods with Chinese inputs upstream (info)."""
+    first = next((link for link in trace.links if link.tier == 0), None)
+    if first is None:
+        return []
+    home = (data.parties.get(first.buyer) or {}).get("country")
+    country = {p: (data.parties.get(p) or {}).get("country") for p in trace.tiers}
+    out = []
+    for party, tier in sorted(trace.tiers.items(), key=lambda x: (x[1], x[0])):
+        where = country[party]
+        if tier == 0 or not where or where in (home, "CN"):
+            continue
+        upstream = sorted(p for p in _upstream(trace, party) if country.get(p) in ("CN", "China"))
+        if upstream:
+            out.append(
+                Finding(
+                    "third_country_hop",
+                    INFO,
+                    tier,
+                    party,
+                    (),
+                    f"{data.name(party)} ({where}) handles goods with inputs from China upstream "
+                    f"({', '.join(data.name(p) for p in upstream[:3])}).",
+                )
+            )
+    return out
+
+
+def _upstream(trace: Trace, party: str) -> set[str]:
+    """Every party that sold, directly or through others, to ``party`` on this chain."""
+    sellers: dict[str, set[str]] = defaultdict(set)
+    for link in trace.links:
+        if link.kind == "movement":
+            sellers[link.buyer].add(link.seller)
+    seen: set[str] = set()
+    todo = [party]
+    while todo:
+        for seller in sellers.get(todo.pop(), set()):
+            if seller not in seen:
+                seen.add(seller)
+                todo.append(seller)
+    return seen
 
 
 def missing_documents(data: CaseData, link_id: str) -> list[str]:

@@ -67,6 +67,12 @@ def test_every_planted_defect_is_found(
     assert _has(tshirt, code, party, *words), [f for f in tshirt if f["code"] == code]
 
 
+def test_third_country_hops_are_info(tshirt: list[dict[str, object]]) -> None:
+    hops = {f["party"] for f in tshirt if f["code"] == "third_country_hop"}
+    assert hops == {"GMT", "FAB", "SPN"}  # not the recycler, whose input is not from China
+    assert {f["severity"] for f in tshirt if f["code"] == "third_country_hop"} == {"info"}
+
+
 def test_wrong_map_point_raises_no_xinjiang_finding(tshirt: list[dict[str, object]]) -> None:
     assert not [f for f in tshirt if f["party"] == "GDF" and str(f["code"]).startswith("xinjiang")]
 
