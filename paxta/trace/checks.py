@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,15 +264,12 @@ def _group(
     children: dict[str, list[dict[str, Any]]],
 ) -> set[str]:
     """Every company linked to ``party`` by ownership, up or down."""
-    seen, todo = {party}, [party]
-    while todo:
-        current = todo.pop()
+
+    def linked(current: str) -> Iterable[str]:
         for link in parents.get(current, []) + children.get(current, []):
-            for other in (link["parent_id"], link["child_id"]):
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-    return seen
+            yield from (link["parent_id"], link["child_id"])
+
+    return _reachable(party, linked)
 
 
 def _listed(matcher: Matcher, party: dict[str, Any] | None) -> str:
@@ -509,13 +507,17 @@ def _upstream(trace: Trace, party: str) -> set[str]:
     for link in trace.links:
         if link.kind == "movement":
             sellers[link.buyer].add(link.seller)
-    seen: set[str] = set()
-    todo = [party]
+    return _reachable(party, lambda p: sellers.get(p, set())) - {party}
+
+
+def _reachable(start: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """``start`` and everything reachable from it through ``neighbours``."""
+    seen, todo = {start}, [start]
     while todo:
-        for seller in sellers.get(todo.pop(), set()):
-            if seller not in seen:
-                seen.add(seller)
-                todo.append(seller)
+        for other in neighbours(todo.pop()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
     return seen
 
 
