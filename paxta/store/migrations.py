@@ -120,7 +120,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 case_id VARCHAR NOT NULL, movement_id VARCHAR NOT NULL, document_id VARCHAR,
                 seller_id VARCHAR NOT NULL, buyer_id VARCHAR NOT NULL, payee_id VARCHAR,
                 product VARCHAR, hs_code VARCHAR, quantity DOUBLE, unit VARCHAR,
-                port_from VARCHAR, port_to VARCHAR, date DATE, basis VARCHAR
+                port_from VARCHAR, port_to VARCHAR, date DATE, basis VARCHAR, resolution VARCHAR
             )""",
             """CREATE TABLE case_production (
                 case_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, document_id VARCHAR,

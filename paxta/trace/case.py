@@ -22,6 +22,8 @@ from paxta.errors import InputError, PaxtaError
 from paxta.files import open_table
 from paxta.files.tables import Row
 from paxta.lists.model import slug
+from paxta.names.features import name_features
+from paxta.screen.compare import MATCH, compare
 from paxta.store import Backend
 
 DOCUMENT_TYPES = (
@@ -127,7 +129,45 @@ def read_case(folder: Path) -> Case:
                 rows.append(record)
         case.tables[f"case_{name}"] = rows
     case.tables["case_lots"] = lots
+    resolve_names(case)
     return case
+
+
+def resolve_names(case: Case) -> None:
+    """Movements that name a party by its name, not its id: resolve them by name matching.
+
+    A seller, buyer or payee written as a name (阿克苏恒润轧花有限公司 for GIN) is matched
+    against every name of every party; a ``match`` replaces the text with the party id and the
+    movement keeps why (its link is then inferred, not observed). Anything else is left as
+    written, for the ``unlisted_party`` check.
+    """
+    parties = case.tables["case_parties"]
+    ids = {p["party_id"] for p in parties}
+    named = [
+        (p["party_id"], n, name_features(n))
+        for p in parties
+        for n in (p["name"], p["name_native"], *p["aliases"])
+        if n
+    ]
+    for m in case.tables["case_movements"]:
+        notes = []
+        for role in ("seller_id", "buyer_id", "payee_id"):
+            text = m[role]
+            if not text or text in ids:
+                continue
+            query = name_features(text)
+            best = max(
+                ((compare(query, f), pid, n) for pid, n, f in named),
+                key=lambda x: (x[0].decision == MATCH, x[0].score),
+                default=None,
+            )
+            if best is not None and best[0].decision == MATCH:
+                m[role] = best[1]
+                notes.append(
+                    f"{role[:-3]} written {text!r}, resolved to {best[1]} ({best[2]}) by name "
+                    f"matching: {best[0].explanation}"
+                )
+        m["resolution"] = "; ".join(notes) or None
 
 
 def _find(folder: Path, name: str) -> Path | None:
@@ -278,6 +318,7 @@ def _movement(path: Path, row: Row, case_id: str) -> dict[str, Any]:
         "port_to": _text(row, "port_to") or None,
         "date": _date(path, row, "date"),
         "basis": basis,
+        "resolution": None,
         "_lots": _lots(path, row, "lots", movement_id, "moved", case_id),
     }
 

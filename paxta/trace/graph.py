@@ -186,6 +186,8 @@ def _basis(document_id: str | None, declared: bool, docs: dict[str, str]) -> tup
 
 def _movement_link(tier: int, m: dict[str, Any], docs: dict[str, str]) -> Link:
     basis, source = _basis(m["document_id"], m["basis"] == "declaration", docs)
+    if m.get("resolution"):
+        basis, source = "inferred", f"{source}; {m['resolution']}"
     lots = tuple(m["lots"] or ())
     return Link(
         tier,

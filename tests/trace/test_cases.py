@@ -104,6 +104,9 @@ def test_trace_marks_links_observed_or_inferred(runner: CliRunner) -> None:
     assert links["M-RS"]["basis"] == "inferred" and "declaration" in links["M-RS"]["source"]
     assert data["tiers"]["GIN"] > data["tiers"]["TRD"] > data["tiers"]["SPN"] > data["tiers"]["GMT"]
     assert links["P-FXJ"]["process"] == "farming"
+    assert links["M-GT"]["from"] == "GIN" and links["M-GT"]["basis"] == "inferred"
+    assert "阿克苏恒润轧花有限公司" in links["M-GT"]["source"]
+    assert "resolved to GIN" in links["M-GT"]["source"]
 
 
 def test_dossier_json_and_escaped_html(runner: CliRunner, tmp_path: Path) -> None:
