@@ -181,3 +181,36 @@ def test_exposure_of_the_importer_to_xinjiang_sources(runner: CliRunner) -> None
         runner.invoke(cli, ["exposure", "cotton-tshirt", "--tiers", "6", "--json"]).output
     )
     assert {e["source"] for e in short["exposure"]} == {"GIN"}
+
+
+def test_xpcc_affiliation_and_ownership_by_a_listed_entity(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    case = tmp_path / "xpcc-case"
+    case.mkdir()
+    (case / "parties.csv").write_text(
+        "party_id,name,address,country,role\n"
+        "IMP,Example Importer Inc.,Boston,US,importer\n"
+        "SPN,Example Yarn Co.,Hanoi,VN,spinner\n"
+        "XPC,新疆生产建设兵团第一师棉麻有限责任公司,阿拉尔市,CN,trader\n"
+        "HLD,Xinjiang Zhongtai Chemical Co. Ltd.,,CN,holding\n",
+        encoding="utf-8",
+    )
+    (case / "ownership.csv").write_text(
+        "parent_id,child_id,share,source\nHLD,SPN,51,registry extract\n", encoding="utf-8"
+    )
+    (case / "movements.csv").write_text(
+        "movement_id,seller,buyer,product,quantity,unit,lots,date\n"
+        "S1,SPN,IMP,yarn,100,kg,Y1,2026-02-01\n"
+        "M1,XPC,SPN,cotton,120,kg,C1,2026-01-01\n",
+        encoding="utf-8",
+    )
+    (case / "production.csv").write_text(
+        "record_id,facility,process,inputs,outputs,unit\nP1,SPN,spinning,C1:120,Y1:100,kg\n",
+        encoding="utf-8",
+    )
+    imported = runner.invoke(cli, ["case", "import", str(case)])
+    assert imported.exit_code == 0, imported.output
+    findings = json.loads(runner.invoke(cli, ["trace", "S1", "--json"]).output)["findings"]
+    assert _has(findings, "xpcc_affiliation", "XPC", "XPCC")
+    assert _has(findings, "owned_by_risk_entity", "SPN", "51%", "Xinjiang Zhongtai Chemical")
