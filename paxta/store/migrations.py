@@ -133,6 +133,23 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        "evidence: captures and the hash-chained custody log",
+        [
+            """CREATE TABLE evidence (
+                evidence_id VARCHAR NOT NULL, url VARCHAR NOT NULL, final_url VARCHAR,
+                status INTEGER, case_name VARCHAR, captured_at TIMESTAMP NOT NULL,
+                folder VARCHAR NOT NULL, manifest_sha256 VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE evidence_custody (
+                seq INTEGER NOT NULL, evidence_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+                actor VARCHAR NOT NULL, happened_at TIMESTAMP NOT NULL,
+                tool_version VARCHAR NOT NULL, details VARCHAR,
+                prev_hash VARCHAR NOT NULL, entry_hash VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,98 @@
+"""``paxta capture`` and ``paxta evidence``: keep web pages as evidence and check them."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from paxta.cli.output import console, json_option, print_json, print_table
+from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
+from paxta.store import open_store
+
+
+@click.command(name="capture")
+@click.argument("url")
+@click.option("--case", help="The case the capture belongs to.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow private, loopback and link-local addresses (refused by default).",
+)
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Largest response kept.")
+@click.option("--timeout", default=TIMEOUT, show_default=True, help="Seconds per request.")
+@json_option
+def capture_cmd(
+    url: str, case: str | None, allow_private: bool, max_bytes: int, timeout: float, as_json: bool
+) -> None:
+    """Capture URL as evidence: WARC of every hop, text, SHA-256 manifest, custody entry."""
+    store = open_store()
+    try:
+        found = capture(store, url, case, allow_private, max_bytes, timeout)
+    finally:
+        store.close()
+    if as_json:
+        print_json(found.as_json())
+        return
+    console.print(
+        f"Captured {found.url} -> {found.final_url} ({found.status}) as {found.evidence_id}"
+    )
+    console.print(f"Folder: {found.folder}")
+    print_table(
+        None,
+        ["file", "bytes", "SHA-256"],
+        [(a["file"], a["bytes"], a["sha256"]) for a in found.manifest["artefacts"]],
+    )
+
+
+@click.group()
+def evidence() -> None:
+    """Captured evidence: list it, verify it."""
+
+
+@evidence.command(name="list")
+@json_option
+def evidence_list(as_json: bool) -> None:
+    """Every capture, newest first."""
+    store = open_store()
+    try:
+        rows = store.dicts(
+            "SELECT evidence_id, url, final_url, status, case_name, captured_at FROM evidence "
+            "ORDER BY captured_at DESC"
+        )
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        None,
+        ["id", "url", "status", "case", "captured (UTC)"],
+        [
+            (r["evidence_id"], r["url"], r["status"], r["case_name"], str(r["captured_at"])[:19])
+            for r in rows
+        ],
+    )
+
+
+@evidence.command(name="verify")
+@click.argument("evidence_id")
+@json_option
+def evidence_verify(evidence_id: str, as_json: bool) -> None:
+    """Re-hash a capture and check the custody log; exit 1 if anything was tampered with."""
+    store = open_store()
+    try:
+        problems = verify(store, evidence_id)
+    finally:
+        store.close()
+    if as_json:
+        print_json({"evidence_id": evidence_id, "intact": not problems, "problems": problems})
+    elif problems:
+        for p in problems:
+            console.print(f"[red]tampered[/red] {p}")
+    else:
+        console.print(
+            f"{evidence_id}: every artefact matches its manifest; the custody log is intact."
+        )
+    if problems:
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""Evidence: captured pages with provenance, and the custody log."""

@@ -1,0 +1,331 @@
+"""Capture a web page as evidence: the full HTTP exchange as WARC, its text, a hashed manifest.
+
+Every hop of the redirect chain is checked before it is fetched: private, loopback, link-local
+and reserved addresses are refused unless the caller allows them (an attacker's page must not
+make paxta fetch the analyst's intranet). Bodies are streamed with a size limit and a time
+limit. Files are written to a temporary folder under paxta's home and moved into place only
+when complete, then recorded in the store with an entry in the custody log: an interrupted
+capture leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import ipaddress
+import shutil
+import socket
+import uuid
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import orjson
+from selectolax.lexbor import LexborHTMLParser
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from paxta import __version__
+from paxta.config import inside_home, utc_now
+from paxta.errors import PaxtaError
+from paxta.evidence import custody
+from paxta.store import Backend
+
+MAX_BYTES = 25 * 2**20
+TIMEOUT = 30.0
+MAX_REDIRECTS = 10
+USER_AGENT = f"paxta/{__version__} (evidence capture; +https://github.com/paxta)"
+_CHARSET_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+}
+
+
+@dataclass
+class Hop:
+    """One request and its response."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What a capture stored."""
+
+    evidence_id: str
+    url: str
+    final_url: str
+    status: int
+    folder: Path
+    manifest: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "evidence_id": self.evidence_id,
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "folder": str(self.folder),
+            "artefacts": self.manifest["artefacts"],
+            "redirects": self.manifest["redirects"],
+        }
+
+
+def check_url(url: str, allow_private: bool = False) -> None:
+    """Refuse anything but http(s) to a public address (unless ``allow_private``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PaxtaError(f"{url}: only http and https addresses can be captured.")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise PaxtaError(f"{url}: cannot resolve {parts.hostname} ({exc}).") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise PaxtaError(
+                f"{url}: {parts.hostname} is a private, loopback or link-local address "
+                f"({address}); give --allow-private to capture it."
+            )
+
+
+def fetch(
+    url: str,
+    allow_private: bool = False,
+    max_bytes: int = MAX_BYTES,
+    timeout: float = TIMEOUT,
+) -> list[Hop]:
+    """Every hop from ``url`` to the final response, each checked before it is requested."""
+    hops: list[Hop] = []
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private)
+            try:
+                with client.stream("GET", current, headers=headers) as response:
+                    body = _read(response, current, max_bytes)
+                    hop = Hop(
+                        current,
+                        response.status_code,
+                        list(response.headers.multi_items()),
+                        body,
+                        list(response.request.headers.multi_items()),
+                    )
+            except httpx.HTTPError as exc:
+                raise PaxtaError(f"{current}: the request failed ({exc}).") from None
+            hops.append(hop)
+            location = dict((k.lower(), v) for k, v in hop.headers).get("location")
+            if hop.status in (301, 302, 303, 307, 308) and location:
+                current = urljoin(current, location)
+                continue
+            return hops
+    raise PaxtaError(f"{url}: more than {MAX_REDIRECTS} redirects.")
+
+
+def _read(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    out = BytesIO()
+    for chunk in response.iter_raw():
+        out.write(chunk)
+        if out.tell() > max_bytes:
+            raise PaxtaError(f"{url}: the response is larger than {max_bytes:,} bytes.")
+    return out.getvalue()
+
+
+def capture(
+    store: Backend,
+    url: str,
+    case: str | None = None,
+    allow_private: bool = False,
+    max_bytes: int = MAX_BYTES,
+    timeout: float = TIMEOUT,
+) -> Capture:
+    """Fetch ``url`` and keep it as evidence."""
+    hops = fetch(url, allow_private, max_bytes, timeout)
+    evidence_id = utc_now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
+    final = hops[-1]
+    root = inside_home("evidence")
+    root.mkdir(parents=True, exist_ok=True)
+    work = root / f".{evidence_id}.partial"
+    folder = root / evidence_id
+    work.mkdir()
+    try:
+        artefacts = _write_artefacts(work, hops, evidence_id)
+        manifest = {
+            "evidence_id": evidence_id,
+            "url": url,
+            "final_url": final.url,
+            "status": final.status,
+            "redirects": [{"url": h.url, "status": h.status} for h in hops],
+            "captured_at": utc_now().isoformat(timespec="seconds") + "Z",
+            "tool": f"paxta {__version__}",
+            "case": case,
+            "artefacts": artefacts,
+        }
+        data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        (work / "manifest.json").write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        with store.transaction():
+            store.sql(
+                "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [evidence_id, url, final.url, final.status, case, utc_now(), str(folder), digest],
+            )
+            custody.append(
+                store,
+                evidence_id,
+                "capture",
+                {"url": url, "final_url": final.url, "status": final.status, "manifest": digest},
+            )
+            work.rename(folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return Capture(evidence_id, url, final.url, final.status, folder, manifest)
+
+
+def _write_artefacts(work: Path, hops: list[Hop], evidence_id: str) -> list[dict[str, Any]]:
+    warc = work / "capture.warc.gz"
+    with warc.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for hop in hops:
+            _warc_pair(writer, hop)
+    final = hops[-1]
+    kind = _content_type(final)
+    files = [warc]
+    body = work / (
+        "page.html" if "html" in kind else "document.pdf" if "pdf" in kind else "body.bin"
+    )
+    body.write_bytes(_decoded(final))
+    files.append(body)
+    if "html" in kind:
+        text = work / "text.txt"
+        text.write_text(html_text(final.body, _charset(final)), encoding="utf-8")
+        files.append(text)
+    return [
+        {
+            "file": p.name,
+            "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+            "bytes": p.stat().st_size,
+        }
+        for p in files
+    ]
+
+
+def _warc_pair(writer: WARCWriter, hop: Hop) -> None:
+    parts = urlsplit(hop.url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    request = writer.create_warc_record(
+        hop.url,
+        "request",
+        http_headers=StatusAndHeaders(
+            f"GET {path} HTTP/1.1", hop.request_headers, is_http_request=True
+        ),
+    )
+    response = writer.create_warc_record(
+        hop.url,
+        "response",
+        payload=BytesIO(hop.body),
+        http_headers=StatusAndHeaders(
+            f"{hop.status} {_reason(hop.status)}", hop.headers, protocol="HTTP/1.1"
+        ),
+    )
+    writer.write_request_response_pair(request, response)
+
+
+def _reason(status: int) -> str:
+    try:
+        from http import HTTPStatus
+
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _content_type(hop: Hop) -> str:
+    return dict((k.lower(), v) for k, v in hop.headers).get("content-type", "").lower()
+
+
+def _decoded(hop: Hop) -> bytes:
+    """The body without its transfer compression (the WARC keeps it as sent)."""
+    encoding = dict((k.lower(), v) for k, v in hop.headers).get("content-encoding", "").lower()
+    if encoding == "gzip":
+        try:
+            return gzip.decompress(hop.body)
+        except OSError:
+            return hop.body
+    return hop.body
+
+
+def _charset(hop: Hop) -> str | None:
+    for part in _content_type(hop).split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def html_text(body: bytes, charset: str | None = None) -> str:
+    """The visible text of an HTML page; GB2312 and GBK labels are read as GB18030."""
+    encoding = _CHARSET_ALIASES.get((charset or "").lower(), charset)
+    if not encoding:
+        head = body[:2048].decode("ascii", "ignore").lower()
+        for label in ("gb2312", "gbk", "gb18030", "big5", "utf-8"):
+            if (
+                f"charset={label}" in head.replace('"', "").replace("'", "")
+                or f'charset="{label}"' in head
+            ):
+                encoding = _CHARSET_ALIASES.get(label, label)
+                break
+    try:
+        text = body.decode(encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        text = body.decode("utf-8", "replace")
+    tree = LexborHTMLParser(text)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    root = tree.body or tree.root
+    raw = root.text(separator="\n") if root is not None else ""
+    return "\n".join(line.strip() for line in raw.splitlines() if line.strip())
+
+
+def verify(store: Backend, evidence_id: str) -> list[str]:
+    """Re-hash a capture's artefacts and its manifest, and check the custody chain."""
+    rows = store.sql(
+        "SELECT folder, manifest_sha256 FROM evidence WHERE evidence_id = ?", [evidence_id]
+    )
+    if not rows:
+        raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
+    folder, digest = Path(rows[0][0]), rows[0][1]
+    problems = []
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        return [f"{manifest_path}: the manifest is missing", *custody.verify_chain(store)]
+    data = manifest_path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != digest:
+        problems.append(f"{manifest_path}: the manifest was changed since capture")
+    manifest = orjson.loads(data)
+    for artefact in manifest.get("artefacts", []):
+        path = folder / artefact["file"]
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != artefact["sha256"]:
+            problems.append(f"{path}: changed (SHA-256 differs from the manifest)")
+    problems += custody.verify_chain(store)
+    if not any(e.action == "capture" for e in custody.entries(store, evidence_id)):
+        problems.append(f"custody log: no capture entry for {evidence_id}")
+    custody.append(store, evidence_id, "verify", {"problems": len(problems)})
+    return problems

@@ -1,0 +1,132 @@
+"""Capturing pages from a real HTTP server on 127.0.0.1: WARC, text, manifest, custody, verify."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from paxta.cli import cli
+from paxta.store import open_store
+
+REPORT = (
+    "<html><head><meta charset='gb2312'><title>劳动力转移就业工作报告</title>"
+    "<script>alert('x')</script></head><body><h1>劳动力转移</h1>"
+    "<p>全年共转移维吾尔族等少数民族富余劳动力3.5万人次。</p></body></html>"
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/report":
+            self.send_response(302)
+            self.send_header("Location", "/report.html")
+            self.end_headers()
+        elif self.path == "/report.html":
+            body = REPORT.encode("gb2312")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=gb2312")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/big":
+            body = b"x" * 200_000
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _capture(runner: CliRunner, url: str, *extra: str) -> dict[str, object]:
+    result = runner.invoke(cli, ["capture", url, "--allow-private", "--json", *extra])
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.output)
+    return data
+
+
+def test_loopback_is_refused_without_allow_private(
+    runner: CliRunner, server: str, home: Path
+) -> None:
+    result = runner.invoke(cli, ["capture", f"{server}/report"])
+    assert result.exit_code == 1
+    assert "loopback" in result.output and "--allow-private" in result.output
+    assert not (home / "evidence").exists() or not any((home / "evidence").iterdir())
+
+
+def test_capture_keeps_every_hop_text_and_hashes(runner: CliRunner, server: str) -> None:
+    data = _capture(runner, f"{server}/report", "--case", "labour-transfer")
+    assert data["status"] == 200 and str(data["final_url"]).endswith("/report.html")
+    assert [r["status"] for r in data["redirects"]] == [302, 200]  # type: ignore[attr-defined]
+    folder = Path(str(data["folder"]))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["case"] == "labour-transfer"
+    assert {a["file"] for a in manifest["artefacts"]} == {
+        "capture.warc.gz",
+        "page.html",
+        "text.txt",
+    }
+    text = (folder / "text.txt").read_text(encoding="utf-8")
+    assert "维吾尔族" in text and "3.5万人次" in text and "alert" not in text
+    with (folder / "capture.warc.gz").open("rb") as f:
+        records = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(f)
+        ]
+    # each hop: the response, then the request that asked for it (warcio's order)
+    assert [t for t, _ in records] == ["response", "request", "response", "request"]
+    assert records[0][1] == f"{server}/report" and records[2][1] == f"{server}/report.html"
+
+
+def test_verify_finds_tampering_with_files_and_the_log(runner: CliRunner, server: str) -> None:
+    data = _capture(runner, f"{server}/report")
+    evidence_id = str(data["evidence_id"])
+    ok = runner.invoke(cli, ["evidence", "verify", evidence_id, "--json"])
+    assert ok.exit_code == 0 and json.loads(ok.output)["intact"] is True
+    text = Path(str(data["folder"])) / "text.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("3.5", "0.5"), encoding="utf-8")
+    bad = runner.invoke(cli, ["evidence", "verify", evidence_id, "--json"])
+    assert bad.exit_code == 1
+    assert any("text.txt" in p for p in json.loads(bad.output)["problems"])
+    store = open_store()
+    try:
+        store.sql("UPDATE evidence_custody SET actor = 'someone else' WHERE seq = 1")
+    finally:
+        store.close()
+    chain = json.loads(runner.invoke(cli, ["evidence", "verify", evidence_id, "--json"]).output)
+    assert any("entry 1" in p and "changed" in p for p in chain["problems"])
+
+
+def test_size_limit_and_errors_leave_nothing_half_written(
+    runner: CliRunner, server: str, home: Path
+) -> None:
+    result = runner.invoke(
+        cli, ["capture", f"{server}/big", "--allow-private", "--max-bytes", "1000"]
+    )
+    assert result.exit_code == 1 and "larger than 1,000 bytes" in result.output
+    evidence = home / "evidence"
+    assert not evidence.exists() or not list(evidence.iterdir())
+    other = runner.invoke(cli, ["capture", "file:///etc/passwd"])
+    assert other.exit_code == 1 and "only http and https" in other.output
+    listed = json.loads(runner.invoke(cli, ["evidence", "list", "--json"]).output)
+    assert listed == []
