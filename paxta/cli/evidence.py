@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
+from paxta.evidence.package import export
 from paxta.store import open_store
 
 
@@ -96,3 +98,18 @@ def evidence_verify(evidence_id: str, as_json: bool) -> None:
         )
     if problems:
         sys.exit(1)
+
+
+@evidence.command(name="export")
+@click.argument("evidence_id")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder to export into."
+)
+def evidence_export(evidence_id: str, out: Path) -> None:
+    """Write a package another party can check without paxta (WACZ, SHA256SUMS, custody)."""
+    store = open_store()
+    try:
+        target = export(store, evidence_id, out)
+    finally:
+        store.close()
+    sys.stdout.write(f"{target}\n")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -130,3 +132,28 @@ def test_size_limit_and_errors_leave_nothing_half_written(
     assert other.exit_code == 1 and "only http and https" in other.output
     listed = json.loads(runner.invoke(cli, ["evidence", "list", "--json"]).output)
     assert listed == []
+
+
+def test_export_is_checkable_without_paxta(runner: CliRunner, server: str, tmp_path: Path) -> None:
+    data = _capture(runner, f"{server}/report")
+    evidence_id = str(data["evidence_id"])
+    result = runner.invoke(cli, ["evidence", "export", evidence_id, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    package = tmp_path / evidence_id
+    for line in (package / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((package / name).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(package / f"{evidence_id}.wacz") as z:
+        names = set(z.namelist())
+        assert {"archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl"} <= names
+        datapackage = json.loads(z.read("datapackage.json"))
+        for resource in datapackage["resources"]:
+            assert (
+                resource["hash"] == "sha256:" + hashlib.sha256(z.read(resource["path"])).hexdigest()
+            )
+        cdx = z.read("indexes/index.cdx").decode()
+        assert cdx.startswith("127.0.0.1:") and "/report" in cdx
+    log = [json.loads(x) for x in (package / "custody.jsonl").read_text().splitlines()]
+    assert [e["action"] for e in log] == ["capture"]
+    again = runner.invoke(cli, ["evidence", "export", evidence_id, "-o", str(tmp_path)])
+    assert again.exit_code == 1 and "exists" in again.output
