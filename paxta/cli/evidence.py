@@ -23,14 +23,26 @@ from paxta.store import open_store
 )
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Largest response kept.")
 @click.option("--timeout", default=TIMEOUT, show_default=True, help="Seconds per request.")
+@click.option(
+    "--tsa", help="RFC 3161 timestamp authority URL (default: $PAXTA_TSA_URL; none: no stamp)."
+)
 @json_option
 def capture_cmd(
-    url: str, case: str | None, allow_private: bool, max_bytes: int, timeout: float, as_json: bool
+    url: str,
+    case: str | None,
+    allow_private: bool,
+    max_bytes: int,
+    timeout: float,
+    tsa: str | None,
+    as_json: bool,
 ) -> None:
-    """Capture URL as evidence: WARC of every hop, text, SHA-256 manifest, custody entry."""
+    """Capture URL as evidence: WARC of every hop, text, SHA-256 manifest, custody entry.
+
+    With a timestamp authority, the manifest is stamped (RFC 3161) and the reply kept beside it.
+    """
     store = open_store()
     try:
-        found = capture(store, url, case, allow_private, max_bytes, timeout)
+        found = capture(store, url, case, allow_private, max_bytes, timeout, tsa)
     finally:
         store.close()
     if as_json:

@@ -32,6 +32,13 @@ from paxta import __version__
 from paxta.config import inside_home, utc_now
 from paxta.errors import PaxtaError
 from paxta.evidence import custody
+from paxta.evidence.timestamp import (
+    TOKEN_FILE,
+    read_stamp,
+    request_stamp,
+    tsa_url,
+    verify_signature,
+)
 from paxta.store import Backend
 
 MAX_BYTES = 25 * 2**20
@@ -151,8 +158,9 @@ def capture(
     allow_private: bool = False,
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
+    tsa: str | None = None,
 ) -> Capture:
-    """Fetch ``url`` and keep it as evidence."""
+    """Fetch ``url`` and keep it as evidence (timestamped when an authority is configured)."""
     hops = fetch(url, allow_private, max_bytes, timeout)
     evidence_id = utc_now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
     final = hops[-1]
@@ -177,6 +185,12 @@ def capture(
         data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         (work / "manifest.json").write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
+        stamped: dict[str, str] = {}
+        authority = tsa_url(tsa)
+        if authority:
+            reply, stamp = request_stamp(authority, data, timeout)
+            (work / TOKEN_FILE).write_bytes(reply)
+            stamped = {"timestamp": stamp.time, "tsa": stamp.authority}
         with store.transaction():
             store.sql(
                 "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,7 +200,13 @@ def capture(
                 store,
                 evidence_id,
                 "capture",
-                {"url": url, "final_url": final.url, "status": final.status, "manifest": digest},
+                {
+                    "url": url,
+                    "final_url": final.url,
+                    "status": final.status,
+                    "manifest": digest,
+                    **stamped,
+                },
             )
             work.rename(folder)
     except BaseException:
@@ -324,6 +344,15 @@ def verify(store: Backend, evidence_id: str) -> list[str]:
             problems.append(f"{path}: missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != artefact["sha256"]:
             problems.append(f"{path}: changed (SHA-256 differs from the manifest)")
+    token = folder / TOKEN_FILE
+    if token.is_file():
+        try:
+            read_stamp(token.read_bytes(), data)
+        except PaxtaError as exc:
+            problems.append(f"{token}: {exc}")
+        signature = verify_signature(token, manifest_path, None)
+        if signature:
+            problems.append(signature)
     problems += custody.verify_chain(store)
     if not any(e.action == "capture" for e in custody.entries(store, evidence_id)):
         problems.append(f"custody log: no capture entry for {evidence_id}")

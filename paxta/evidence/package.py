@@ -175,6 +175,8 @@ Check the files:          sha256sum -c SHA256SUMS
 The capture's artefacts and their SHA-256 are listed in manifest.json.
 {id}.wacz is the web archive (open it in ReplayWeb.page or any WACZ reader); its
 datapackage.json lists the SHA-256 of every file inside it.
+timestamp.tsr, when present, is the RFC 3161 reply of the timestamp authority over
+manifest.json:  openssl ts -verify -in timestamp.tsr -data manifest.json -CAfile TSA-CA.pem
 custody.jsonl holds the custody entries of this capture: each entry_hash is the SHA-256 of the
 JSON array [prev_hash, seq, evidence_id, action, actor, at, tool_version, details], so each entry
 is bound to the one before it in paxta's log.
