@@ -57,6 +57,7 @@ def _register() -> None:
     cli.add_command(trace.exposure_cmd)
     cli.add_command(evidence.capture_cmd)
     cli.add_command(evidence.evidence)
+    cli.add_command(evidence.watch)
     cli.add_command(demo.demo)
 
 

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import click
+import orjson
 
 from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
 from paxta.evidence.package import export
+from paxta.evidence.watch import add_watch, run_watches
 from paxta.store import open_store
 
 
@@ -125,3 +127,86 @@ def evidence_export(evidence_id: str, out: Path) -> None:
     finally:
         store.close()
     sys.stdout.write(f"{target}\n")
+
+
+@click.group()
+def watch() -> None:
+    """Watch pages for removals (schedule `paxta watch run` with cron or a systemd timer)."""
+
+
+@watch.command(name="add")
+@click.argument("url")
+@click.option("--terms", required=True, help="Comma-separated terms, e.g. 维吾尔,少数民族.")
+@click.option("--every", default="1d", show_default=True, help="How often: 30m, 12h, 1d, 1w.")
+@click.option("--case", help="The case the captures belong to.")
+@click.option("--allow-private", is_flag=True, help="Allow private and loopback addresses.")
+def watch_add(url: str, terms: str, every: str, case: str | None, allow_private: bool) -> None:
+    """Watch URL for TERMS; the page is captured now as the baseline."""
+    words = [t.strip() for t in terms.replace("，", ",").split(",") if t.strip()]
+    store = open_store()
+    try:
+        watch_id, evidence_id = add_watch(store, url, words, every, allow_private, case)
+    finally:
+        store.close()
+    console.print(f"Watch {watch_id}: {url} for {', '.join(words)}; baseline {evidence_id}")
+
+
+@watch.command(name="run")
+@click.option("--all", "everything", is_flag=True, help="Run every watch, due or not.")
+@json_option
+def watch_run(everything: bool, as_json: bool) -> None:
+    """One pass over the due watches: one event per page (JSON lines with --json)."""
+    store = open_store()
+    try:
+        events = run_watches(store, everything)
+    finally:
+        store.close()
+    if as_json:
+        for e in events:
+            sys.stdout.write(orjson.dumps(e.as_json()).decode() + "\n")
+        return
+    print_table(
+        None,
+        ["url", "event", "terms (before -> after)", "note"],
+        [
+            (
+                e.url,
+                e.event,
+                ", ".join(f"{t} {b}->{a}" for t, (b, a) in e.terms.items()),
+                "; ".join(e.removed[:2]) or e.note,
+            )
+            for e in events
+        ],
+    )
+
+
+@watch.command(name="list")
+@json_option
+def watch_list(as_json: bool) -> None:
+    """Every watch."""
+    store = open_store()
+    try:
+        rows = store.dicts(
+            "SELECT watch_id, url, terms, every_seconds, case_name, last_run, last_evidence_id "
+            "FROM watches ORDER BY watch_id"
+        )
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        None,
+        ["id", "url", "terms", "every (s)", "last run", "baseline"],
+        [
+            (
+                r["watch_id"],
+                r["url"],
+                ", ".join(r["terms"]),
+                r["every_seconds"],
+                str(r["last_run"])[:19],
+                r["last_evidence_id"],
+            )
+            for r in rows
+        ],
+    )

@@ -162,6 +162,18 @@ def capture(
 ) -> Capture:
     """Fetch ``url`` and keep it as evidence (timestamped when an authority is configured)."""
     hops = fetch(url, allow_private, max_bytes, timeout)
+    return keep(store, url, hops, case, timeout, tsa)
+
+
+def keep(
+    store: Backend,
+    url: str,
+    hops: list[Hop],
+    case: str | None = None,
+    timeout: float = TIMEOUT,
+    tsa: str | None = None,
+) -> Capture:
+    """Store fetched ``hops`` as evidence: written whole under paxta's home, or not at all."""
     evidence_id = utc_now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
     final = hops[-1]
     root = inside_home("evidence")
@@ -296,6 +308,11 @@ def _charset(hop: Hop) -> str | None:
         if key == "charset" and value:
             return value.strip("\"' ")
     return None
+
+
+def page_text(hop: Hop) -> str:
+    """The text of a fetched page ('' for what is not HTML)."""
+    return html_text(hop.body, _charset(hop)) if "html" in _content_type(hop) else ""
 
 
 def html_text(body: bytes, charset: str | None = None) -> str:

@@ -148,6 +148,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 tool_version VARCHAR NOT NULL, details VARCHAR,
                 prev_hash VARCHAR NOT NULL, entry_hash VARCHAR NOT NULL
             )""",
+            """CREATE TABLE watches (
+                watch_id INTEGER NOT NULL, url VARCHAR NOT NULL, terms VARCHAR[] NOT NULL,
+                every_seconds INTEGER NOT NULL, allow_private BOOLEAN NOT NULL,
+                case_name VARCHAR, created_at TIMESTAMP NOT NULL, last_run TIMESTAMP,
+                last_evidence_id VARCHAR, last_text VARCHAR
+            )""",
         ],
     ),
 ]
