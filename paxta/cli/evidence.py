@@ -11,6 +11,7 @@ import orjson
 from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
 from paxta.evidence.package import export
+from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
 from paxta.store import open_store
 
@@ -210,3 +211,25 @@ def watch_list(as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+@evidence.command(name="search")
+@click.argument("query")
+@click.option("--case", help="Only captures of this case.")
+@click.option("--limit", default=20, show_default=True)
+@json_option
+def evidence_search(query: str, case: str | None, limit: int, as_json: bool) -> None:
+    """Search every captured text (Chinese and English), best first, with snippets."""
+    index = SearchIndex()
+    try:
+        hits = index.search(query, case, limit)
+    finally:
+        index.close()
+    if as_json:
+        print_json([h.as_json() for h in hits])
+        return
+    if not hits:
+        console.print("No capture holds that.")
+    for h in hits:
+        console.print(f"[bold]{h.evidence_id}[/bold] {h.url} ({h.score:.2f})")
+        console.print(f"    {h.snippet}", markup=False)

@@ -224,6 +224,15 @@ def keep(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    text = folder / "text.txt"
+    if text.is_file():
+        from paxta.evidence.search import SearchIndex
+
+        index = SearchIndex()
+        try:
+            index.add(evidence_id, final.url, case, text.read_text(encoding="utf-8"))
+        finally:
+            index.close()
     return Capture(evidence_id, url, final.url, final.status, folder, manifest)
 
 
