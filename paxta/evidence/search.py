@@ -137,11 +137,13 @@ class SearchIndex:
         if boost:  # documents with the query's words rank first (BM25 counts words thrice)
             word_query = " AND ".join(f'"{w}"' for w in boost)
             match = f"{match} OR (words: ({word_query}) AND grams: ({gram_query}))"
+        # Rank inside the index first; only the top documents' text is read.
         sql = (
-            "SELECT d.evidence_id, d.url, d.case_name, bm25(fts, 3.0, 1.0) AS rank, d.text "
-            "FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?"
-            + (" AND d.case_name = ?" if case else "")
-            + " ORDER BY rank LIMIT ?"
+            "WITH top AS (SELECT rowid, bm25(fts, 3.0, 1.0) AS rank FROM fts WHERE fts MATCH ?"
+            + (" AND rowid IN (SELECT id FROM docs WHERE case_name = ?)" if case else "")
+            + " ORDER BY rank LIMIT ?) "
+            "SELECT d.evidence_id, d.url, d.case_name, top.rank, d.text "
+            "FROM top JOIN docs d ON d.id = top.rowid ORDER BY top.rank"
         )
         params: list[Any] = [match, *([case] if case else []), limit]
         rows = self.db.execute(sql, params).fetchall()
