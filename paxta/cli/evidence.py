@@ -9,7 +9,9 @@ import click
 import orjson
 
 from paxta.cli.output import console, json_option, print_json, print_table
+from paxta.errors import PaxtaError
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
+from paxta.evidence.extract import extract
 from paxta.evidence.package import export
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
@@ -233,3 +235,28 @@ def evidence_search(query: str, case: str | None, limit: int, as_json: bool) -> 
     for h in hits:
         console.print(f"[bold]{h.evidence_id}[/bold] {h.url} ({h.score:.2f})")
         console.print(f"    {h.snippet}", markup=False)
+
+
+@evidence.command(name="extract")
+@click.argument("evidence_id")
+@json_option
+def evidence_extract(evidence_id: str, as_json: bool) -> None:
+    """Facts in a capture's text (terms, numbers with units, places, dates) with their spans."""
+    store = open_store()
+    try:
+        rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
+    finally:
+        store.close()
+    if not rows:
+        raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
+    text_file = Path(rows[0][0]) / "text.txt"
+    text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
+    facts = extract(text)
+    if as_json:
+        print_json({"evidence_id": evidence_id, "facts": [f.as_json() for f in facts]})
+        return
+    print_table(
+        None,
+        ["kind", "text", "span", "value"],
+        [(f.kind, f.text, f"{f.start}-{f.end}", f.value) for f in facts],
+    )
