@@ -3,7 +3,8 @@
 Two columns per document: ``words`` (jieba segmentation with a domain dictionary, so 拾花工 stays
 one word and ranks as one) and ``grams`` (every pair of adjacent Chinese characters, and Latin
 words), so no exact Chinese substring of two characters or more is ever missed. A query must
-match all its grams; BM25 ranks the hits, counting words more than grams. Snippets are cut from
+match all its grams; BM25 ranks the hits, counting words more than grams (for a query that
+matches more than ``RANK_WINDOW`` documents, the newest of them). Snippets are cut from
 the stored text around the first hit. The index file lives in paxta's home.
 """
 
@@ -24,6 +25,7 @@ from paxta.data import data_path
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[0-9a-z]+")
 SNIPPET = 60  # characters either side of the hit
+RANK_WINDOW = 2_000  # a query matching more documents ranks the newest this many
 
 
 @dataclass(frozen=True)
@@ -137,16 +139,22 @@ class SearchIndex:
         if boost:  # documents with the query's words rank first (BM25 counts words thrice)
             word_query = " AND ".join(f'"{w}"' for w in boost)
             match = f"{match} OR (words: ({word_query}) AND grams: ({gram_query}))"
-        # Rank inside the index first; only the top documents' text is read.
+        # BM25 over every match is slow for common words: rank the newest RANK_WINDOW matches
+        # (the boundary is found in rowid order, which FTS5 walks without scoring).
+        in_case = " AND rowid IN (SELECT id FROM docs WHERE case_name = ?)" if case else ""
+        filters: list[Any] = [match, *([case] if case else [])]
+        edge = self.db.execute(
+            f"SELECT rowid FROM fts WHERE fts MATCH ?{in_case} ORDER BY rowid DESC "
+            f"LIMIT 1 OFFSET {RANK_WINDOW - 1}",
+            filters,
+        ).fetchone()
         sql = (
             "WITH top AS (SELECT rowid, bm25(fts, 3.0, 1.0) AS rank FROM fts WHERE fts MATCH ?"
-            + (" AND rowid IN (SELECT id FROM docs WHERE case_name = ?)" if case else "")
-            + " ORDER BY rank LIMIT ?) "
+            f"{in_case} AND rowid >= ? ORDER BY rank LIMIT ?) "
             "SELECT d.evidence_id, d.url, d.case_name, top.rank, d.text "
             "FROM top JOIN docs d ON d.id = top.rowid ORDER BY top.rank"
         )
-        params: list[Any] = [match, *([case] if case else []), limit]
-        rows = self.db.execute(sql, params).fetchall()
+        rows = self.db.execute(sql, [*filters, edge[0] if edge else 0, limit]).fetchall()
         return [Hit(r[0], r[1], r[2], round(-r[3], 3), snippet(r[4], query)) for r in rows]
 
     def close(self) -> None:
