@@ -203,7 +203,9 @@ def normalise_latin(name: str) -> LatinName:
             if part in STOPWORDS:
                 continue
             (legal if part in LEGAL_WORDS else words).append(part)
-    return LatinName(name, tuple(_merge_letters(words)), tuple(legal))
+    merged = _merge_letters(words)  # letters an ampersand kept apart (A&G) join up here too
+    legal += [w for w in merged if w in LEGAL_WORDS]
+    return LatinName(name, tuple(w for w in merged if w not in LEGAL_WORDS), tuple(legal))
 
 
 def _merge_letters(tokens: list[str]) -> list[str]:

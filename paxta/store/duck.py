@@ -34,7 +34,7 @@ class DuckDBStore(Backend):
         }
         try:
             self._con = duckdb.connect(self.path, config=config)
-            self._con.execute("SET enable_progress_bar = false")
+            self._con.execute("SET enable_progress_bar = false").fetchall()
         except duckdb.Error as exc:
             raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
         self._lock = threading.RLock()
@@ -45,8 +45,9 @@ class DuckDBStore(Backend):
         self._con.execute(
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
         )
-        row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        current = int(row[0]) if row else 0
+        # fetchall, not fetchone: DuckDB 2 refuses new work while a result is half read.
+        rows = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        current = int(rows[0][0]) if rows else 0
         for number, title, statements in MIGRATIONS:
             if number <= current:
                 continue
