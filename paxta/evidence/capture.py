@@ -44,6 +44,7 @@ from paxta.store import Backend
 MAX_BYTES = 25 * 2**20
 TIMEOUT = 30.0
 MAX_REDIRECTS = 10
+MAX_PDF_PAGES = 500
 USER_AGENT = f"paxta/{__version__} (evidence capture; +https://github.com/paxta)"
 _CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -250,9 +251,10 @@ def _write_artefacts(work: Path, hops: list[Hop], evidence_id: str) -> list[dict
     )
     body.write_bytes(_decoded(final))
     files.append(body)
-    if "html" in kind:
+    if "html" in kind or "pdf" in kind:
         text = work / "text.txt"
-        text.write_text(html_text(final.body, _charset(final)), encoding="utf-8")
+        words = html_text(final.body, _charset(final)) if "html" in kind else pdf_text(body)
+        text.write_text(words, encoding="utf-8")
         files.append(text)
     return [
         {
@@ -320,8 +322,30 @@ def _charset(hop: Hop) -> str | None:
 
 
 def page_text(hop: Hop) -> str:
-    """The text of a fetched page ('' for what is not HTML)."""
-    return html_text(hop.body, _charset(hop)) if "html" in _content_type(hop) else ""
+    """The text of a fetched page or PDF ('' for anything else)."""
+    kind = _content_type(hop)
+    if "html" in kind:
+        return html_text(hop.body, _charset(hop))
+    if "pdf" in kind:
+        return pdf_text(BytesIO(_decoded(hop)))
+    return ""
+
+
+def pdf_text(source: Path | BytesIO, max_pages: int = MAX_PDF_PAGES) -> str:
+    """The text of a PDF, Chinese included; '' when the file cannot be read as a PDF.
+
+    Nothing in the PDF is run: pypdf only parses it. A damaged or hostile file gives no text
+    (the file itself is still kept as evidence).
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(source)
+        pages = [page.extract_text() or "" for page in reader.pages[:max_pages]]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        return ""
+    return "\n".join(p.strip() for p in pages if p.strip())
 
 
 def html_text(body: bytes, charset: str | None = None) -> str:

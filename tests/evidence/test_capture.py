@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 import zipfile
@@ -24,6 +25,21 @@ REPORT = (
 )
 
 
+def _pdf(text: str) -> bytes:
+    """A one-page PDF holding ``text`` in a Chinese font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 720, text)
+    page.save()
+    return out.getvalue()
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/report":
@@ -34,6 +50,20 @@ class Handler(BaseHTTPRequestHandler):
             body = REPORT.encode("gb2312")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=gb2312")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/report.pdf":
+            body = _pdf("全年共转移维吾尔族等少数民族富余劳动力3.5万人次。")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/broken.pdf":
+            body = b"%PDF-1.4 this is not really a pdf"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -157,3 +187,12 @@ def test_export_is_checkable_without_paxta(runner: CliRunner, server: str, tmp_p
     assert [e["action"] for e in log] == ["capture"]
     again = runner.invoke(cli, ["evidence", "export", evidence_id, "-o", str(tmp_path)])
     assert again.exit_code == 1 and "exists" in again.output
+
+
+def test_pdfs_are_kept_with_their_chinese_text(runner: CliRunner, server: str) -> None:
+    data = _capture(runner, f"{server}/report.pdf")
+    folder = Path(str(data["folder"]))
+    assert (folder / "document.pdf").read_bytes().startswith(b"%PDF")
+    assert "少数民族富余劳动力3.5万人次" in (folder / "text.txt").read_text(encoding="utf-8")
+    broken = _capture(runner, f"{server}/broken.pdf")  # kept as evidence, no text, no crash
+    assert (Path(str(broken["folder"])) / "text.txt").read_text(encoding="utf-8") == ""
