@@ -9,12 +9,14 @@ import click
 import orjson
 
 from paxta.cli.output import console, json_option, print_json, print_table
+from paxta.cli.screen import store_with_lists
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
-from paxta.evidence.extract import extract
+from paxta.evidence.extract import companies, extract
 from paxta.evidence.package import export
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
+from paxta.screen.matcher import Matcher
 from paxta.store import open_store
 
 
@@ -251,7 +253,9 @@ def evidence_extract(evidence_id: str, as_json: bool) -> None:
         raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
     text_file = Path(rows[0][0]) / "text.txt"
     text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
-    facts = extract(text)
+    with store_with_lists() as store:
+        matcher = Matcher.from_store(store)
+    facts = sorted(extract(text) + companies(text, matcher), key=lambda f: (f.start, f.kind))
     if as_json:
         print_json({"evidence_id": evidence_id, "facts": [f.as_json() for f in facts]})
         return

@@ -3,7 +3,8 @@
 Labour-transfer terms (the shipped vocabulary); numbers with their units and qualifiers, read
 from Arabic or Chinese numerals (3.5万人次 = 35,000 person-times, kept apart from persons;
 一万二千名 = 12,000 persons; 近两万人 = nearly 20,000 persons); places (through the locator);
-dates. Numbers are what the document says, with the qualifier it gives them.
+dates; companies (through screening, so evidence that names a listed company links to it).
+Numbers are what the document says, with the qualifier it gives them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from paxta.data import data_path
 from paxta.places.locator import locate_address
+from paxta.screen.matcher import Matcher
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -55,6 +57,14 @@ _DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/)\s*(?P<m>\d{1,2})\s*(?:月|-|/)\s*(?:(?P<d>\d{1,2})\s*日?)?"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?；;]?")
+# A Chinese company name: characters (and brackets) ending in a legal form.
+_COMPANY_ZH = re.compile(
+    r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团)"
+)
+_COMPANY_EN = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z(][A-Za-z&'.()-]*\s+){1,8}"
+    r"(?:Co\.,?\s*Ltd\.?|Company Limited|Corporation|Group|Inc\.)"
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,45 @@ def extract(text: str) -> list[Fact]:
                     )
     facts.sort(key=lambda f: (f.start, f.kind))
     return _dedupe(facts)
+
+
+def companies(text: str, matcher: Matcher) -> list[Fact]:
+    """Company names in ``text`` and what screening says of each (listed ones first).
+
+    Chinese names are found by their legal-form ending (…有限公司, …集团), English ones by
+    Co., Ltd. / Corporation / Group; each is screened, so a document naming a listed company
+    is linked to the entity.
+    """
+    out = []
+    for pattern in (_COMPANY_ZH, _COMPANY_EN):
+        for m in pattern.finditer(text):
+            name = _trim_company(m.group(0))
+            start = m.end() - len(name)
+            found = matcher.match(name, limit=1)
+            value: dict[str, Any] = {"decision": "clear"}
+            if found:
+                top = found[0]
+                value = {
+                    "decision": top.decision,
+                    "entity_id": top.entity.entity_id,
+                    "list": top.entity.list,
+                    "listed_name": top.entity.name,
+                    "explanation": top.explanation,
+                }
+            out.append(Fact("company", name, start, m.end(), value))
+    order = {"match": 0, "review": 1, "clear": 2}
+    return sorted(out, key=lambda f: (order[f.value["decision"]], f.start))
+
+
+_LEAD_IN = ("由", "向", "与", "和", "及", "在", "为", "对", "经", "据", "是", "其中", "包括")
+
+
+def _trim_company(name: str) -> str:
+    """Drop words that lead into a name in running text (由新疆…公司 → 新疆…公司)."""
+    for word in sorted(_LEAD_IN, key=len, reverse=True):
+        if name.startswith(word) and len(name) - len(word) >= 6:
+            return name[len(word) :]
+    return name
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

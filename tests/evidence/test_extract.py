@@ -8,7 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from paxta.cli import cli
-from paxta.evidence.extract import chinese_number, extract
+from paxta.evidence.extract import chinese_number, companies, extract
+from paxta.lists.shipped import ensure_lists
+from paxta.screen.matcher import Matcher
+from paxta.store import Backend
 from tests.evidence.test_capture import server  # noqa: F401 (the page server fixture)
 
 
@@ -65,3 +68,20 @@ def test_extract_from_a_capture(runner: CliRunner, server: str) -> None:  # noqa
     assert {"kind": "number", "text": "3.5万人次"}.items() <= next(
         f for f in facts if f["kind"] == "number"
     ).items()
+
+
+def test_companies_in_text_are_screened(store: Backend) -> None:
+    ensure_lists(store)
+    matcher = Matcher.from_store(store)
+    text = (
+        "2019年，由新疆中泰化学股份有限公司组织转移劳动力3000人，合作方包括"
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd.和上海恒润棉花贸易有限公司。"
+    )
+    found = companies(text, matcher)
+    assert [(f.text, f.value["decision"]) for f in found] == [
+        ("新疆中泰化学股份有限公司", "match"),
+        ("Hoshine Silicon Industry (Shanshan) Co., Ltd.", "match"),
+        ("上海恒润棉花贸易有限公司", "clear"),
+    ]
+    assert found[0].value["entity_id"] == "uflpa-xinjiang-zhongtai-chemical"
+    assert all(text[f.start : f.end] == f.text for f in found)
