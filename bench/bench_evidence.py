@@ -71,10 +71,10 @@ def bench_capture(pages: int) -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     store = open_store()
-    capture(store, f"{base}/warmup", allow_private=True)
+    capture(store, f"{base}/warmup", allow_private=True, render_page=False)
     t = time.perf_counter()
     for i in range(pages):
-        capture(store, f"{base}/page/{i}", allow_private=True)
+        capture(store, f"{base}/page/{i}", allow_private=True, render_page=False)
     rate = pages / (time.perf_counter() - t)
     store.close()
     print(

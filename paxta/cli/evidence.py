@@ -33,6 +33,7 @@ from paxta.store import open_store
 @click.option(
     "--tsa", help="RFC 3161 timestamp authority URL (default: $PAXTA_TSA_URL; none: no stamp)."
 )
+@click.option("--no-render", is_flag=True, help="Skip the Chromium screenshot and PDF.")
 @json_option
 def capture_cmd(
     url: str,
@@ -41,6 +42,7 @@ def capture_cmd(
     max_bytes: int,
     timeout: float,
     tsa: str | None,
+    no_render: bool,
     as_json: bool,
 ) -> None:
     """Capture URL as evidence: WARC of every hop, text, SHA-256 manifest, custody entry.
@@ -49,7 +51,7 @@ def capture_cmd(
     """
     store = open_store()
     try:
-        found = capture(store, url, case, allow_private, max_bytes, timeout, tsa)
+        found = capture(store, url, case, allow_private, max_bytes, timeout, tsa, not no_render)
     finally:
         store.close()
     if as_json:

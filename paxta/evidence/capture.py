@@ -32,6 +32,7 @@ from paxta import __version__
 from paxta.config import inside_home, utc_now
 from paxta.errors import PaxtaError
 from paxta.evidence import custody
+from paxta.evidence.render import chromium, render
 from paxta.evidence.timestamp import (
     TOKEN_FILE,
     read_stamp,
@@ -160,10 +161,11 @@ def capture(
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
     tsa: str | None = None,
+    render_page: bool = True,
 ) -> Capture:
     """Fetch ``url`` and keep it as evidence (timestamped when an authority is configured)."""
     hops = fetch(url, allow_private, max_bytes, timeout)
-    return keep(store, url, hops, case, timeout, tsa)
+    return keep(store, url, hops, case, timeout, tsa, render_page)
 
 
 def keep(
@@ -173,6 +175,7 @@ def keep(
     case: str | None = None,
     timeout: float = TIMEOUT,
     tsa: str | None = None,
+    render_page: bool = True,
 ) -> Capture:
     """Store fetched ``hops`` as evidence: written whole under paxta's home, or not at all."""
     evidence_id = utc_now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
@@ -183,7 +186,7 @@ def keep(
     folder = root / evidence_id
     work.mkdir()
     try:
-        artefacts = _write_artefacts(work, hops, evidence_id)
+        artefacts = _write_artefacts(work, hops, render_page)
         manifest = {
             "evidence_id": evidence_id,
             "url": url,
@@ -194,6 +197,8 @@ def keep(
             "tool": f"paxta {__version__}",
             "case": case,
             "artefacts": artefacts,
+            "rendered": any(a["file"] == "screenshot.png" for a in artefacts)
+            or ("no: chromium is not installed" if render_page and chromium() is None else False),
         }
         data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         (work / "manifest.json").write_bytes(data)
@@ -237,7 +242,7 @@ def keep(
     return Capture(evidence_id, url, final.url, final.status, folder, manifest)
 
 
-def _write_artefacts(work: Path, hops: list[Hop], evidence_id: str) -> list[dict[str, Any]]:
+def _write_artefacts(work: Path, hops: list[Hop], render_page: bool) -> list[dict[str, Any]]:
     warc = work / "capture.warc.gz"
     with warc.open("wb") as f:
         writer = WARCWriter(f, gzip=True)
@@ -256,6 +261,8 @@ def _write_artefacts(work: Path, hops: list[Hop], evidence_id: str) -> list[dict
         words = html_text(final.body, _charset(final)) if "html" in kind else pdf_text(body)
         text.write_text(words, encoding="utf-8")
         files.append(text)
+    if render_page and "html" in kind:
+        files += render(body, work)
     return [
         {
             "file": p.name,

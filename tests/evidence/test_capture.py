@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from paxta.cli import cli
+from paxta.evidence.render import chromium
 from paxta.store import open_store
 
 REPORT = (
@@ -114,11 +115,12 @@ def test_capture_keeps_every_hop_text_and_hashes(runner: CliRunner, server: str)
     folder = Path(str(data["folder"]))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["case"] == "labour-transfer"
-    assert {a["file"] for a in manifest["artefacts"]} == {
-        "capture.warc.gz",
-        "page.html",
-        "text.txt",
-    }
+    files = {a["file"] for a in manifest["artefacts"]}
+    assert {"capture.warc.gz", "page.html", "text.txt"} <= files
+    if chromium() is not None:  # the page as rendered, from the saved copy, scripts off
+        assert (folder / "screenshot.png").read_bytes().startswith(b"\x89PNG")
+        assert (folder / "rendered.pdf").read_bytes().startswith(b"%PDF")
+        assert manifest["rendered"] is True
     text = (folder / "text.txt").read_text(encoding="utf-8")
     assert "维吾尔族" in text and "3.5万人次" in text and "alert" not in text
     with (folder / "capture.warc.gz").open("rb") as f:
@@ -196,3 +198,18 @@ def test_pdfs_are_kept_with_their_chinese_text(runner: CliRunner, server: str) -
     assert "少数民族富余劳动力3.5万人次" in (folder / "text.txt").read_text(encoding="utf-8")
     broken = _capture(runner, f"{server}/broken.pdf")  # kept as evidence, no text, no crash
     assert (Path(str(broken["folder"])) / "text.txt").read_text(encoding="utf-8") == ""
+
+
+def test_the_rendered_copy_holds_nothing_that_runs() -> None:
+    from paxta.evidence.render import _inert
+
+    page = (
+        "<html><head><meta http-equiv=refresh content='0;url=http://10.0.0.1/'>"
+        "<script>fetch('http://10.0.0.1/')</script></head><body onload='x()'>"
+        "<a href='javascript:bad()'>a</a><img src=x onerror=y><iframe src=z></iframe>"
+        "<object data=o></object><p>正文 kept</p></body></html>"
+    )
+    inert = _inert(page.encode())
+    for gone in ("<script", "onload", "onerror", "javascript:", "<iframe", "<object", "refresh"):
+        assert gone not in inert.lower()
+    assert "正文 kept" in inert
