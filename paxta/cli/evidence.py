@@ -12,7 +12,7 @@ from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.cli.screen import store_with_lists
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
-from paxta.evidence.extract import companies, extract
+from paxta.evidence.extract import companies, evidence_about, extract, link_companies
 from paxta.evidence.package import export
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
@@ -257,6 +257,7 @@ def evidence_extract(evidence_id: str, as_json: bool) -> None:
     text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
     with store_with_lists() as store:
         matcher = Matcher.from_store(store)
+        link_companies(store, evidence_id, text, matcher)
     facts = sorted(extract(text) + companies(text, matcher), key=lambda f: (f.start, f.kind))
     if as_json:
         print_json({"evidence_id": evidence_id, "facts": [f.as_json() for f in facts]})
@@ -265,4 +266,34 @@ def evidence_extract(evidence_id: str, as_json: bool) -> None:
         None,
         ["kind", "text", "span", "value"],
         [(f.kind, f.text, f"{f.start}-{f.end}", f.value) for f in facts],
+    )
+
+
+@evidence.command(name="about")
+@click.argument("entity_id")
+@json_option
+def evidence_about_cmd(entity_id: str, as_json: bool) -> None:
+    """The captures whose text names a listed entity (found by paxta evidence extract)."""
+    store = open_store()
+    try:
+        rows = evidence_about(store, entity_id)
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"Evidence naming {entity_id}",
+        ["evidence", "url", "captured (UTC)", "as written", "span", "decision"],
+        [
+            (
+                r["evidence_id"],
+                r["url"],
+                str(r["captured_at"])[:19],
+                r["name"],
+                f"{r['start_at']}-{r['end_at']}",
+                r["decision"],
+            )
+            for r in rows
+        ],
     )

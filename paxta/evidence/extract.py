@@ -18,6 +18,7 @@ from typing import Any
 from paxta.data import data_path
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import Matcher
+from paxta.store import Backend
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -204,3 +205,26 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             seen.add(key)
             out.append(f)
     return out
+
+
+def link_companies(store: Backend, evidence_id: str, text: str, matcher: Matcher) -> int:
+    """Record which listed entities a document names (match or review); returns how many."""
+    rows = [
+        (evidence_id, f.value["entity_id"], f.text, f.start, f.end, f.value["decision"])
+        for f in companies(text, matcher)
+        if f.value["decision"] != "clear"
+    ]
+    store.sql("DELETE FROM evidence_links WHERE evidence_id = ?", [evidence_id])
+    for row in rows:
+        store.sql("INSERT INTO evidence_links VALUES (?, ?, ?, ?, ?, ?)", list(row))
+    return len(rows)
+
+
+def evidence_about(store: Backend, entity_id: str) -> list[dict[str, Any]]:
+    """The captures that name a listed entity, newest first."""
+    return store.dicts(
+        "SELECT l.evidence_id, e.url, e.captured_at, l.name, l.start_at, l.end_at, l.decision "
+        "FROM evidence_links l JOIN evidence e USING (evidence_id) WHERE l.entity_id = ? "
+        "ORDER BY e.captured_at DESC, l.start_at",
+        [entity_id],
+    )

@@ -154,6 +154,10 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 case_name VARCHAR, created_at TIMESTAMP NOT NULL, last_run TIMESTAMP,
                 last_evidence_id VARCHAR, last_text VARCHAR
             )""",
+            """CREATE TABLE evidence_links (
+                evidence_id VARCHAR NOT NULL, entity_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                start_at INTEGER NOT NULL, end_at INTEGER NOT NULL, decision VARCHAR NOT NULL
+            )""",
         ],
     ),
 ]

@@ -68,6 +68,22 @@ def test_extract_from_a_capture(runner: CliRunner, server: str) -> None:  # noqa
     assert {"kind": "number", "text": "3.5万人次"}.items() <= next(
         f for f in facts if f["kind"] == "number"
     ).items()
+    assert json.loads(runner.invoke(cli, ["evidence", "about", "uflpa-x", "--json"]).output) == []
+
+
+def test_a_capture_naming_a_listed_company_links_to_it(runner: CliRunner, server: str) -> None:  # noqa: F811
+    data = json.loads(
+        runner.invoke(cli, ["capture", f"{server}/supplier", "--allow-private", "--json"]).output
+    )
+    runner.invoke(cli, ["evidence", "extract", data["evidence_id"]])
+    about = json.loads(
+        runner.invoke(
+            cli, ["evidence", "about", "uflpa-xinjiang-zhongtai-chemical", "--json"]
+        ).output
+    )
+    assert [(a["evidence_id"], a["name"], a["decision"]) for a in about] == [
+        (data["evidence_id"], "新疆中泰化学股份有限公司", "match")
+    ]
 
 
 def test_companies_in_text_are_screened(store: Backend) -> None:
