@@ -41,7 +41,7 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from paxta.cli import demo, evidence, lists, locate, screen, trace
+    from paxta.cli import demo, evidence, lists, locate, screen, serve, trace
 
     cli.add_command(lists.lists)
     cli.add_command(locate.locate)
@@ -58,6 +58,7 @@ def _register() -> None:
     cli.add_command(evidence.capture_cmd)
     cli.add_command(evidence.evidence)
     cli.add_command(evidence.watch)
+    cli.add_command(serve.serve)
     cli.add_command(demo.demo)
 
 

@@ -1,0 +1,192 @@
+"""The HTTP API: paxta's library over HTTP, nothing of its own.
+
+``POST /match/{dataset}`` takes and returns the shape of the OpenSanctions/yente match API, so
+existing screening clients work against paxta unchanged; ``default`` covers every list loaded,
+any other dataset name is one list source (``uflpa``, ``ofac-sdn`` ...). Tokens: when any are
+configured every request needs one (``Authorization: Bearer ...``); viewers may read, analysts
+may also change things. ``paxta serve`` refuses to listen beyond loopback without tokens.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from paxta import __version__
+from paxta.lists.repository import current_versions
+from paxta.lists.shipped import ensure_lists
+from paxta.places.locator import locate_address
+from paxta.screen.matcher import Match, Matcher
+from paxta.store import open_store
+
+ANALYST, VIEWER = "analyst", "viewer"
+MATCH_THRESHOLD = 0.7  # a result at least this score is "match": true, as yente reports it
+
+
+@dataclass
+class Tokens:
+    """Bearer tokens and their roles (none configured: open, for loopback only)."""
+
+    roles: dict[str, str] = field(default_factory=dict)  # token -> role
+
+    @classmethod
+    def parse(cls, text: str | None) -> Tokens:
+        """``analyst:TOKEN,viewer:TOKEN`` (as ``$PAXTA_TOKENS`` holds them)."""
+        roles = {}
+        for item in (text or "").split(","):
+            role, _, token = item.strip().partition(":")
+            if not token:
+                continue
+            if role not in (ANALYST, VIEWER):
+                raise ValueError(f"token role {role!r}: write analyst:TOKEN or viewer:TOKEN")
+            roles[token] = role
+        return cls(roles)
+
+    def role_of(self, header: str | None) -> str | None:
+        """The role a request's Authorization header grants (None: no valid token)."""
+        if not self.roles:
+            return ANALYST
+        if not header or not header.lower().startswith("bearer "):
+            return None
+        given = header[7:].strip()
+        for token, role in self.roles.items():
+            if hmac.compare_digest(token, given):
+                return role
+        return None
+
+
+class EntityQuery(BaseModel):
+    """One query, as yente takes it."""
+
+    schema_: str = Field("Company", alias="schema")
+    properties: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class MatchRequest(BaseModel):
+    """yente's match request body."""
+
+    queries: dict[str, EntityQuery]
+
+
+class Matchers:
+    """One matcher per dataset, loaded on first use and kept (reloaded when lists change)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[tuple[Any, ...], Matcher]] = {}
+
+    def get(self, dataset: str) -> Matcher:
+        store = open_store()
+        try:
+            ensure_lists(store)
+            versions = tuple(sorted((v.source, v.version_id) for v in current_versions(store)))
+            sources = {s for s, _ in versions}
+            if dataset != "default" and dataset not in sources:
+                raise HTTPException(
+                    404, f"no dataset {dataset!r}: use default or one of {sorted(sources)}"
+                )
+            with self._lock:
+                held = self._held.get(dataset)
+                if held is None or held[0] != versions:
+                    lists = None if dataset == "default" else [dataset]
+                    held = (versions, Matcher.from_store(store, lists))
+                    self._held[dataset] = held
+                return held[1]
+        finally:
+            store.close()
+
+
+def create_app(tokens: Tokens | None = None) -> FastAPI:
+    """The API application."""
+    app = FastAPI(
+        title="paxta",
+        version=__version__,
+        description="Screen, locate, trace and prove forced-labour risk in supply chains.",
+    )
+    auth = tokens or Tokens()
+    matchers = Matchers()
+
+    def viewer(request: Request) -> str:
+        role = auth.role_of(request.headers.get("authorization"))
+        if role is None:
+            raise HTTPException(
+                401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
+            )
+        return role
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/lists")
+    def lists(role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        store = open_store()
+        try:
+            ensure_lists(store)
+            return [v.as_json() for v in current_versions(store)]
+        finally:
+            store.close()
+
+    @app.post("/match/{dataset}")
+    def match(
+        dataset: str, body: MatchRequest, limit: int = 5, role: str = Depends(viewer)
+    ) -> dict[str, Any]:
+        matcher = matchers.get(dataset)
+        responses = {}
+        for key, query in body.queries.items():
+            responses[key] = _respond(matcher, query, max(1, min(limit, 50)))
+        return {"responses": responses, "limit": limit}
+
+    @app.post("/locate")
+    def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:
+        address = body.get("address", "")
+        if not isinstance(address, str) or len(address) > 10_000:
+            raise HTTPException(422, "give an address of at most 10,000 characters")
+        return locate_address(address).as_json()
+
+    return app
+
+
+def _respond(matcher: Matcher, query: EntityQuery, limit: int) -> dict[str, Any]:
+    props = query.properties
+    names = [n for n in props.get("name", []) if isinstance(n, str) and n.strip()][:20]
+    ids = frozenset(
+        v.strip().upper()
+        for key in ("registrationNumber", "idNumber", "taxNumber", "leiCode")
+        for v in props.get(key, [])
+        if v.strip()
+    )
+    countries = frozenset(props.get("country", []) + props.get("jurisdiction", []))
+    best: dict[str, Match] = {}
+    for name in names:
+        for m in matcher.match(name[:1000], ids, countries, limit=limit):
+            held = best.get(m.entity.entity_id)
+            if held is None or m.outranks_decision(held):
+                best[m.entity.entity_id] = m
+    ranked = sorted(best.values(), key=lambda m: (m.decision != "match", -m.score))[:limit]
+    return {
+        "status": 200,
+        "results": [_result(m) for m in ranked],
+        "total": {"value": len(ranked), "relation": "eq"},
+        "query": {"schema": query.schema_, "properties": props},
+    }
+
+
+def _result(m: Match) -> dict[str, Any]:
+    return {
+        "id": m.entity.entity_id,
+        "caption": m.entity.name,
+        "schema": m.entity.schema or "LegalEntity",
+        "properties": {"name": [m.entity.name], "alias": [m.matched_name]},
+        "datasets": [m.entity.list],
+        "score": m.score,
+        "match": m.decision == "match" and m.score >= MATCH_THRESHOLD,
+        "decision": m.decision,
+        "explanation": m.explanation,
+        "list_version": m.entity.version,
+    }
