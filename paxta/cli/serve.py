@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 
 import click
 
@@ -17,7 +18,8 @@ from paxta.errors import PaxtaError
     envvar="PAXTA_TOKENS",
     help="analyst:TOKEN,viewer:TOKEN (default $PAXTA_TOKENS); required beyond loopback.",
 )
-def serve(host: str, port: int, tokens: str | None) -> None:
+@click.option("--workers", default=1, show_default=True, help="Worker processes (one per core).")
+def serve(host: str, port: int, tokens: str | None, workers: int) -> None:
     """Serve the HTTP API (OpenAPI spec at /openapi.json, docs at /docs)."""
     import uvicorn
 
@@ -31,6 +33,17 @@ def serve(host: str, port: int, tokens: str | None) -> None:
         raise PaxtaError(
             f"{host} is reachable beyond this machine: give tokens with --tokens or $PAXTA_TOKENS."
         )
+    if workers > 1:  # each worker builds the app from the environment
+        os.environ["PAXTA_TOKENS"] = tokens or ""
+        uvicorn.run(
+            "paxta.web.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     uvicorn.run(create_app(auth), host=host, port=port, log_level="warning")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,31 +75,47 @@ class MatchRequest(BaseModel):
 
 
 class Matchers:
-    """One matcher per dataset, loaded on first use and kept (reloaded when lists change)."""
+    """One matcher per dataset, kept; the list versions are checked at most every few seconds,
+    and a dataset is reloaded when they changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, recheck_seconds: float = 10.0) -> None:
         self._lock = threading.Lock()
         self._held: dict[str, tuple[tuple[Any, ...], Matcher]] = {}
+        self._versions: tuple[Any, ...] = ()
+        self._checked = 0.0
+        self._recheck = recheck_seconds
 
-    def get(self, dataset: str) -> Matcher:
+    def _current(self) -> tuple[Any, ...]:
+        now = time.monotonic()
+        if self._versions and now - self._checked < self._recheck:
+            return self._versions
         store = open_store()
         try:
             ensure_lists(store)
-            versions = tuple(sorted((v.source, v.version_id) for v in current_versions(store)))
-            sources = {s for s, _ in versions}
-            if dataset != "default" and dataset not in sources:
-                raise HTTPException(
-                    404, f"no dataset {dataset!r}: use default or one of {sorted(sources)}"
-                )
-            with self._lock:
-                held = self._held.get(dataset)
-                if held is None or held[0] != versions:
-                    lists = None if dataset == "default" else [dataset]
-                    held = (versions, Matcher.from_store(store, lists))
-                    self._held[dataset] = held
-                return held[1]
+            self._versions = tuple(
+                sorted((v.source, v.version_id) for v in current_versions(store))
+            )
         finally:
             store.close()
+        self._checked = now
+        return self._versions
+
+    def get(self, dataset: str) -> Matcher:
+        with self._lock:
+            versions = self._current()
+            sources = sorted({s for s, _ in versions})
+            if dataset != "default" and dataset not in sources:
+                raise HTTPException(404, f"no dataset {dataset!r}: use default or one of {sources}")
+            held = self._held.get(dataset)
+            if held is None or held[0] != versions:
+                store = open_store()
+                try:
+                    lists = None if dataset == "default" else [dataset]
+                    held = (versions, Matcher.from_store(store, lists))
+                finally:
+                    store.close()
+                self._held[dataset] = held
+            return held[1]
 
 
 def create_app(tokens: Tokens | None = None) -> FastAPI:
@@ -190,3 +207,10 @@ def _result(m: Match) -> dict[str, Any]:
         "explanation": m.explanation,
         "list_version": m.entity.version,
     }
+
+
+def app_from_env() -> FastAPI:
+    """The application with tokens from ``$PAXTA_TOKENS`` (for ``uvicorn --factory`` workers)."""
+    import os
+
+    return create_app(Tokens.parse(os.environ.get("PAXTA_TOKENS")))
