@@ -15,17 +15,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from paxta import __version__
+from paxta.errors import PaxtaError
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import Match, Matcher
+from paxta.screen.review import record_decision
 from paxta.store import open_store
+from paxta.web.jobs import Job, Jobs
 
 ANALYST, VIEWER = "analyst", "viewer"
+MAX_UPLOAD = 50 * 2**20
 MATCH_THRESHOLD = 0.7  # a result at least this score is "match": true, as yente reports it
 
 
@@ -89,7 +94,12 @@ class Matchers:
         now = time.monotonic()
         if self._versions and now - self._checked < self._recheck:
             return self._versions
-        store = open_store()
+        try:
+            store = open_store()
+        except PaxtaError:
+            if self._versions:  # another process holds the store: keep what we have
+                return self._versions
+            raise
         try:
             ensure_lists(store)
             self._versions = tuple(
@@ -118,7 +128,17 @@ class Matchers:
             return held[1]
 
 
-def create_app(tokens: Tokens | None = None) -> FastAPI:
+class DecisionRequest(BaseModel):
+    """An analyst's verdict on a query name against a listed entity."""
+
+    query: str = Field(max_length=1000)
+    entity_id: str = Field(max_length=300)
+    verdict: bool
+    note: str = Field("", max_length=2000)
+    analyst: str = Field("", max_length=200)
+
+
+def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> FastAPI:
     """The API application."""
     app = FastAPI(
         title="paxta",
@@ -127,6 +147,7 @@ def create_app(tokens: Tokens | None = None) -> FastAPI:
     )
     auth = tokens or Tokens()
     matchers = Matchers()
+    jobs = Jobs()
 
     def viewer(request: Request) -> str:
         role = auth.role_of(request.headers.get("authorization"))
@@ -158,6 +179,61 @@ def create_app(tokens: Tokens | None = None) -> FastAPI:
         for key, query in body.queries.items():
             responses[key] = _respond(matcher, query, max(1, min(limit, 50)))
         return {"responses": responses, "limit": limit}
+
+    def analyst(request: Request) -> str:
+        role = viewer(request)
+        if role != ANALYST:
+            raise HTTPException(403, "this needs an analyst token")
+        return role
+
+    @app.post("/screenings", status_code=202)
+    async def start_screening(file: UploadFile, role: str = Depends(analyst)) -> dict[str, Any]:
+        try:
+            job, target = jobs.new(file.filename or "upload.csv")
+        except PaxtaError as exc:
+            raise HTTPException(422, str(exc)) from None
+        size = 0
+        with target.open("wb") as out:
+            while chunk := await file.read(1 << 20):
+                size += len(chunk)
+                if size > max_upload:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise HTTPException(413, f"uploads are limited to {max_upload:,} bytes")
+                out.write(chunk)
+        jobs.start(job, target, matchers.get("default"))
+        return job.as_json()
+
+    @app.get("/screenings/{job_id}")
+    def screening_state(job_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        return _job(job_id).as_json()
+
+    @app.get("/screenings/{job_id}/results")
+    def screening_results(job_id: str, role: str = Depends(viewer)) -> FileResponse:
+        job = _job(job_id)
+        if job.state != "done":
+            raise HTTPException(409, f"job {job_id} is {job.state}")
+        return FileResponse(jobs.results(job), media_type="text/csv", filename="screened.csv")
+
+    def _job(job_id: str) -> Job:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no screening job {job_id!r}")
+        return job
+
+    @app.post("/decisions")
+    def decide(body: DecisionRequest, role: str = Depends(analyst)) -> dict[str, Any]:
+        store = open_store()
+        try:
+            ensure_lists(store)
+            learned = record_decision(
+                store, body.query, body.entity_id, body.verdict, body.note, body.analyst
+            )
+        except PaxtaError as exc:
+            raise HTTPException(422, str(exc)) from None
+        finally:
+            store.close()
+        return {"recorded": True, "learned": learned}
 
     @app.post("/locate")
     def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,59 @@ def test_serve_refuses_open_ports_without_tokens(runner: CliRunner) -> None:
     assert result.exit_code == 1 and "tokens" in result.output
     bad = runner.invoke(cli, ["serve", "--tokens", "admin:x"])
     assert bad.exit_code == 1 and "analyst:TOKEN" in bad.output
+
+
+def _wait(client: TestClient, job: str, headers: dict[str, str] | None = None) -> dict[str, object]:
+    for _ in range(300):
+        state: dict[str, object] = client.get(f"/screenings/{job}", headers=headers).json()
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
+def test_screening_job_upload_progress_results(home: Path) -> None:
+    client = TestClient(create_app(Tokens.parse("analyst:a,viewer:v")))
+    analyst, viewer = {"Authorization": "Bearer a"}, {"Authorization": "Bearer v"}
+    upload = (
+        "suppliers.csv",
+        "supplier\n新疆中泰化学股份有限公司\nGuangdong Baiyi Textile\n",
+        "text/csv",
+    )
+    refused = client.post("/screenings", files={"file": upload}, headers=viewer)
+    assert refused.status_code == 403  # viewers read; analysts screen
+    started = client.post("/screenings", files={"file": upload}, headers=analyst)
+    assert started.status_code == 202, started.text
+    state = _wait(client, started.json()["job"], viewer)
+    assert state["state"] == "done" and state["rows"] == 2
+    assert state["decisions"] == {"match": 1, "clear": 1}
+    results = client.get(f"/screenings/{started.json()['job']}/results", headers=viewer)
+    rows = list(csv.DictReader(io.StringIO(results.text)))
+    assert [r["paxta_decision"] for r in rows] == ["match", "clear"]
+    assert client.get("/screenings/nope", headers=viewer).status_code == 404
+
+
+def test_upload_limits_and_kinds(home: Path) -> None:
+    client = TestClient(create_app(max_upload=1000))
+    big = client.post("/screenings", files={"file": ("big.csv", "name\n" + "x" * 5000, "text/csv")})
+    assert big.status_code == 413
+    assert not list((home / "uploads").glob("*.csv"))
+    exe = client.post(
+        "/screenings", files={"file": ("tool.exe", b"MZ", "application/octet-stream")}
+    )
+    assert exe.status_code == 422
+
+
+def test_decisions_are_recorded_and_applied(client: TestClient) -> None:
+    body = {
+        "query": "合盛硅业(泸州)有限公司",
+        "entity_id": "uflpa-hoshine-silicon-industry-shanshan",
+        "verdict": False,
+        "note": "Luzhou plant",
+    }
+    assert client.post("/decisions", json=body).json()["recorded"] is True
+    reply = client.post("/match/uflpa", json=_query("合盛硅业(泸州)有限公司")).json()
+    decided = [r for r in reply["responses"]["q1"]["results"] if r["id"] == body["entity_id"]]
+    assert decided == [] or decided[0]["decision"] == "clear"
+    missing = client.post("/decisions", json={**body, "entity_id": "no-such"})
+    assert missing.status_code == 422
