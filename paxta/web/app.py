@@ -21,12 +21,18 @@ from pydantic import BaseModel, Field
 
 from paxta import __version__
 from paxta.errors import PaxtaError
+from paxta.evidence.capture import capture
+from paxta.evidence.search import SearchIndex
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import Match, Matcher
 from paxta.screen.review import record_decision
-from paxta.store import open_store
+from paxta.store import Backend, open_store
+from paxta.trace.case import case_of_shipment
+from paxta.trace.checks import run_checks
+from paxta.trace.dossier import build_dossier
+from paxta.trace.graph import trace
 from paxta.web.jobs import Job, Jobs
 
 ANALYST, VIEWER = "analyst", "viewer"
@@ -126,6 +132,20 @@ class Matchers:
                     store.close()
                 self._held[dataset] = held
             return held[1]
+
+
+class CaptureRequest(BaseModel):
+    """A page to keep as evidence."""
+
+    url: str = Field(max_length=4000)
+    case: str | None = Field(None, max_length=200)
+
+
+def _case(store: Backend, shipment: str) -> str:
+    try:
+        return case_of_shipment(store, shipment)
+    except PaxtaError as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 class DecisionRequest(BaseModel):
@@ -234,6 +254,64 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         finally:
             store.close()
         return {"recorded": True, "learned": learned}
+
+    @app.get("/trace/{shipment}")
+    def trace_shipment(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        store = open_store()
+        try:
+            case_id = _case(store, shipment)
+            chain = trace(store, case_id, shipment)
+            findings = run_checks(store, chain, matchers.get("default"))
+        finally:
+            store.close()
+        return {
+            "case": case_id,
+            "shipment": shipment,
+            "tiers": chain.tiers,
+            "links": [link.as_json() for link in chain.links],
+            "findings": [f.as_json() for f in findings],
+        }
+
+    @app.get("/dossier/{shipment}")
+    def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        store = open_store()
+        try:
+            return build_dossier(store, _case(store, shipment), shipment, matchers.get("default"))
+        finally:
+            store.close()
+
+    @app.get("/evidence/search")
+    def evidence_search(
+        q: str, case: str | None = None, limit: int = 20, role: str = Depends(viewer)
+    ) -> list[dict[str, Any]]:
+        if not q.strip() or len(q) > 500:
+            raise HTTPException(422, "give a query of 1 to 500 characters")
+        index = SearchIndex()
+        try:
+            return [h.as_json() for h in index.search(q, case, max(1, min(limit, 100)))]
+        finally:
+            index.close()
+
+    @app.post("/evidence/captures", status_code=201)
+    def evidence_capture(body: CaptureRequest, role: str = Depends(analyst)) -> dict[str, Any]:
+        store = open_store()
+        try:  # the API never captures private addresses: that is a local user's choice
+            return capture(store, body.url, body.case, allow_private=False).as_json()
+        except PaxtaError as exc:
+            raise HTTPException(422, str(exc)) from None
+        finally:
+            store.close()
+
+    @app.get("/watch/events")
+    def watch_events(role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        store = open_store()
+        try:
+            return store.dicts(
+                "SELECT watch_id, url, terms, last_run, last_evidence_id FROM watches "
+                "ORDER BY watch_id"
+            )
+        finally:
+            store.close()
 
     @app.post("/locate")
     def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:

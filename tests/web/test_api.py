@@ -121,3 +121,16 @@ def test_decisions_are_recorded_and_applied(client: TestClient) -> None:
     assert decided == [] or decided[0]["decision"] == "clear"
     missing = client.post("/decisions", json={**body, "entity_id": "no-such"})
     assert missing.status_code == 422
+
+
+def test_trace_dossier_and_evidence_endpoints(client: TestClient, runner: CliRunner) -> None:
+    cases = Path(__file__).resolve().parents[2] / "examples" / "cases"
+    assert runner.invoke(cli, ["case", "import", str(cases / "pvc-flooring")]).exit_code == 0
+    traced = client.get("/trace/SHP-P1").json()
+    assert {f["code"] for f in traced["findings"]} >= {"listed_entity", "xinjiang_origin"}
+    dossier = client.get("/dossier/SHP-P1").json()
+    assert dossier["summary"]["verdict"].startswith("do not release")
+    assert client.get("/trace/NOPE").status_code == 404
+    assert client.get("/evidence/search", params={"q": "少数民族"}).json() == []
+    private = client.post("/evidence/captures", json={"url": "http://127.0.0.1:9/"})
+    assert private.status_code == 422 and "private" in private.json()["detail"]
