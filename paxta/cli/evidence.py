@@ -17,7 +17,7 @@ from paxta.evidence.package import export
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
 from paxta.screen.matcher import Matcher
-from paxta.store import open_store
+from paxta.store import session
 
 
 @click.command(name="capture")
@@ -49,11 +49,8 @@ def capture_cmd(
 
     With a timestamp authority, the manifest is stamped (RFC 3161) and the reply kept beside it.
     """
-    store = open_store()
-    try:
+    with session() as store:
         found = capture(store, url, case, allow_private, max_bytes, timeout, tsa, not no_render)
-    finally:
-        store.close()
     if as_json:
         print_json(found.as_json())
         return
@@ -77,14 +74,11 @@ def evidence() -> None:
 @json_option
 def evidence_list(as_json: bool) -> None:
     """Every capture, newest first."""
-    store = open_store()
-    try:
+    with session() as store:
         rows = store.dicts(
             "SELECT evidence_id, url, final_url, status, case_name, captured_at FROM evidence "
             "ORDER BY captured_at DESC"
         )
-    finally:
-        store.close()
     if as_json:
         print_json(rows)
         return
@@ -103,11 +97,8 @@ def evidence_list(as_json: bool) -> None:
 @json_option
 def evidence_verify(evidence_id: str, as_json: bool) -> None:
     """Re-hash a capture and check the custody log; exit 1 if anything was tampered with."""
-    store = open_store()
-    try:
+    with session() as store:
         problems = verify(store, evidence_id)
-    finally:
-        store.close()
     if as_json:
         print_json({"evidence_id": evidence_id, "intact": not problems, "problems": problems})
     elif problems:
@@ -128,11 +119,8 @@ def evidence_verify(evidence_id: str, as_json: bool) -> None:
 )
 def evidence_export(evidence_id: str, out: Path) -> None:
     """Write a package another party can check without paxta (WACZ, SHA256SUMS, custody)."""
-    store = open_store()
-    try:
+    with session() as store:
         target = export(store, evidence_id, out)
-    finally:
-        store.close()
     sys.stdout.write(f"{target}\n")
 
 
@@ -150,11 +138,8 @@ def watch() -> None:
 def watch_add(url: str, terms: str, every: str, case: str | None, allow_private: bool) -> None:
     """Watch URL for TERMS; the page is captured now as the baseline."""
     words = [t.strip() for t in terms.replace("，", ",").split(",") if t.strip()]
-    store = open_store()
-    try:
+    with session() as store:
         watch_id, evidence_id = add_watch(store, url, words, every, allow_private, case)
-    finally:
-        store.close()
     console.print(f"Watch {watch_id}: {url} for {', '.join(words)}; baseline {evidence_id}")
 
 
@@ -163,11 +148,8 @@ def watch_add(url: str, terms: str, every: str, case: str | None, allow_private:
 @json_option
 def watch_run(everything: bool, as_json: bool) -> None:
     """One pass over the due watches: one event per page (JSON lines with --json)."""
-    store = open_store()
-    try:
+    with session() as store:
         events = run_watches(store, everything)
-    finally:
-        store.close()
     if as_json:
         for e in events:
             sys.stdout.write(orjson.dumps(e.as_json()).decode() + "\n")
@@ -191,14 +173,11 @@ def watch_run(everything: bool, as_json: bool) -> None:
 @json_option
 def watch_list(as_json: bool) -> None:
     """Every watch."""
-    store = open_store()
-    try:
+    with session() as store:
         rows = store.dicts(
             "SELECT watch_id, url, terms, every_seconds, case_name, last_run, last_evidence_id "
             "FROM watches ORDER BY watch_id"
         )
-    finally:
-        store.close()
     if as_json:
         print_json(rows)
         return
@@ -246,11 +225,8 @@ def evidence_search(query: str, case: str | None, limit: int, as_json: bool) -> 
 @json_option
 def evidence_extract(evidence_id: str, as_json: bool) -> None:
     """Facts in a capture's text (terms, numbers with units, places, dates) with their spans."""
-    store = open_store()
-    try:
+    with session() as store:
         rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
-    finally:
-        store.close()
     if not rows:
         raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
     text_file = Path(rows[0][0]) / "text.txt"
@@ -274,11 +250,8 @@ def evidence_extract(evidence_id: str, as_json: bool) -> None:
 @json_option
 def evidence_about_cmd(entity_id: str, as_json: bool) -> None:
     """The captures whose text names a listed entity (found by paxta evidence extract)."""
-    store = open_store()
-    try:
+    with session() as store:
         rows = evidence_about(store, entity_id)
-    finally:
-        store.close()
     if as_json:
         print_json(rows)
         return

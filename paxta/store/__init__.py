@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from paxta.config import store_path
@@ -13,9 +15,19 @@ from paxta.store.backend import Backend, Capabilities
 from paxta.store.duck import DuckDBStore
 from paxta.store.migrations import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "Backend", "Capabilities", "DuckDBStore", "open_store"]
+__all__ = ["SCHEMA_VERSION", "Backend", "Capabilities", "DuckDBStore", "open_store", "session"]
 
 
 def open_store(path: str | Path | None = None) -> Backend:
     """Open (creating and migrating if needed) the store at ``path`` or in paxta's home."""
     return DuckDBStore(path if path is not None else store_path())
+
+
+@contextmanager
+def session(path: str | Path | None = None) -> Iterator[Backend]:
+    """The store, open for a ``with`` block and closed after it, whatever happens."""
+    store = open_store(path)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +30,7 @@ from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import Match, Matcher
 from paxta.screen.review import record_decision
-from paxta.store import Backend, open_store
+from paxta.store import Backend, open_store, session
 from paxta.trace.case import case_of_shipment
 from paxta.trace.checks import run_checks
 from paxta.trace.dossier import build_dossier
@@ -124,12 +126,9 @@ class Matchers:
                 raise HTTPException(404, f"no dataset {dataset!r}: use default or one of {sources}")
             held = self._held.get(dataset)
             if held is None or held[0] != versions:
-                store = open_store()
-                try:
+                with session() as store:
                     lists = None if dataset == "default" else [dataset]
                     held = (versions, Matcher.from_store(store, lists))
-                finally:
-                    store.close()
                 self._held[dataset] = held
             return held[1]
 
@@ -139,6 +138,15 @@ class CaptureRequest(BaseModel):
 
     url: str = Field(max_length=4000)
     case: str | None = Field(None, max_length=200)
+
+
+@contextmanager
+def _unprocessable() -> Iterator[None]:
+    """A PaxtaError (bad input the library explains) becomes HTTP 422 with its sentence."""
+    try:
+        yield
+    except PaxtaError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def _case(store: Backend, shipment: str) -> str:
@@ -183,12 +191,9 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     @app.get("/lists")
     def lists(role: str = Depends(viewer)) -> list[dict[str, Any]]:
-        store = open_store()
-        try:
+        with session() as store:
             ensure_lists(store)
             return [v.as_json() for v in current_versions(store)]
-        finally:
-            store.close()
 
     @app.post("/match/{dataset}")
     def match(
@@ -243,27 +248,19 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     @app.post("/decisions")
     def decide(body: DecisionRequest, role: str = Depends(analyst)) -> dict[str, Any]:
-        store = open_store()
-        try:
+        with session() as store, _unprocessable():
             ensure_lists(store)
             learned = record_decision(
                 store, body.query, body.entity_id, body.verdict, body.note, body.analyst
             )
-        except PaxtaError as exc:
-            raise HTTPException(422, str(exc)) from None
-        finally:
-            store.close()
         return {"recorded": True, "learned": learned}
 
     @app.get("/trace/{shipment}")
     def trace_shipment(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
-        store = open_store()
-        try:
+        with session() as store:
             case_id = _case(store, shipment)
             chain = trace(store, case_id, shipment)
             findings = run_checks(store, chain, matchers.get("default"))
-        finally:
-            store.close()
         return {
             "case": case_id,
             "shipment": shipment,
@@ -274,11 +271,8 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     @app.get("/dossier/{shipment}")
     def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
-        store = open_store()
-        try:
+        with session() as store:
             return build_dossier(store, _case(store, shipment), shipment, matchers.get("default"))
-        finally:
-            store.close()
 
     @app.get("/evidence/search")
     def evidence_search(
@@ -294,24 +288,17 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     @app.post("/evidence/captures", status_code=201)
     def evidence_capture(body: CaptureRequest, role: str = Depends(analyst)) -> dict[str, Any]:
-        store = open_store()
-        try:  # the API never captures private addresses: that is a local user's choice
+        # The API never captures private addresses: that is a local user's choice.
+        with session() as store, _unprocessable():
             return capture(store, body.url, body.case, allow_private=False).as_json()
-        except PaxtaError as exc:
-            raise HTTPException(422, str(exc)) from None
-        finally:
-            store.close()
 
     @app.get("/watch/events")
     def watch_events(role: str = Depends(viewer)) -> list[dict[str, Any]]:
-        store = open_store()
-        try:
+        with session() as store:
             return store.dicts(
                 "SELECT watch_id, url, terms, last_run, last_evidence_id FROM watches "
                 "ORDER BY watch_id"
             )
-        finally:
-            store.close()
 
     @app.post("/locate")
     def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:

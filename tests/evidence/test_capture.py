@@ -49,42 +49,29 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/report.html":
             body = REPORT.encode("gb2312")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=gb2312")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/html; charset=gb2312", body)
         elif self.path == "/report.pdf":
             body = _pdf("全年共转移维吾尔族等少数民族富余劳动力3.5万人次。")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "application/pdf", body)
         elif self.path == "/broken.pdf":
             body = b"%PDF-1.4 this is not really a pdf"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "application/pdf", body)
         elif self.path == "/supplier":
             body = "<html><body><p>供货方：新疆中泰化学股份有限公司。</p></body></html>".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/html; charset=utf-8", body)
         elif self.path == "/big":
             body = b"x" * 200_000
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/plain", body)
         else:
             self.send_response(404)
             self.end_headers()
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
