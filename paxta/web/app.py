@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, UploadFile
@@ -36,6 +37,7 @@ from paxta.trace.checks import run_checks
 from paxta.trace.dossier import build_dossier
 from paxta.trace.graph import trace
 from paxta.web.jobs import Job, Jobs
+from paxta.web.pages import add_pages
 
 ANALYST, VIEWER = "analyst", "viewer"
 MAX_UPLOAD = 50 * 2**20
@@ -211,8 +213,8 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
             raise HTTPException(403, "this needs an analyst token")
         return role
 
-    @app.post("/screenings", status_code=202)
-    async def start_screening(file: UploadFile, role: str = Depends(analyst)) -> dict[str, Any]:
+    async def save_upload(file: UploadFile) -> tuple[Job, Path]:
+        """Stream an upload to paxta's home, refusing kinds and sizes it does not take."""
         try:
             job, target = jobs.new(file.filename or "upload.csv")
         except PaxtaError as exc:
@@ -226,6 +228,11 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
                     target.unlink(missing_ok=True)
                     raise HTTPException(413, f"uploads are limited to {max_upload:,} bytes")
                 out.write(chunk)
+        return job, target
+
+    @app.post("/screenings", status_code=202)
+    async def start_screening(file: UploadFile, role: str = Depends(analyst)) -> dict[str, Any]:
+        job, target = await save_upload(file)
         jobs.start(job, target, matchers.get("default"))
         return job.as_json()
 
@@ -299,6 +306,8 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
                 "SELECT watch_id, url, terms, last_run, last_evidence_id FROM watches "
                 "ORDER BY watch_id"
             )
+
+    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload)
 
     @app.post("/locate")
     def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:

@@ -76,11 +76,12 @@ class Jobs:
         """Where a job's results are written."""
         return self.folder() / f"{job.job_id}.results.csv"
 
-    def start(self, job: Job, upload: Path, matcher: Matcher) -> None:
+    def start(self, job: Job, upload: Path, matcher: Matcher, name_column: str = "") -> None:
         """Screen ``upload`` in the background."""
-        threading.Thread(target=self._run, args=(job, upload, matcher), daemon=True).start()
+        args = (job, upload, matcher, name_column)
+        threading.Thread(target=self._run, args=args, daemon=True).start()
 
-    def _run(self, job: Job, upload: Path, matcher: Matcher) -> None:
+    def _run(self, job: Job, upload: Path, matcher: Matcher, name_column: str) -> None:
         with self._run_lock:  # one screening at a time: the store has one writer
             job.state = "running"
             store = open_store()
