@@ -12,15 +12,18 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from paxta.errors import PaxtaError
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.screen.batch import find_name_column
+from paxta.screen.review import record_decision
 from paxta.store import session
 from paxta.web.jobs import Jobs
 
@@ -66,15 +69,15 @@ def add_pages(
         name_column: str = Form(""),
         role: str = Depends(analyst),
     ) -> RedirectResponse:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        if not cookie or not secrets.compare_digest(cookie, csrf):
-            raise HTTPException(403, "the form expired or came from another site: reload it")
+        _check_csrf(request, csrf)
         job = await save_upload(file)
         jobs.start(job[0], job[1], matcher_of("default"), name_column.strip())
         return RedirectResponse(f"/ui/jobs/{job[0].job_id}", status_code=303)
 
     @app.get("/ui/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    def job_page(request: Request, job_id: str, role: str = Depends(viewer)) -> HTMLResponse:
+    def job_page(
+        request: Request, job_id: str, decided: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, f"no screening job {job_id!r}")
@@ -85,7 +88,8 @@ def add_pages(
                 reader = csv.DictReader(f)
                 rows = list(reader)
                 name_column = find_name_column(list(reader.fieldnames or [])) or ""
-        return templates.TemplateResponse(
+        token = secrets.token_urlsafe(24)
+        page = templates.TemplateResponse(
             request,
             "job.html",
             {
@@ -93,5 +97,37 @@ def add_pages(
                 "job": job.as_json(),
                 "rows": rows,
                 "name_column": name_column,
+                "csrf": token,
+                "decided": decided[:300],
             },
         )
+        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return page
+
+    @app.post("/ui/decisions", include_in_schema=False)
+    def decide(
+        request: Request,
+        csrf: str = Form(""),
+        job: str = Form(""),
+        query: str = Form(..., max_length=1000),
+        entity_id: str = Form(..., max_length=300),
+        verdict: str = Form(...),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        confirmed = verdict == "true"
+        with session() as store:
+            ensure_lists(store)
+            try:
+                record_decision(store, query, entity_id, confirmed, "", "web")
+            except PaxtaError as exc:
+                raise HTTPException(422, str(exc)) from None
+        said = "confirmed" if confirmed else "dismissed"
+        target = f"/ui/jobs/{quote(job)}?decided={quote(f'{query} vs {entity_id}: {said}')}"
+        return RedirectResponse(target, status_code=303)
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(cookie, token):
+        raise HTTPException(403, "the form expired or came from another site: reload it")

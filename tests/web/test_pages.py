@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from paxta.evidence.render import chromium
 from paxta.web.app import create_app
@@ -67,6 +68,13 @@ def test_upload_a_file_and_read_the_results(site: str, page: object, tmp_path: P
     expect(rows.nth(0)).to_contain_text("Xinjiang Zhongtai Chemical Co. Ltd.")
     expect(rows.nth(0)).to_contain_text("中泰 = Zhongtai")
     expect(rows.nth(1)).to_contain_text("<b>Guangdong Baiyi</b>")  # shown as text, not markup
+    page.get_by_role("button", name="Dismiss row 1").click()
+    expect(page.get_by_role("alert")).to_contain_text("dismissed")
+    client = TestClient(create_app())
+    body = {"queries": {"q": {"properties": {"name": ["新疆中泰化学股份有限公司"]}}}}
+    results = client.post("/match/default", json=body).json()["responses"]["q"]["results"]
+    decided = [r for r in results if r["id"] == "uflpa-xinjiang-zhongtai-chemical"]
+    assert decided == [] or decided[0]["decision"] == "clear"  # the analyst's word stands
 
 
 def test_forms_need_their_csrf_token(site: str, page: object) -> None:
