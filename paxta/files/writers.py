@@ -1,8 +1,9 @@
 """Writing result rows as CSV, JSON lines, JSON, XLSX or HTML, chosen by the file's extension.
 
-Rows are written as they come: CSV and JSON lines are flushed every few hundred rows, and
-JSON, XLSX and HTML files are closed properly even when the run is interrupted, so the rows
-finished so far are never lost.
+Rows are written as they come into ``OUT.partial`` (CSV and JSON lines flushed every few hundred
+rows), which replaces ``OUT`` only when the run ends well: a run that fails never overwrites an
+earlier result. A failed or interrupted run leaves its finished rows in ``OUT.partial`` (a
+properly closed file), or nothing when it finished none.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class RowWriter:
 
     def __init__(self, out: Path, title: str = "paxta results") -> None:
         self.out = out
+        self.partial = out.with_name(out.name + ".partial")
         self.suffix = out.suffix.lower()
         if self.suffix not in WRITABLE:
             raise PaxtaError(f"{out}: write one of {', '.join(WRITABLE)}.")
@@ -47,7 +49,7 @@ class RowWriter:
             self._book = Workbook(write_only=True)
             self._sheet = self._book.create_sheet("results")
         else:
-            self._file = self.out.open("w", encoding="utf-8", newline="")
+            self._file = self.partial.open("w", encoding="utf-8", newline="")
             if self.suffix == ".json":
                 self._file.write("[")
         return self
@@ -88,14 +90,18 @@ class RowWriter:
         tb: TracebackType | None,
     ) -> None:
         if self.suffix == ".xlsx":
-            self._book.save(self.out)
-            return
-        assert self._file is not None
-        if self.suffix == ".json":
-            self._file.write("\n]\n")
-        elif self.suffix == ".html":
-            self._file.write(_html_page(self.title, self._columns, self._html_rows))
-        self._file.close()
+            self._book.save(self.partial)
+        else:
+            assert self._file is not None
+            if self.suffix == ".json":
+                self._file.write("\n]\n")
+            elif self.suffix == ".html":
+                self._file.write(_html_page(self.title, self._columns, self._html_rows))
+            self._file.close()
+        if exc_type is None:
+            self.partial.replace(self.out)
+        elif self.count == 0:
+            self.partial.unlink(missing_ok=True)
 
 
 def write_rows(

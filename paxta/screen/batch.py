@@ -1,8 +1,9 @@
 """Screening a whole file: every row keeps its columns and gains the best result.
 
 The run is saved in the store as it goes (``screenings`` and ``screening_rows``) so analysts can
-review it and ``paxta rescreen`` can run it again against newer lists. Rows finished before an
-interruption stay in both the output file and the store.
+review it and ``paxta rescreen`` can run it again against newer lists. The output replaces an
+earlier file only when the run ends well; rows finished before a failure or an interruption
+stay in ``OUT.partial`` and in the store.
 """
 
 from __future__ import annotations
@@ -172,8 +173,9 @@ def screen_file(
     cols = _resolve(path, table.columns, columns)
     summary = Summary(_new_screening(store, path, out, cols, matcher))
     pending: list[dict[str, Any]] = []
+    writer = RowWriter(out, title=f"paxta screening of {path.name}")
     try:
-        with RowWriter(out, title=f"paxta screening of {path.name}") as writer:
+        with writer:
             for row_no, (line, values, best) in enumerate(
                 _screen_rows(table.rows, cols, matcher), 1
             ):
@@ -189,13 +191,28 @@ def screen_file(
                     if progress is not None:
                         progress(row_no)
         summary.finished = True
-    finally:
+    except BaseException as exc:
         _save_rows(store, pending)
-        store.sql(
-            "UPDATE screenings SET row_count = ?, finished = ? WHERE screening_id = ?",
-            [summary.rows, summary.finished, summary.screening_id],
-        )
+        if summary.rows == 0:  # nothing finished: no screening to keep
+            store.sql("DELETE FROM screenings WHERE screening_id = ?", [summary.screening_id])
+            raise
+        _record(store, summary)
+        if isinstance(exc, PaxtaError):
+            raise PaxtaError(
+                f"{exc} The {summary.rows:,} rows screened before it are kept in "
+                f"{writer.partial} and as screening {summary.screening_id}."
+            ) from None
+        raise
+    _save_rows(store, pending)
+    _record(store, summary)
     return summary
+
+
+def _record(store: Backend, summary: Summary) -> None:
+    store.sql(
+        "UPDATE screenings SET row_count = ?, finished = ? WHERE screening_id = ?",
+        [summary.rows, summary.finished, summary.screening_id],
+    )
 
 
 def _resolve(path: Path, available: list[str], given: Columns | None) -> Columns:

@@ -229,3 +229,28 @@ def test_rescreen_shows_only_what_changed(runner: CliRunner, tmp_path: Path) -> 
     assert [(c["query"], c["before"], c["after"]) for c in changed["changes"]] == [
         ("Lanzhou Qilian Cotton Co., Ltd.", "clear", "match")
     ]
+
+
+def test_a_broken_row_never_overwrites_earlier_results(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("earlier results\n", encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text('supplier\n"Acme Co, Ltd"\n"never closed\n', encoding="utf-8")
+    result = runner.invoke(cli, ["screen", str(broken), "-o", str(out)])
+    assert result.exit_code == 1 and "broken.csv, line 3" in result.output
+    assert out.read_text(encoding="utf-8") == "earlier results\n"
+    assert not (tmp_path / "out.csv.partial").exists()  # nothing finished, nothing left
+    listed = json.loads(runner.invoke(cli, ["screenings", "--json"]).output)
+    assert listed == []
+
+
+def test_a_long_run_keeps_what_it_finished(runner: CliRunner, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    rows = "".join(f"Supplier Number {i} Trading Co\n" for i in range(2600))
+    big.write_text("supplier\n" + rows + '"never closed\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(cli, ["screen", str(big), "-o", str(out)])
+    assert result.exit_code == 1 and "kept in" in result.output
+    kept = _rows(tmp_path / "out.csv.partial")
+    assert kept and kept[0]["supplier"] == "Supplier Number 0 Trading Co"
+    assert not out.exists()
