@@ -225,16 +225,15 @@ def evidence_search(query: str, case: str | None, limit: int, as_json: bool) -> 
 @json_option
 def evidence_extract(evidence_id: str, as_json: bool) -> None:
     """Facts in a capture's text (terms, numbers with units, places, dates) with their spans."""
-    with session() as store:
-        rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
-    if not rows:
-        raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
-    text_file = Path(rows[0][0]) / "text.txt"
-    text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
     with store_with_lists() as store:
-        matcher = Matcher.from_store(store)
-        link_companies(store, evidence_id, text, matcher)
-    facts = sorted(extract(text) + companies(text, matcher), key=lambda f: (f.start, f.kind))
+        rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
+        if not rows:
+            raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
+        text_file = Path(rows[0][0]) / "text.txt"
+        text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
+        named = companies(text, Matcher.from_store(store))
+        link_companies(store, evidence_id, named)
+    facts = sorted(extract(text) + named, key=lambda f: (f.start, f.kind))
     if as_json:
         print_json({"evidence_id": evidence_id, "facts": [f.as_json() for f in facts]})
         return

@@ -18,7 +18,7 @@ from paxta.screen.aliases import add_alias, load_aliases
 from paxta.screen.batch import Columns, latest_screening, screen_file
 from paxta.screen.matcher import Matcher
 from paxta.screen.review import record_decision, rescreen, saved_rows, screenings
-from paxta.store import Backend, open_store
+from paxta.store import Backend, session
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DECISION_STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
@@ -27,12 +27,9 @@ _DECISION_STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
 @contextmanager
 def store_with_lists() -> Iterator[Backend]:
     """The store, with the shipped lists loaded on first use; closed afterwards."""
-    store = open_store()
-    try:
+    with session() as store:
         ensure_lists(store)
         yield store
-    finally:
-        store.close()
 
 
 def _lists_option(f: F) -> F:

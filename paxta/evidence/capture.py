@@ -136,7 +136,7 @@ def fetch(
             except httpx.HTTPError as exc:
                 raise PaxtaError(f"{current}: the request failed ({exc}).") from None
             hops.append(hop)
-            location = dict((k.lower(), v) for k, v in hop.headers).get("location")
+            location = _header(hop, "location")
             if hop.status in (301, 302, 303, 307, 308) and location:
                 current = urljoin(current, location)
                 continue
@@ -305,13 +305,18 @@ def _reason(status: int) -> str:
         return ""
 
 
+def _header(hop: Hop, name: str) -> str:
+    """A response header's value ('' when absent), the name compared without case."""
+    return next((v for k, v in hop.headers if k.lower() == name), "")
+
+
 def _content_type(hop: Hop) -> str:
-    return dict((k.lower(), v) for k, v in hop.headers).get("content-type", "").lower()
+    return _header(hop, "content-type").lower()
 
 
 def _decoded(hop: Hop) -> bytes:
     """The body without its transfer compression (the WARC keeps it as sent)."""
-    encoding = dict((k.lower(), v) for k, v in hop.headers).get("content-encoding", "").lower()
+    encoding = _header(hop, "content-encoding").lower()
     if encoding == "gzip":
         try:
             return gzip.decompress(hop.body)

@@ -207,12 +207,13 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def link_companies(store: Backend, evidence_id: str, text: str, matcher: Matcher) -> int:
-    """Record which listed entities a document names (match or review); returns how many."""
+def link_companies(store: Backend, evidence_id: str, found: list[Fact]) -> int:
+    """Record which listed entities a document names (the company facts that screening matched
+    or sent to review, from :func:`companies`); returns how many."""
     rows = [
         (evidence_id, f.value["entity_id"], f.text, f.start, f.end, f.value["decision"])
-        for f in companies(text, matcher)
-        if f.value["decision"] != "clear"
+        for f in found
+        if f.kind == "company" and f.value["decision"] != "clear"
     ]
     store.sql("DELETE FROM evidence_links WHERE evidence_id = ?", [evidence_id])
     for row in rows:

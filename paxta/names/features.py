@@ -129,8 +129,6 @@ def _han_features(text: str) -> NameFeatures:
         elif part.role == "bracket":
             group = group or "集团" in part.text
     trade = name.trade_name
-    if not trade and name.xpcc:
-        trade = ""
     return NameFeatures(
         text=text,
         script="Hani",

@@ -68,14 +68,6 @@ class AliasTable:
             out |= self._by_latin.get(key, set())
         return frozenset(out)
 
-    def source_of(self, han: str, latin_key: str) -> str:
-        """Where the pair came from (for explanations)."""
-        han = normalise_han(han)
-        for a in self.rows:
-            if normalise_han(a.han) == han and a.latin_key == latin_key:
-                return a.source
-        return ""
-
     def __len__(self) -> int:
         return len(self.rows)
 

@@ -253,8 +253,8 @@ def _screen_rows(
             held.append((row.line, values))
             yield (
                 clean_cell(values.get(cols.name, "")),
-                _ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
-                _countries(values.get(cols.country, "") if cols.country else ""),
+                cell_ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
+                cell_countries(values.get(cols.country, "") if cols.country else ""),
             )
 
     first = list(itertools.islice(queries(), PARALLEL_ROWS))
@@ -265,11 +265,13 @@ def _screen_rows(
         yield line, values, best
 
 
-def _ids(cell: str) -> frozenset[str]:
+def cell_ids(cell: str) -> frozenset[str]:
+    """Registry IDs in a cell (comma- or semicolon-separated), upper case."""
     return frozenset(v.strip().upper() for v in cell.replace(";", ",").split(",") if v.strip())
 
 
-def _countries(cell: str) -> frozenset[str]:
+def cell_countries(cell: str) -> frozenset[str]:
+    """Countries in a cell (comma- or semicolon-separated)."""
     return frozenset(v.strip() for v in cell.replace(";", ",").split(",") if v.strip())
 
 
@@ -318,6 +320,13 @@ def _saved_row(
         "address": values.get(cols.address, "") if cols.address else None,
         "country": values.get(cols.country, "") if cols.country else None,
         "registry_id": values.get(cols.registry_id, "") if cols.registry_id else None,
+        **match_fields(best),
+    }
+
+
+def match_fields(best: Match | None) -> dict[str, Any]:
+    """A saved row's result columns (``clear`` and empty when there is no result)."""
+    return {
         "decision": best.decision if best else CLEAR,
         "score": best.score if best else 0.0,
         "entity_id": best.entity.entity_id if best else None,

@@ -51,7 +51,12 @@ class Comparison:
 
     def outranks(self, other: Comparison) -> bool:
         """Decision first, then score."""
-        return (_RANK[self.decision], self.score) > (_RANK[other.decision], other.score)
+        return (rank(self.decision), self.score) > (rank(other.decision), other.score)
+
+
+def rank(decision: str) -> int:
+    """How strong a decision is: match 2, review 1, clear 0 (for ordering results)."""
+    return _RANK.get(decision, 0)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
-from paxta.screen.compare import CLEAR, MATCH, REVIEW, Comparison, Context, compare
+from paxta.screen.compare import CLEAR, MATCH, REVIEW, Comparison, Context, compare, rank
 from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
 from paxta.store import Backend
 
@@ -36,7 +36,7 @@ class Match:
 
     def outranks_decision(self, other: Match) -> bool:
         """A match beats a review; among equals, the higher score wins."""
-        return (_rank(self.decision), self.score) > (_rank(other.decision), other.score)
+        return (rank(self.decision), self.score) > (rank(other.decision), other.score)
 
     def as_json(self) -> dict[str, Any]:
         """The object ``paxta match --json`` prints for each match."""
@@ -117,14 +117,14 @@ class Matcher:
             best.values(),
             key=lambda ce: (
                 (key, ce[1].entity.entity_id) not in self.decisions,  # decided ones first
-                -_rank(ce[0].decision),
+                -rank(ce[0].decision),
                 -ce[0].score,
                 ce[1].entity.entity_id,
             ),
         )
         out = [self._decided(key, c, e) for c, e in ranked[: limit + len(self.decisions)]]
         out = [m for m in out if m.decision != CLEAR or m.explanation.startswith("analyst")]
-        out.sort(key=lambda m: (-_rank(m.decision), -m.score, m.entity.entity_id))
+        out.sort(key=lambda m: (-rank(m.decision), -m.score, m.entity.entity_id))
         return out[:limit]
 
     def _decided(self, key: str, c: Comparison, entry: Entry) -> Match:
@@ -197,10 +197,6 @@ def _match_chunk(chunk: list[Query], matcher: Matcher | None = None) -> list[Mat
         found = m.match(name, ids, countries, limit=1) if name else []
         out.append(found[0] if found else None)
     return out
-
-
-def _rank(decision: str) -> int:
-    return {MATCH: 2, REVIEW: 1}.get(decision, 0)
 
 
 def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:

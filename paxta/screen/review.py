@@ -17,7 +17,7 @@ from paxta.config import utc_now
 from paxta.errors import PaxtaError
 from paxta.lists.repository import find_entity
 from paxta.screen.aliases import ANALYST, learn
-from paxta.screen.batch import ROW_SCHEMA, result_columns
+from paxta.screen.batch import ROW_SCHEMA, cell_countries, cell_ids, match_fields, result_columns
 from paxta.screen.compare import CLEAR
 from paxta.screen.matcher import Matcher, query_key
 from paxta.store import Backend
@@ -108,8 +108,7 @@ def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, 
     changes: list[Change] = []
     fresh: list[dict[str, Any]] = []
     for row in rows:
-        ids = frozenset([row["registry_id"].upper()]) if row["registry_id"] else frozenset()
-        countries = frozenset([row["country"]]) if row["country"] else frozenset()
+        ids, countries = cell_ids(row["registry_id"] or ""), cell_countries(row["country"] or "")
         found = matcher.match(row["query"], ids, countries, limit=1) if row["query"] else []
         best = found[0] if found else None
         result = result_columns(best)
@@ -129,21 +128,7 @@ def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, 
                     str(result["paxta_explanation"]),
                 )
             )
-        fresh.append(
-            {
-                **row,
-                "screening_id": new_id,
-                "decision": after,
-                "score": float(result["paxta_score"]),
-                "entity_id": after_entity or None,
-                "list": result["paxta_list"] or None,
-                "list_version": result["paxta_list_version"] or None,
-                "listed_name": result["paxta_listed_name"] or None,
-                "matched_name": result["paxta_matched_name"] or None,
-                "explanation": result["paxta_explanation"] if best else None,
-                "fingerprint": best.entity.fingerprint if best else None,
-            }
-        )
+        fresh.append({**row, "screening_id": new_id, **match_fields(best)})
     if fresh:
         store.append("screening_rows", pa.Table.from_pylist(fresh, schema=ROW_SCHEMA))
     return new_id, changes

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from paxta.names.features import name_features
@@ -76,6 +77,7 @@ class CaseData:
     lots: list[dict[str, Any]]
     ownership: list[dict[str, Any]]
     supports: dict[str, list[str]] = field(default_factory=dict)  # link -> its documents
+    lot_index: dict[tuple[str, str], dict[str, float | None]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Backend, case_id: str) -> CaseData:
@@ -92,6 +94,8 @@ class CaseData:
             rows("case_lots"),
             rows("case_ownership"),
         )
+        for r in data.lots:
+            data.lot_index.setdefault((r["owner"], r["kind"]), {})[r["lot"]] = r["quantity"]
         for d in data.documents.values():
             if d["supports"]:
                 data.supports.setdefault(d["supports"], []).append(d["document_id"])
@@ -110,9 +114,7 @@ class CaseData:
 
     def lot_quantities(self, owner: str, kind: str) -> dict[str, float | None]:
         """The lots of a movement (moved) or production record (in, out) and their quantities."""
-        return {
-            r["lot"]: r["quantity"] for r in self.lots if r["owner"] == owner and r["kind"] == kind
-        }
+        return self.lot_index.get((owner, kind), {})
 
 
 def run_checks(
@@ -120,11 +122,12 @@ def run_checks(
     trace: Trace,
     matcher: Matcher,
     yields: dict[str, tuple[float, float]] | None = None,
+    data: CaseData | None = None,
 ) -> list[Finding]:
-    """Every finding on the traced chain, most severe first."""
-    data = CaseData.load(store, trace.case_id)
+    """Every finding on the traced chain, most severe first (``data``: the case, if read)."""
+    data = data or CaseData.load(store, trace.case_id)
     out: list[Finding] = []
-    located = {p: _xinjiang(data.parties.get(p)) for p in trace.tiers}
+    located = {p: xinjiang_reason(data.parties.get(p)) for p in trace.tiers}
     for party, tier in sorted(trace.tiers.items(), key=lambda x: (x[1], x[0])):
         out += _party_findings(data, matcher, party, tier, located[party])
     out += _ownership(data, trace, matcher)
@@ -135,19 +138,26 @@ def run_checks(
     return sorted(out, key=lambda f: (order[f.severity], f.tier or 0, f.code, f.party or ""))
 
 
-def _xinjiang(party: dict[str, Any] | None) -> str:
+def xinjiang_reason(party: dict[str, Any] | None) -> str:
     """Why a party is in Xinjiang ('' when it is not): its address or its USCC region."""
     if party is None:
         return ""
     if party["address"]:
-        found = locate_address(party["address"])
-        if found.xinjiang:
-            return f"address in Xinjiang ({found.why})"
+        where = _address_in_xinjiang(party["address"])
+        if where:
+            return where
     for value in party["registry_ids"] or ():
         code = parse_uscc(value)
         if code is not None and code.xinjiang:
             return f"USCC {value} registered in Xinjiang (region {code.region})"
     return ""
+
+
+@lru_cache(maxsize=100_000)
+def _address_in_xinjiang(address: str) -> str:
+    """Each address is located once, however many parties and checks ask."""
+    found = locate_address(address)
+    return f"address in Xinjiang ({found.why})" if found.xinjiang else ""
 
 
 def _names(party: dict[str, Any]) -> list[str]:
@@ -210,7 +220,7 @@ def _ownership(data: CaseData, trace: Trace, matcher: Matcher) -> list[Finding]:
     for party, tier in trace.tiers.items():
         for link in _upward(party, parents):
             owner = data.parties.get(link["parent_id"])
-            risk = _xinjiang(owner) or _listed(matcher, owner)
+            risk = xinjiang_reason(owner) or listed_as(matcher, owner)
             if risk:
                 out.append(
                     Finding(
@@ -227,7 +237,7 @@ def _ownership(data: CaseData, trace: Trace, matcher: Matcher) -> list[Finding]:
         for relative in _group(party, parents, children):
             if relative == party:
                 continue
-            where = _xinjiang(data.parties.get(relative))
+            where = xinjiang_reason(data.parties.get(relative))
             if where:
                 out.append(
                     Finding(
@@ -272,7 +282,8 @@ def _group(
     return _reachable(party, linked)
 
 
-def _listed(matcher: Matcher, party: dict[str, Any] | None) -> str:
+def listed_as(matcher: Matcher, party: dict[str, Any] | None) -> str:
+    """How a party is listed ('' when none of its names matches a listed entity)."""
     if party is None:
         return ""
     for name in _names(party):
@@ -480,12 +491,17 @@ def _third_country(data: CaseData, trace: Trace) -> list[Finding]:
         return []
     home = (data.parties.get(first.buyer) or {}).get("country")
     country = {p: (data.parties.get(p) or {}).get("country") for p in trace.tiers}
+    sellers: dict[str, set[str]] = defaultdict(set)
+    for link in trace.links:
+        if link.kind == "movement":
+            sellers[link.buyer].add(link.seller)
     out = []
     for party, tier in sorted(trace.tiers.items(), key=lambda x: (x[1], x[0])):
         where = country[party]
         if tier == 0 or not where or where in (home, "CN"):
             continue
-        upstream = sorted(p for p in _upstream(trace, party) if country.get(p) in ("CN", "China"))
+        upstream = _reachable(party, lambda p: sellers.get(p, set())) - {party}
+        upstream = {p for p in upstream if country.get(p) in ("CN", "China")}
         if upstream:
             out.append(
                 Finding(
@@ -495,19 +511,10 @@ def _third_country(data: CaseData, trace: Trace) -> list[Finding]:
                     party,
                     (),
                     f"{data.name(party)} ({where}) handles goods with inputs from China upstream "
-                    f"({', '.join(data.name(p) for p in upstream[:3])}).",
+                    f"({', '.join(data.name(p) for p in sorted(upstream)[:3])}).",
                 )
             )
     return out
-
-
-def _upstream(trace: Trace, party: str) -> set[str]:
-    """Every party that sold, directly or through others, to ``party`` on this chain."""
-    sellers: dict[str, set[str]] = defaultdict(set)
-    for link in trace.links:
-        if link.kind == "movement":
-            sellers[link.buyer].add(link.seller)
-    return _reachable(party, lambda p: sellers.get(p, set())) - {party}
 
 
 def _reachable(start: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:

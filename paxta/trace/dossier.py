@@ -38,8 +38,8 @@ EU_RISK_PRODUCTS = ("cotton", "yarn", "fabric", "garment", "t-shirt", "polysilic
 def build_dossier(store: Backend, case_id: str, shipment: str, matcher: Matcher) -> dict[str, Any]:
     """The dossier's content."""
     chain = trace(store, case_id, shipment)
-    findings = run_checks(store, chain, matcher)
     data = CaseData.load(store, case_id)
+    findings = run_checks(store, chain, matcher, data=data)
     exhibits = _exhibits(data, chain)
     number = {d: i for i, d in enumerate(exhibits, 1)}
     counts = Counter(f.severity for f in findings)

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from paxta.screen.matcher import Matcher
 from paxta.store import Backend
+from paxta.trace.checks import listed_as, xinjiang_reason
 
 MAX_TIERS = 8
 SOURCES_PER_BATCH = 200
@@ -110,30 +111,11 @@ def _drop(store: Backend) -> None:
 def risk_sources(store: Backend, case_id: str, matcher: Matcher | None = None) -> list[str]:
     """Parties whose address (or USCC) is in Xinjiang, or whose name matches a listed entity.
 
-    Each distinct address is located once; names are screened only when a matcher is given.
+    The same tests the checks apply; names are screened only when a matcher is given.
     """
-    from paxta.places.locator import locate_address
-    from paxta.places.uscc import parse_uscc
-
-    rows = store.sql(
-        "SELECT party_id, name, name_native, aliases, address, registry_ids FROM case_parties "
-        "WHERE case_id = ?",
-        [case_id],
-    )
-    located: dict[str, bool] = {}
-    out = []
-    for party_id, name, native, aliases, address, ids in rows:
-        if address and address not in located:
-            located[address] = locate_address(address).xinjiang
-        risky = bool(address and located[address]) or any(
-            (code := parse_uscc(v)) is not None and code.xinjiang for v in ids or ()
-        )
-        if not risky and matcher is not None:
-            for n in (name, native, *(aliases or ())):
-                found = matcher.match(n, frozenset(ids or ()), limit=1) if n else []
-                if found and found[0].decision == "match":
-                    risky = True
-                    break
-        if risky:
-            out.append(party_id)
-    return out
+    parties = store.dicts("SELECT * FROM case_parties WHERE case_id = ?", [case_id])
+    return [
+        p["party_id"]
+        for p in parties
+        if xinjiang_reason(p) or (matcher is not None and listed_as(matcher, p))
+    ]
