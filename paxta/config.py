@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from paxta.errors import PaxtaError
 
@@ -35,3 +36,11 @@ def inside_home(*parts: str) -> Path:
 def utc_now() -> datetime:
     """Now in UTC, as the naive timestamp the store keeps."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def plain_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A database row as JSON data: dates and times as ISO text (seconds)."""
+    return {
+        k: (v.isoformat(timespec="seconds") if isinstance(v, datetime) else v)
+        for k, v in row.items()
+    }

@@ -10,10 +10,10 @@ import orjson
 
 from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.cli.screen import store_with_lists
-from paxta.errors import PaxtaError
 from paxta.evidence.capture import MAX_BYTES, TIMEOUT, capture, verify
-from paxta.evidence.extract import companies, evidence_about, extract, link_companies
+from paxta.evidence.extract import evidence_about
 from paxta.evidence.package import export
+from paxta.evidence.records import capture_facts, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import add_watch, run_watches
 from paxta.screen.matcher import Matcher
@@ -75,20 +75,14 @@ def evidence() -> None:
 def evidence_list(as_json: bool) -> None:
     """Every capture, newest first."""
     with session() as store:
-        rows = store.dicts(
-            "SELECT evidence_id, url, final_url, status, case_name, captured_at FROM evidence "
-            "ORDER BY captured_at DESC"
-        )
+        rows = list_captures(store, limit=1_000_000)
     if as_json:
         print_json(rows)
         return
     print_table(
         None,
         ["id", "url", "status", "case", "captured (UTC)"],
-        [
-            (r["evidence_id"], r["url"], r["status"], r["case_name"], str(r["captured_at"])[:19])
-            for r in rows
-        ],
+        [(r["evidence_id"], r["url"], r["status"], r["case_name"], r["captured_at"]) for r in rows],
     )
 
 
@@ -174,10 +168,7 @@ def watch_run(everything: bool, as_json: bool) -> None:
 def watch_list(as_json: bool) -> None:
     """Every watch."""
     with session() as store:
-        rows = store.dicts(
-            "SELECT watch_id, url, terms, every_seconds, case_name, last_run, last_evidence_id "
-            "FROM watches ORDER BY watch_id"
-        )
+        rows = list_watches(store)
     if as_json:
         print_json(rows)
         return
@@ -190,7 +181,7 @@ def watch_list(as_json: bool) -> None:
                 r["url"],
                 ", ".join(r["terms"]),
                 r["every_seconds"],
-                str(r["last_run"])[:19],
+                r["last_run"],
                 r["last_evidence_id"],
             )
             for r in rows
@@ -226,21 +217,14 @@ def evidence_search(query: str, case: str | None, limit: int, as_json: bool) -> 
 def evidence_extract(evidence_id: str, as_json: bool) -> None:
     """Facts in a capture's text (terms, numbers with units, places, dates) with their spans."""
     with store_with_lists() as store:
-        rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
-        if not rows:
-            raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
-        text_file = Path(rows[0][0]) / "text.txt"
-        text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
-        named = companies(text, Matcher.from_store(store))
-        link_companies(store, evidence_id, named)
-    facts = sorted(extract(text) + named, key=lambda f: (f.start, f.kind))
+        facts = capture_facts(store, evidence_id, Matcher.from_store(store))
     if as_json:
-        print_json({"evidence_id": evidence_id, "facts": [f.as_json() for f in facts]})
+        print_json({"evidence_id": evidence_id, "facts": facts})
         return
     print_table(
         None,
         ["kind", "text", "span", "value"],
-        [(f.kind, f.text, f"{f.start}-{f.end}", f.value) for f in facts],
+        [(f["kind"], f["text"], f"{f['start']}-{f['end']}", f["value"]) for f in facts],
     )
 
 

@@ -10,11 +10,15 @@ something happened; the capture before the change stays as evidence.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import orjson
 
 from paxta.config import utc_now
 from paxta.errors import PaxtaError
@@ -116,15 +120,82 @@ def add_watch(
 
 
 def run_watches(store: Backend, everything: bool = False) -> list[Event]:
-    """One pass over the watches that are due (all of them with ``everything``)."""
+    """One pass over the watches that are due (all of them with ``everything``); each event is
+    kept in ``watch_events``."""
     rows = store.dicts("SELECT * FROM watches ORDER BY watch_id")
     now = utc_now()
     events = []
     for w in rows:
         due = w["last_run"] is None or now - w["last_run"] >= timedelta(seconds=w["every_seconds"])
         if everything or due:
-            events.append(_run_one(store, w))
+            event = _run_one(store, w)
+            store.sql(
+                "INSERT INTO watch_events SELECT coalesce(max(event_id), 0) + 1, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM watch_events",
+                [
+                    w["watch_id"],
+                    event.url,
+                    utc_now(),
+                    event.event,
+                    event.status,
+                    orjson.dumps(event.terms).decode(),
+                    event.removed,
+                    event.evidence_before,
+                    event.evidence_after,
+                    event.note,
+                ],
+            )
+            events.append(event)
     return events
+
+
+def watch_events(
+    store: Backend, limit: int = 200, event_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Watch events, newest first (or the one with ``event_id``), as ``Event.as_json`` with the
+    event and watch ids and the time."""
+    where, params = ("WHERE event_id = ?", [event_id]) if event_id is not None else ("", [])
+    rows = store.dicts(
+        f"SELECT * FROM watch_events {where} ORDER BY happened_at DESC, event_id DESC LIMIT ?",
+        [*params, limit],
+    )
+    for row in rows:
+        row["terms"] = orjson.loads(row["terms"])
+        row["happened_at"] = row["happened_at"].isoformat(timespec="seconds") + "Z"
+    return rows
+
+
+def event_diff(store: Backend, event_id: int) -> dict[str, Any]:
+    """One event with the page's text before and after, sentence by sentence: each sentence
+    ``kept``, ``removed`` or ``added`` (nothing to compare when the run kept no new capture)."""
+    found = watch_events(store, 1, event_id)
+    if not found:
+        raise PaxtaError(f"no watch event {event_id} (see paxta watch run --json).")
+    event = found[0]
+    before = _evidence_text(store, event["evidence_before"])
+    after = _evidence_text(store, event["evidence_after"])
+    lines: list[dict[str, str]] = []
+    if before is not None and after is not None:
+        old, new = sentences(before), sentences(after)
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            None, old, new, autojunk=False
+        ).get_opcodes():
+            if op == "equal":
+                lines += [{"op": "kept", "text": t} for t in old[i1:i2]]
+                continue
+            lines += [{"op": "removed", "text": t} for t in old[i1:i2]]
+            lines += [{"op": "added", "text": t} for t in new[j1:j2]]
+    return {**event, "diff": lines}
+
+
+def _evidence_text(store: Backend, evidence_id: str | None) -> str | None:
+    if evidence_id is None:
+        return None
+    rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
+    if not rows:
+        return None
+    path = Path(rows[0][0]) / "text.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _run_one(store: Backend, w: dict[str, Any]) -> Event:

@@ -160,6 +160,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        5,
+        "watch events: what each watch run found, kept for the evidence browser",
+        [
+            """CREATE TABLE watch_events (
+                event_id INTEGER NOT NULL, watch_id INTEGER NOT NULL, url VARCHAR NOT NULL,
+                happened_at TIMESTAMP NOT NULL,
+                event VARCHAR NOT NULL, status INTEGER, terms VARCHAR NOT NULL,
+                removed VARCHAR[] NOT NULL, evidence_before VARCHAR, evidence_after VARCHAR,
+                note VARCHAR
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

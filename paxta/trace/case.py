@@ -358,6 +358,20 @@ def case_ids(store: Backend) -> list[str]:
     return [r[0] for r in store.sql("SELECT DISTINCT case_id FROM case_movements ORDER BY 1")]
 
 
+def stored_shipments(store: Backend, limit: int = 1000) -> list[dict[str, Any]]:
+    """Movements into an importer across the stored cases (the shipments a trace starts
+    from), newest first."""
+    return store.dicts(
+        "SELECT m.case_id AS case, m.movement_id AS shipment, s.name AS seller, "
+        "b.name AS buyer, m.product, m.quantity, m.unit, CAST(m.date AS VARCHAR) AS date "
+        "FROM case_movements m JOIN case_parties b ON b.case_id = m.case_id "
+        "AND b.party_id = m.buyer_id AND b.role = 'importer' "
+        "LEFT JOIN case_parties s ON s.case_id = m.case_id AND s.party_id = m.seller_id "
+        "ORDER BY m.date DESC NULLS LAST, m.case_id, m.movement_id LIMIT ?",
+        [limit],
+    )
+
+
 def case_of_shipment(store: Backend, shipment: str) -> str:
     """The case a shipment (movement id) belongs to."""
     rows = store.sql("SELECT case_id FROM case_movements WHERE movement_id = ?", [shipment])

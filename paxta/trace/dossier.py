@@ -229,7 +229,7 @@ def render_html(c: dict[str, Any]) -> str:
         ),
         "</table>",
         "<h2 id='chain'>2. Flow of goods</h2>",
-        _svg(c),
+        flow_svg(c),
         "<h2 id='parties'>3. Parties</h2><table><tr><th>tier</th><th>name</th><th>native name</th>"
         "<th>role</th><th>address</th><th>country</th><th>registry IDs</th></tr>",
         *(
@@ -287,7 +287,7 @@ def _eu_html(eu: dict[str, Any]) -> str:
     )
 
 
-def _svg(c: dict[str, Any]) -> str:
+def flow_svg(c: dict[str, Any]) -> str:
     """The parties as boxes in tier columns (importer right), numbered links between them."""
     parties = c["parties"]
     columns: dict[int, list[dict[str, Any]]] = {}
@@ -310,19 +310,25 @@ def _svg(c: dict[str, Any]) -> str:
             continue
         (x1, y1), (x2, y2) = pos[link["from"]], pos[link["to"]]
         dash = "" if link["basis"] == "observed" else " stroke-dasharray='4 3'"
+        what = f"{link['id']}: {link.get('product') or ''} {link['basis']}"
         out.append(
+            f"<g class='link' data-link='{_e(link['id'])}' data-from='{_e(link['from'])}' "
+            f"data-to='{_e(link['to'])}'><title>{_e(what)}</title>"
             f"<line x1='{x1 + box_w}' y1='{y1 + box_h // 2}' x2='{x2}' y2='{y2 + box_h // 2}' "
-            f"stroke='#555'{dash}/><text x='{(x1 + box_w + x2) // 2}' "
-            f"y='{(y1 + y2) // 2 + box_h // 2 - 4}'>{n}</text>"
+            f"stroke='#555' stroke-width='1.5'{dash}/><text x='{(x1 + box_w + x2) // 2}' "
+            f"y='{(y1 + y2) // 2 + box_h // 2 - 4}'>{n}</text></g>"
         )
     for p in parties:
         x, y = pos[p["id"]]
         fill = "#fde2e1" if p["id"] in flagged else "#eef3f8"
+        label = f"{p['name']}, tier {p['tier']}" + (", has findings" if p["id"] in flagged else "")
         out.append(
+            f"<g class='node' data-party='{_e(p['id'])}' tabindex='0' role='button' "
+            f"aria-label='{_e(label)}'><title>{_e(label)}</title>"
             f"<rect x='{x}' y='{y}' width='{box_w}' height='{box_h}' fill='{fill}' stroke='#333'/>"
             f"<text x='{x + 6}' y='{y + 16}'>{_e(p['name'][:30])}</text>"
             f"<text x='{x + 6}' y='{y + 32}' fill='#555'>tier {p['tier']} "
-            f"{_e(p.get('role') or '')}</text>"
+            f"{_e(p.get('role') or '')}</text></g>"
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -10,6 +10,9 @@ may also change things. ``paxta serve`` refuses to listen beyond loopback withou
 from __future__ import annotations
 
 import hmac
+import os
+import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,25 +22,31 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from paxta import __version__
+from paxta.config import inside_home
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import capture
+from paxta.evidence.records import artefact_path, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
+from paxta.evidence.watch import event_diff, watch_events
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
+from paxta.profile import entity_profile, find_entities
 from paxta.screen.matcher import Match, Matcher
 from paxta.screen.review import record_decision
 from paxta.store import Backend, open_store, session
-from paxta.trace.case import case_of_shipment
+from paxta.trace.case import case_of_shipment, stored_shipments
 from paxta.trace.checks import run_checks
-from paxta.trace.dossier import build_dossier
+from paxta.trace.dossier import build_dossier, render_html
 from paxta.trace.graph import trace
+from paxta.trace.pdf import write_pdf
 from paxta.web.jobs import Job, Jobs
-from paxta.web.pages import add_pages
+from paxta.web.pages import TOKEN_COOKIE, add_pages, not_found
 
 ANALYST, VIEWER = "analyst", "viewer"
 MAX_UPLOAD = 50 * 2**20
@@ -151,11 +160,13 @@ def _unprocessable() -> Iterator[None]:
         raise HTTPException(422, str(exc)) from None
 
 
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:80] or "shipment"
+
+
 def _case(store: Backend, shipment: str) -> str:
-    try:
+    with not_found():
         return case_of_shipment(store, shipment)
-    except PaxtaError as exc:
-        raise HTTPException(404, str(exc)) from None
 
 
 class DecisionRequest(BaseModel):
@@ -171,6 +182,8 @@ class DecisionRequest(BaseModel):
 def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> FastAPI:
     """The API application."""
     app = FastAPI(
+        docs_url=None,  # Swagger UI loads from a CDN: paxta works offline, the spec is enough
+        redoc_url=None,
         title="paxta",
         version=__version__,
         description="Screen, locate, trace and prove forced-labour risk in supply chains.",
@@ -181,6 +194,8 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     def viewer(request: Request) -> str:
         role = auth.role_of(request.headers.get("authorization"))
+        if role is None and _cookie_may_sign_in(request):
+            role = auth.role_of(f"Bearer {request.cookies[TOKEN_COOKIE]}")
         if role is None:
             raise HTTPException(
                 401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
@@ -276,10 +291,33 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
             "findings": [f.as_json() for f in findings],
         }
 
+    def dossier_of(shipment: str) -> dict[str, Any]:
+        matcher = matchers.get("default")
+        with session() as store:
+            return build_dossier(store, _case(store, shipment), shipment, matcher)
+
     @app.get("/dossier/{shipment}")
     def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
-        with session() as store:
-            return build_dossier(store, _case(store, shipment), shipment, matchers.get("default"))
+        return dossier_of(shipment)
+
+    @app.get("/dossier/{shipment}/pdf", response_class=FileResponse)
+    def dossier_pdf(shipment: str, role: str = Depends(viewer)) -> FileResponse:
+        content = dossier_of(shipment)
+        folder = inside_home("web", "dossiers")
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(suffix=".pdf", dir=folder)
+        os.close(fd)
+        path = write_pdf(content, Path(name))
+        return FileResponse(
+            path,
+            media_type="application/pdf",
+            filename=f"dossier-{_safe_name(shipment)}.pdf",
+            background=BackgroundTask(path.unlink, missing_ok=True),
+        )
+
+    @app.get("/dossier/{shipment}/html", response_class=HTMLResponse)
+    def dossier_html(shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
+        return HTMLResponse(render_html(dossier_of(shipment)))
 
     @app.get("/evidence/search")
     def evidence_search(
@@ -299,15 +337,65 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         with session() as store, _unprocessable():
             return capture(store, body.url, body.case, allow_private=False).as_json()
 
-    @app.get("/watch/events")
-    def watch_events(role: str = Depends(viewer)) -> list[dict[str, Any]]:
+    @app.get("/evidence")
+    def evidence_list(
+        case: str | None = None, limit: int = 200, role: str = Depends(viewer)
+    ) -> list[dict[str, Any]]:
         with session() as store:
-            return store.dicts(
-                "SELECT watch_id, url, terms, last_run, last_evidence_id FROM watches "
-                "ORDER BY watch_id"
-            )
+            return list_captures(store, max(1, min(limit, 5000)), case)
 
-    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload)
+    @app.get("/evidence/{evidence_id}")
+    def evidence_one(evidence_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        with session() as store, not_found():
+            return capture_record(store, evidence_id)
+
+    @app.get("/evidence/{evidence_id}/files/{name}")
+    def evidence_file(evidence_id: str, name: str, role: str = Depends(viewer)) -> FileResponse:
+        with session() as store, not_found():
+            path = artefact_path(store, evidence_id, name)
+        # Captured pages are never rendered by paxta's origin: everything but the screenshot
+        # is sent as a download, with no MIME sniffing.
+        inline = name.endswith(".png")
+        return FileResponse(
+            path,
+            media_type="image/png" if inline else "application/octet-stream",
+            filename=None if inline else name,
+            headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
+        )
+
+    @app.get("/watch")
+    def watches(role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        with session() as store:
+            return list_watches(store)
+
+    @app.get("/watch/events")
+    def events(limit: int = 200, role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        with session() as store:
+            return watch_events(store, max(1, min(limit, 5000)))
+
+    @app.get("/watch/events/{event_id}")
+    def event_one(event_id: int, role: str = Depends(viewer)) -> dict[str, Any]:
+        with session() as store, not_found():
+            return event_diff(store, event_id)
+
+    @app.get("/entities")
+    def entities(q: str, limit: int = 20, role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        if not q.strip() or len(q) > 1000:
+            raise HTTPException(422, "give a name of 1 to 1,000 characters")
+        return find_entities(matchers.get("default"), q, max(1, min(limit, 50)))
+
+    @app.get("/entities/{entity_id}")
+    def entity(entity_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        matcher = matchers.get("default")
+        with session() as store, not_found():
+            return entity_profile(store, entity_id, matcher)
+
+    @app.get("/shipments")
+    def shipments(limit: int = 1000, role: str = Depends(viewer)) -> list[dict[str, Any]]:
+        with session() as store:
+            return stored_shipments(store, max(1, min(limit, 100_000)))
+
+    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of)
 
     @app.post("/locate")
     def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:
@@ -317,6 +405,14 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         return locate_address(address).as_json()
 
     return app
+
+
+def _cookie_may_sign_in(request: Request) -> bool:
+    """The sign-in cookie (SameSite=Strict) serves reads and the pages' own forms, which carry a
+    CSRF token; the API's other writes need the Authorization header."""
+    if TOKEN_COOKIE not in request.cookies:
+        return False
+    return request.method in ("GET", "HEAD") or request.url.path.startswith("/ui/")
 
 
 def _respond(matcher: Matcher, query: EntityQuery, limit: int) -> dict[str, Any]:

@@ -9,26 +9,36 @@ from __future__ import annotations
 
 import csv
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from paxta.errors import PaxtaError
+from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
+from paxta.evidence.search import SearchIndex
+from paxta.evidence.watch import event_diff, watch_events
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
+from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import find_name_column
 from paxta.screen.review import record_decision
 from paxta.store import session
+from paxta.trace.case import case_of_shipment, stored_shipments
+from paxta.trace.dossier import build_dossier, flow_svg
 from paxta.web.jobs import Jobs
 
 HERE = Path(__file__).parent
 CSRF_COOKIE = "paxta_csrf"
+TOKEN_COOKIE = "paxta_token"
 
 
 def add_pages(
@@ -38,28 +48,77 @@ def add_pages(
     viewer: Callable[..., str],
     analyst: Callable[..., str],
     save_upload: Callable[..., Any],
+    role_of: Callable[[str | None], str | None],
 ) -> None:
-    """Mount the pages and the stylesheet on ``app``."""
+    """Mount the pages, the stylesheet and the script on ``app``."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.exception_handler(HTTPException)
+    async def sign_in_first(request: Request, exc: HTTPException) -> Response:
+        """A page asked for without a valid token sends the browser to the sign-in form; the
+        API answers as FastAPI does."""
+        path = request.url.path
+        if exc.status_code == 401 and request.method == "GET" and _is_page(path):
+            return RedirectResponse(f"/ui/login?next={quote(path)}", status_code=303)
+        if _is_page(path) and exc.status_code in (403, 404, 409, 413, 422):
+            page = templates.TemplateResponse(
+                request, "error.html", {"title": "Not possible", "message": exc.detail}
+            )
+            page.status_code = exc.status_code
+            return page
+        return await http_exception_handler(request, exc)
+
+    @app.get("/ui/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request, next: str = "/") -> HTMLResponse:
+        return _form_page(
+            templates, request, "login.html", {"title": "Sign in", "next": _local(next)}
+        )
+
+    @app.post("/ui/login", include_in_schema=False)
+    def login(
+        request: Request,
+        token: str = Form(..., max_length=500),
+        next: str = Form("/"),
+        csrf: str = Form(""),
+    ) -> Response:
+        _check_csrf(request, csrf)
+        if role_of(f"Bearer {token}") is None:
+            return _form_page(
+                templates,
+                request,
+                "login.html",
+                {"title": "Sign in", "next": _local(next), "error": "That token is not valid."},
+            )
+        target = RedirectResponse(_local(next), status_code=303)
+        target.set_cookie(
+            TOKEN_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return target
+
+    @app.post("/ui/logout", include_in_schema=False)
+    def logout(request: Request, csrf: str = Form("")) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        target = RedirectResponse("/ui/login", status_code=303)
+        target.delete_cookie(TOKEN_COOKIE)
+        return target
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, role: str = Depends(viewer)) -> HTMLResponse:
         with session() as store:
             ensure_lists(store)
             versions = current_versions(store)
-        return templates.TemplateResponse(
-            request, "home.html", {"title": "Screening", "versions": versions}
+        return _form_page(
+            templates, request, "home.html", {"title": "paxta", "versions": versions, "role": role}
         )
 
     @app.get("/ui/screen", response_class=HTMLResponse, include_in_schema=False)
     def screen_form(request: Request, role: str = Depends(analyst)) -> HTMLResponse:
-        token = secrets.token_urlsafe(24)
-        page = templates.TemplateResponse(
-            request, "screen.html", {"title": "Screen a supplier file", "csrf": token}
-        )
-        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return page
+        return _form_page(templates, request, "screen.html", {"title": "Screen a supplier file"})
 
     @app.post("/ui/screen", include_in_schema=False)
     async def screen_submit(
@@ -88,8 +147,8 @@ def add_pages(
                 reader = csv.DictReader(f)
                 rows = list(reader)
                 name_column = find_name_column(list(reader.fieldnames or [])) or ""
-        token = secrets.token_urlsafe(24)
-        page = templates.TemplateResponse(
+        return _form_page(
+            templates,
             request,
             "job.html",
             {
@@ -97,12 +156,10 @@ def add_pages(
                 "job": job.as_json(),
                 "rows": rows,
                 "name_column": name_column,
-                "csrf": token,
                 "decided": decided[:300],
+                "role": role,
             },
         )
-        page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return page
 
     @app.post("/ui/decisions", include_in_schema=False)
     def decide(
@@ -125,6 +182,159 @@ def add_pages(
         said = "confirmed" if confirmed else "dismissed"
         target = f"/ui/jobs/{quote(job)}?decided={quote(f'{query} vs {entity_id}: {said}')}"
         return RedirectResponse(target, status_code=303)
+
+    @app.get("/ui/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entity_search(request: Request, q: str = "", role: str = Depends(viewer)) -> HTMLResponse:
+        found = find_entities(matcher_of("default"), q) if q.strip() else []
+        return _form_page(
+            templates,
+            request,
+            "entities.html",
+            {
+                "title": "Listed entities",
+                "q": q[:1000],
+                "found": found,
+                "searched": bool(q.strip()),
+            },
+        )
+
+    @app.get("/ui/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, entity_id: str, role: str = Depends(viewer)) -> HTMLResponse:
+        matcher = matcher_of("default")
+        with session() as store, not_found():
+            profile = entity_profile(store, entity_id, matcher)
+        return _form_page(
+            templates, request, "entity.html", {"title": profile["name"], "e": profile}
+        )
+
+    @app.get("/ui/shipments", response_class=HTMLResponse, include_in_schema=False)
+    def shipments_page(request: Request, role: str = Depends(viewer)) -> HTMLResponse:
+        with session() as store:
+            rows = stored_shipments(store)
+        return _form_page(
+            templates, request, "shipments.html", {"title": "Shipments", "rows": rows}
+        )
+
+    @app.get("/ui/shipments/{shipment}", response_class=HTMLResponse, include_in_schema=False)
+    def shipment_page(request: Request, shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
+        matcher = matcher_of("default")
+        with session() as store, not_found():
+            content = build_dossier(store, case_of_shipment(store, shipment), shipment, matcher)
+        names = {p["id"]: p["name"] for p in content["parties"]}
+        return _form_page(
+            templates,
+            request,
+            "shipment.html",
+            {
+                "title": f"Shipment {shipment}",
+                "d": content,
+                "svg": Markup(flow_svg(content)),  # built from escaped values by flow_svg
+                "names": names,
+            },
+        )
+
+    @app.get("/ui/evidence", response_class=HTMLResponse, include_in_schema=False)
+    def evidence_page(
+        request: Request, q: str = "", case: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
+        hits: list[dict[str, Any]] = []
+        if q.strip():
+            index = SearchIndex()
+            try:
+                hits = [h.as_json() for h in index.search(q[:500], case or None, 50)]
+            finally:
+                index.close()
+            for hit in hits:
+                hit["parts"] = _marked(hit["snippet"], q.strip())
+        with session() as store:
+            captures = list_captures(store, 200, case or None)
+            events = watch_events(store, 100)
+            watching = list_watches(store)
+        return _form_page(
+            templates,
+            request,
+            "evidence.html",
+            {
+                "title": "Evidence",
+                "q": q[:500],
+                "case": case[:200],
+                "hits": hits,
+                "searched": bool(q.strip()),
+                "captures": captures,
+                "events": events,
+                "watches": watching,
+            },
+        )
+
+    @app.get("/ui/evidence/{evidence_id}", response_class=HTMLResponse, include_in_schema=False)
+    def capture_page(
+        request: Request, evidence_id: str, role: str = Depends(viewer)
+    ) -> HTMLResponse:
+        matcher = matcher_of("default")
+        with session() as store, not_found():
+            facts = capture_facts(store, evidence_id, matcher)
+            record = capture_record(store, evidence_id)
+        return _form_page(
+            templates,
+            request,
+            "capture.html",
+            {"title": f"Capture {evidence_id}", "c": record, "facts": facts},
+        )
+
+    @app.get("/ui/watch/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(request: Request, event_id: int, role: str = Depends(viewer)) -> HTMLResponse:
+        with session() as store, not_found():
+            event = event_diff(store, event_id)
+        return _form_page(
+            templates,
+            request,
+            "event.html",
+            {"title": f"Watch event {event_id}: {event['event']}", "ev": event},
+        )
+
+
+def _is_page(path: str) -> bool:
+    return path == "/" or path.startswith("/ui/")
+
+
+@contextmanager
+def not_found() -> Iterator[None]:
+    """A PaxtaError naming something that is not there becomes HTTP 404 with its sentence."""
+    try:
+        yield
+    except PaxtaError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _marked(snippet: str, query: str) -> list[tuple[str, bool]]:
+    """A snippet cut into (text, is_match) parts, for a template to escape and mark."""
+    parts: list[tuple[str, bool]] = []
+    lowered, needle, at = snippet.lower(), query.lower(), 0
+    while needle:
+        found = lowered.find(needle, at)
+        if found < 0:
+            break
+        parts += [(snippet[at:found], False), (snippet[found : found + len(needle)], True)]
+        at = found + len(needle)
+    parts.append((snippet[at:], False))
+    return [p for p in parts if p[0]]
+
+
+def _form_page(
+    templates: Jinja2Templates, request: Request, name: str, context: dict[str, Any]
+) -> HTMLResponse:
+    """A page whose forms carry a fresh CSRF token, set in the cookie they are checked against."""
+    token = secrets.token_urlsafe(24)
+    page = templates.TemplateResponse(request, name, {**context, "csrf": token})
+    page.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return page
+
+
+def _local(target: str) -> str:
+    """Only a path on this site (never another site) as the place to go after signing in."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
 
 
 def _check_csrf(request: Request, token: str) -> None:
