@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
@@ -153,11 +153,11 @@ class CaptureRequest(BaseModel):
 
 @contextmanager
 def _unprocessable() -> Iterator[None]:
-    """A PaxtaError (bad input the library explains) becomes HTTP 422 with its sentence."""
+    """A PaxtaError (bad input the library explains) becomes HTTP 400 with its sentence."""
     try:
         yield
     except PaxtaError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise HTTPException(400, str(exc)) from None
 
 
 def _safe_name(text: str) -> str:
@@ -167,6 +167,36 @@ def _safe_name(text: str) -> str:
 def _case(store: Backend, shipment: str) -> str:
     with not_found():
         return case_of_shipment(store, shipment)
+
+
+class LocateRequest(BaseModel):
+    """An address in any script."""
+
+    address: str = Field(max_length=10_000)
+
+
+def _content(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 response of a route that answers with a file, not JSON."""
+    return {200: {"content": {m: {} for m in media_types}, "description": "The file"}}
+
+
+class Problem(BaseModel):
+    """What went wrong, in one sentence."""
+
+    detail: str
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    said = {
+        400: "The request could not be read, or paxta refused it (the detail says why)",
+        401: "No valid bearer token",
+        403: "The token's role may not do this",
+        404: "Not found",
+        409: "Not ready yet",
+        413: "The upload is too large",
+        415: "paxta does not read this kind of file",
+    }
+    return {code: {"model": Problem, "description": said[code]} for code in codes}
 
 
 class DecisionRequest(BaseModel):
@@ -186,6 +216,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         redoc_url=None,
         title="paxta",
         version=__version__,
+        responses=_errors(400, 401, 403, 404),
         description="Screen, locate, trace and prove forced-labour risk in supply chains.",
     )
     auth = tokens or Tokens()
@@ -233,7 +264,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         try:
             job, target = jobs.new(file.filename or "upload.csv")
         except PaxtaError as exc:
-            raise HTTPException(422, str(exc)) from None
+            raise HTTPException(415, str(exc)) from None
         size = 0
         with target.open("wb") as out:
             while chunk := await file.read(1 << 20):
@@ -245,7 +276,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
                 out.write(chunk)
         return job, target
 
-    @app.post("/screenings", status_code=202)
+    @app.post("/screenings", status_code=202, responses=_errors(413, 415))
     async def start_screening(file: UploadFile, role: str = Depends(analyst)) -> dict[str, Any]:
         job, target = await save_upload(file)
         jobs.start(job, target, matchers.get("default"))
@@ -255,7 +286,11 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
     def screening_state(job_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
         return _job(job_id).as_json()
 
-    @app.get("/screenings/{job_id}/results")
+    @app.get(
+        "/screenings/{job_id}/results",
+        responses={**_errors(409), 200: {"content": {"text/csv": {}}, "description": "CSV"}},
+        response_class=Response,
+    )
     def screening_results(job_id: str, role: str = Depends(viewer)) -> FileResponse:
         job = _job(job_id)
         if job.state != "done":
@@ -270,7 +305,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
 
     @app.post("/decisions")
     def decide(body: DecisionRequest, role: str = Depends(analyst)) -> dict[str, Any]:
-        with session() as store, _unprocessable():
+        with session() as store, not_found():
             ensure_lists(store)
             learned = record_decision(
                 store, body.query, body.entity_id, body.verdict, body.note, body.analyst
@@ -300,7 +335,9 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
     def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
         return dossier_of(shipment)
 
-    @app.get("/dossier/{shipment}/pdf", response_class=FileResponse)
+    @app.get(
+        "/dossier/{shipment}/pdf", responses=_content("application/pdf"), response_class=Response
+    )
     def dossier_pdf(shipment: str, role: str = Depends(viewer)) -> FileResponse:
         content = dossier_of(shipment)
         folder = inside_home("web", "dossiers")
@@ -315,16 +352,17 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
             background=BackgroundTask(path.unlink, missing_ok=True),
         )
 
-    @app.get("/dossier/{shipment}/html", response_class=HTMLResponse)
+    @app.get("/dossier/{shipment}/html", responses=_content("text/html"), response_class=Response)
     def dossier_html(shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
         return HTMLResponse(render_html(dossier_of(shipment)))
 
     @app.get("/evidence/search")
     def evidence_search(
-        q: str, case: str | None = None, limit: int = 20, role: str = Depends(viewer)
+        q: str = Query(min_length=1, max_length=500),
+        case: str | None = None,
+        limit: int = 20,
+        role: str = Depends(viewer),
     ) -> list[dict[str, Any]]:
-        if not q.strip() or len(q) > 500:
-            raise HTTPException(422, "give a query of 1 to 500 characters")
         index = SearchIndex()
         try:
             return [h.as_json() for h in index.search(q, case, max(1, min(limit, 100)))]
@@ -349,7 +387,11 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         with session() as store, not_found():
             return capture_record(store, evidence_id)
 
-    @app.get("/evidence/{evidence_id}/files/{name}")
+    @app.get(
+        "/evidence/{evidence_id}/files/{name}",
+        responses=_content("application/octet-stream", "image/png"),
+        response_class=Response,
+    )
     def evidence_file(evidence_id: str, name: str, role: str = Depends(viewer)) -> FileResponse:
         with session() as store, not_found():
             path = artefact_path(store, evidence_id, name)
@@ -379,9 +421,11 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
             return event_diff(store, event_id)
 
     @app.get("/entities")
-    def entities(q: str, limit: int = 20, role: str = Depends(viewer)) -> list[dict[str, Any]]:
-        if not q.strip() or len(q) > 1000:
-            raise HTTPException(422, "give a name of 1 to 1,000 characters")
+    def entities(
+        q: str = Query(min_length=1, max_length=1000),
+        limit: int = 20,
+        role: str = Depends(viewer),
+    ) -> list[dict[str, Any]]:
         return find_entities(matchers.get("default"), q, max(1, min(limit, 50)))
 
     @app.get("/entities/{entity_id}")
@@ -398,11 +442,8 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
     add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of)
 
     @app.post("/locate")
-    def locate(body: dict[str, str], role: str = Depends(viewer)) -> dict[str, Any]:
-        address = body.get("address", "")
-        if not isinstance(address, str) or len(address) > 10_000:
-            raise HTTPException(422, "give an address of at most 10,000 characters")
-        return locate_address(address).as_json()
+    def locate(body: LocateRequest, role: str = Depends(viewer)) -> dict[str, Any]:
+        return locate_address(body.address).as_json()
 
     return app
 

@@ -62,8 +62,8 @@ def add_pages(
         if exc.status_code == 401 and request.method == "GET" and _is_page(path):
             return RedirectResponse(f"/ui/login?next={quote(path)}", status_code=303)
         if _is_page(path) and exc.status_code in (403, 404, 409, 413, 422):
-            page = templates.TemplateResponse(
-                request, "error.html", {"title": "Not possible", "message": exc.detail}
+            page = _form_page(
+                templates, request, "error.html", {"title": "Not possible", "message": exc.detail}
             )
             page.status_code = exc.status_code
             return page

@@ -105,7 +105,7 @@ def test_upload_limits_and_kinds(home: Path) -> None:
     exe = client.post(
         "/screenings", files={"file": ("tool.exe", b"MZ", "application/octet-stream")}
     )
-    assert exe.status_code == 422
+    assert exe.status_code == 415
 
 
 def test_decisions_are_recorded_and_applied(client: TestClient) -> None:
@@ -120,7 +120,7 @@ def test_decisions_are_recorded_and_applied(client: TestClient) -> None:
     decided = [r for r in reply["responses"]["q1"]["results"] if r["id"] == body["entity_id"]]
     assert decided == [] or decided[0]["decision"] == "clear"
     missing = client.post("/decisions", json={**body, "entity_id": "no-such"})
-    assert missing.status_code == 422
+    assert missing.status_code == 404
 
 
 def test_trace_dossier_and_evidence_endpoints(client: TestClient, runner: CliRunner) -> None:
@@ -133,4 +133,4 @@ def test_trace_dossier_and_evidence_endpoints(client: TestClient, runner: CliRun
     assert client.get("/trace/NOPE").status_code == 404
     assert client.get("/evidence/search", params={"q": "少数民族"}).json() == []
     private = client.post("/evidence/captures", json={"url": "http://127.0.0.1:9/"})
-    assert private.status_code == 422 and "private" in private.json()["detail"]
+    assert private.status_code == 400 and "private" in private.json()["detail"]

@@ -131,9 +131,9 @@ def test_pages_sign_in_with_a_token(home: Path) -> None:
     assert 'value="/"' in form.text  # another site is never where sign-in leads
     wrong = client.post("/ui/login", data={"token": "nope", "csrf": csrf, "next": "/ui/entities"})
     assert "not valid" in wrong.text and "paxta_token" not in client.cookies
-    csrf = client.cookies["paxta_csrf"]
     forged = client.post("/ui/login", data={"token": "vvv", "csrf": "x"})
     assert forged.status_code == 403
+    csrf = client.cookies["paxta_csrf"]  # the error page's form token
     ok = client.post(
         "/ui/login",
         data={"token": "vvv", "csrf": csrf, "next": "/ui/entities"},

@@ -11,21 +11,29 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paxta.cli import cli
 from paxta.evidence.render import chromium
-from paxta.web.app import create_app
+from paxta.web.app import Tokens, create_app
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium")
 
 
 @pytest.fixture
-def site(home: Path) -> Iterator[str]:
+def tokens() -> Tokens:
+    """No tokens: an open loopback server (tests that sign in override this)."""
+    return Tokens()
+
+
+@pytest.fixture
+def site(home: Path, tokens: Tokens) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(tokens), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -84,3 +92,75 @@ def test_forms_need_their_csrf_token(site: str, page: object) -> None:
         f"{site}/ui/screen", files={"file": ("a.csv", b"name\nx\n")}, data={"csrf": "forged"}
     )
     assert reply.status_code == 403
+
+
+CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+
+# Every form control must have a label a screen reader announces (label, aria-label or
+# aria-labelledby); every page must be usable without a mouse.
+UNLABELLED = """() => Array.from(document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea, button, [role=button]'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !el.textContent.trim())
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
+    site: str, page: object, runner: CliRunner
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    assert runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")]).exit_code == 0
+    page.goto(f"{site}/ui/shipments")
+    page.get_by_role("link", name="SHP-1").click()
+    expect(page.locator("h1")).to_have_text("Shipment SHP-1")
+    findings = page.locator("#findings tbody tr")
+    everything = findings.count()
+    assert everything > 5
+    ginner = page.locator("g.node[data-party='GIN']")
+    ginner.click()
+    expect(page.locator("#selection")).to_contain_text("Aksu Hengrun Cotton Ginning")
+    visible = page.locator("#findings tbody tr:visible")
+    assert 0 < visible.count() < everything
+    for i in range(visible.count()):
+        expect(visible.nth(i)).to_contain_text("Aksu Hengrun Cotton Ginning")
+    expect(page.locator("g.link.selected")).not_to_have_count(0)
+    ginner.click()  # again: everything
+    expect(page.locator("#findings tbody tr:visible")).to_have_count(everything)
+    # By keyboard: Tab reaches the nodes, Enter selects, Escape shows all again.
+    page.locator("g.node[data-party='IMP']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("g.node[data-party='IMP']")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    expect(page.locator("#findings tbody tr:visible")).to_have_count(everything)
+    assert page.evaluate(UNLABELLED) == []
+
+
+@pytest.mark.parametrize("tokens", [Tokens.parse("analyst:s3cret-a,viewer:s3cret-v")])
+def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(f"{site}/ui/entities")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    assert page.evaluate(UNLABELLED) == []
+    page.get_by_label("Token").fill("wrong")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("not valid")
+    page.get_by_label("Token").fill("s3cret-v")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Listed entities")  # back where the user was going
+    page.get_by_label("Name in any script (Chinese, pinyin, English)").fill("新疆中泰化学")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Xinjiang Zhongtai Chemical Co. Ltd.").click()
+    expect(page.locator("h1")).to_have_text("Xinjiang Zhongtai Chemical Co. Ltd.")
+    expect(page.locator("#history + table")).to_contain_text("2025-01-14")
+    assert page.evaluate(UNLABELLED) == []
+    page.goto(f"{site}/ui/evidence")
+    expect(page.get_by_role("heading", name="Captures")).to_be_visible()
+    assert page.evaluate(UNLABELLED) == []
+    page.goto(f"{site}/ui/screen")  # a viewer may not screen
+    expect(page.get_by_role("alert")).to_contain_text("analyst")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("h1")).to_have_text("Sign in")
