@@ -34,6 +34,7 @@ ABBREVIATIONS = {
     "imp": "import",
     "exp": "export",
     "i/e": "import export",
+    "ie": "import export",  # I/E and I E, whose letters join up
     "trdg": "trading",
     "mat": "materials",
     "matl": "material",
@@ -60,6 +61,7 @@ SPELLINGS = {
     "colours": "colors",
     "centre": "center",
     "aluminium": "aluminum",
+    "economy": "economic",  # Economy & Trade, Economic and Trade: the same words in names
     "and": "&",
     "ve": "&",  # Turkish
     # Business words of Turkish and Russian names as OFAC transliterates them.
@@ -193,19 +195,25 @@ def fold_latin(text: str) -> str:
 
 def normalise_latin(name: str) -> LatinName:
     """Tokenise, expand abbreviations, unify spellings and set the legal-form words apart."""
+    sequence = word_sequence(name)
+    return LatinName(
+        name,
+        tuple(w for w in sequence if w not in LEGAL_WORDS),
+        tuple(w for w in sequence if w in LEGAL_WORDS),
+    )
+
+
+def word_sequence(name: str) -> tuple[str, ...]:
+    """The name's words in their order, legal forms included: abbreviations expanded,
+    spellings unified, stop words dropped ("CO LTD" and "Company Limited" agree)."""
     words: list[str] = []
-    legal: list[str] = []
     for token in _merge_letters(_TOKEN.findall(fold_latin(name).replace("&", " and "))):
         for part in ABBREVIATIONS.get(token, token).split():
             part = SPELLINGS.get(part, part)
-            if part == "&":
+            if part == "&" or part in STOPWORDS:
                 continue
-            if part in STOPWORDS:
-                continue
-            (legal if part in LEGAL_WORDS else words).append(part)
-    merged = _merge_letters(words)  # letters an ampersand kept apart (A&G) join up here too
-    legal += [w for w in merged if w in LEGAL_WORDS]
-    return LatinName(name, tuple(w for w in merged if w not in LEGAL_WORDS), tuple(legal))
+            words.append(part)
+    return tuple(_merge_letters(words))  # letters an ampersand kept apart (A&G) join up here
 
 
 def _merge_letters(tokens: list[str]) -> list[str]:

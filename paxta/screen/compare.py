@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from paxta.names.features import NameFeatures
+from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
+from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures
 from paxta.names.vocabulary import GENERIC_SECTORS, sector
 
 MATCH = "match"
@@ -37,6 +38,7 @@ class Comparison:
     agree: list[str] = field(default_factory=list)
     differ: list[str] = field(default_factory=list)
     relation: str = ""
+    rule: str = ""  # "cut": found by the 35-character cut rule
 
     @property
     def explanation(self) -> str:
@@ -87,6 +89,20 @@ def compare(
         unit_q, unit_c = bool(q.trade or q.industry), bool(c.trade or c.industry)
         if not (unit_q and unit_c):
             return _xpcc(q, c, unit_q, unit_c)
+    if name_words(q.text) == name_words(c.text):
+        same = Comparison(1.0, MATCH, [f"{q.text} = {c.text} (same name)"], rule="same")
+        _context(q_context, c_context, same)
+        if same.relation:
+            same.score, same.decision = REVIEW_CAP, REVIEW
+        return same
+    cut = cut_name(q.text)
+    if cut is not None:
+        found = _cut_match(q, c, cut)
+        if found is not None:
+            _context(q_context, c_context, found)
+            if found.relation and found.decision == MATCH:
+                found.score, found.decision = REVIEW_CAP, REVIEW
+            return found
     t, trade_note = trade_similarity(q, c, alias_keys)
     if t < TRADE_REVIEW * 0.9:
         return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
@@ -120,6 +136,65 @@ def compare(
     else:
         out.score = round(min(score, 0.6), 3)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def name_words(text: str) -> tuple[str, ...]:
+    """A name's words in order, spelled one way (Latin names; a Chinese name as it is)."""
+    return word_sequence(text) or (text.casefold(),)
+
+
+def plain_words(text: str) -> str:
+    """A name's words without its legal form, spelled one way (the block of names that have
+    no trade name: Ocean Maritime Management Co., Ltd., Rare Earth Magnesium Technology)."""
+    words = normalise_latin(text).words
+    return " ".join(words) if words else text.casefold()
+
+
+@lru_cache(maxsize=20_000)
+def cut_name(text: str) -> tuple[tuple[str, ...], str] | None:
+    """(the whole words, the last word) of a Latin name that looks cut off by a 35-character
+    bill-of-lading field; None for any other name (one ending in a legal form is whole)."""
+    text = text.strip()
+    if not TRUNCATED_MIN <= len(text) <= TRUNCATED_MAX or not text[-1].isalnum():
+        return None
+    if not text.isascii():
+        return None
+    words = name_words(text)
+    if len(words) < 3 or words[-1] in LEGAL_WORDS or sum(map(len, words[:-1])) < 10:
+        return None
+    return words[:-1], words[-1]
+
+
+def _cut_match(
+    q: NameFeatures, c: NameFeatures, cut: tuple[tuple[str, ...], str]
+) -> Comparison | None:
+    """The listed name goes on where the (cut) query stops: a match, unless what the cut left
+    out names a place or a branch (then the group's other companies fit too: review)."""
+    whole, last = cut
+    listed = name_words(c.text)
+    n = len(whole)
+    if len(listed) <= n or listed[:n] != whole or not listed[n].startswith(last):
+        return None
+    if listed[n] == last and len(listed) == n + 1:
+        return None  # the whole listed name: compared part by part as usual
+    rest = listed[n + 1 :] if listed[n] == last else listed[n:]
+    said = (
+        f"{q.text.strip()} = the start of {c.text} (cut at {len(q.text.strip())} characters, "
+        "as bill-of-lading fields are)"
+    )
+    places = {w for place in (*c.place_names, c.bracket_name) if place for w in name_words(place)}
+    left_out = [w for w in rest if w in places or w == "branch"]
+    if left_out:
+        return Comparison(
+            REVIEW_CAP,
+            REVIEW,
+            [said],
+            [f"the cut leaves out {' '.join(left_out)}"],
+            relation="the name is cut before the listed company's place or branch",
+            rule="cut",
+        )
+    return Comparison(0.92, MATCH, [said], rule="cut")
 
 
 def _supported(q: NameFeatures, c: NameFeatures, place: float, industry: float) -> bool:
@@ -158,8 +233,8 @@ def trade_similarity(
 ) -> tuple[float, str]:
     """How alike the trade names are (0-1), and how that was found."""
     if not q.keys or not c.keys:
-        if not q.keys and not c.keys and q.text.casefold() == c.text.casefold():
-            return 1.0, "same name"
+        if not q.keys and not c.keys and plain_words(q.text) == plain_words(c.text):
+            return 1.0, "same name (legal form aside)"
         return 0.0, "no trade name to compare"
     label = _trade_label(q, c)
     if alias_keys & set(c.keys):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import zlib
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,7 +27,7 @@ import pyarrow.compute as pc
 from paxta.data import data_path
 from paxta.lists.repository import current_versions
 from paxta.names.features import NameFeatures, name_features
-from paxta.screen.compare import Context
+from paxta.screen.compare import Context, name_words, plain_words
 from paxta.store import Backend
 
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
@@ -167,6 +169,8 @@ class MatchIndex:
         self._kinds: list[str] = _shared_strings(names.column("kind"))
         self._features: list[str] = names.column("features").to_pylist()
         self._parsed: dict[int, NameFeatures] = {}
+        self._sorted: list[str] | None = None
+        self._sorted_at = array("l")
         # block -> name positions; a block of one name holds the int itself (most do).
         self.blocks: dict[str, int | list[int]] = {}
         blocks = names.column("blocks").combine_chunks()
@@ -274,6 +278,23 @@ class MatchIndex:
                         taken += 1
         return [self.entry(j) for j in seen]
 
+    def starting_with(self, words: tuple[str, ...], limit: int = 50) -> list[Entry]:
+        """Names whose words begin with ``words`` (for names a 35-character field cut off).
+
+        The sorted word list is built on first use: most runs never need it.
+        """
+        if self._sorted is None:
+            keyed = sorted((" ".join(name_words(n)), i) for i, n in enumerate(self._names))
+            self._sorted_at = array("l", (i for _, i in keyed))
+            self._sorted = [k for k, _ in keyed]
+        prefix = " ".join(words) + " "
+        out: list[Entry] = []
+        at = bisect_left(self._sorted, prefix)
+        while at < len(self._sorted) and len(out) < limit and self._sorted[at].startswith(prefix):
+            out.append(self.entry(self._sorted_at[at]))
+            at += 1
+        return out
+
     def __len__(self) -> int:
         return len(self._names)
 
@@ -303,7 +324,7 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = ()) -> set[str]:
     if f.xpcc:
         out.add("x:xpcc")
     if not f.keys and f.text:
-        out.add(f"n:{f.text.casefold()}")
+        out.add(f"n:{plain_words(f.text)}")
     out |= {f"i:{i}" for i in ids}
     return out
 

@@ -19,7 +19,18 @@ from typing import Any
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
-from paxta.screen.compare import CLEAR, MATCH, REVIEW, Comparison, Context, compare, rank
+from paxta.screen.compare import (
+    CLEAR,
+    MATCH,
+    REVIEW,
+    REVIEW_CAP,
+    Comparison,
+    Context,
+    compare,
+    cut_name,
+    name_words,
+    rank,
+)
 from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
 from paxta.store import Backend
 
@@ -102,7 +113,11 @@ class Matcher:
         context = Context(ids, frozenset(c.casefold() for c in countries))
         best: dict[str, tuple[Comparison, Entry]] = {}
         company = bool(q.legal or q.industry)
-        for entry in self.index.candidates(keys):
+        entries = self.index.candidates(keys)
+        cut = cut_name(name)
+        if cut is not None:  # a name a bill-of-lading field cut off: the names it starts
+            entries += self.index.starting_with(cut[0])
+        for entry in entries:
             if company and not entry.entity.is_company:
                 continue  # a company name is not a person, vessel or aircraft
             result = compare(q, entry.features, alias_keys, context, entry.entity.context)
@@ -112,6 +127,7 @@ class Matcher:
             if held is None or result.outranks(held[0]):
                 best[entry.entity.entity_id] = (result, entry)
         _ambiguous_place(q, best)
+        _ambiguous_cut(best)
         key = query_key(name) if self.decisions else ""
         ranked = sorted(
             best.values(),
@@ -218,6 +234,23 @@ def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]])
         c.relation = (
             f"one of {len(matched)} listed companies of the same name at different places "
             f"({'; '.join(names[:4])}); the query names no place"
+        )
+
+
+def _ambiguous_cut(best: dict[str, tuple[Comparison, Entry]]) -> None:
+    """A cut-off name that is the start of several listed names (other than one name on
+    several lists) cannot say which: review."""
+    cut = [(c, e) for c, e in best.values() if c.rule == "cut" and c.decision == MATCH]
+    whole = any(c.rule == "same" and c.decision == MATCH for c, _ in best.values())
+    if not cut or (not whole and len({name_words(e.name) for _, e in cut}) < 2):
+        return
+    names = sorted({e.entity.name for _, e in cut})
+    for c, _ in cut:
+        c.decision, c.score = REVIEW, min(c.score, REVIEW_CAP)
+        c.relation = (
+            "another listed name is exactly this name; this one only starts with it"
+            if whole
+            else f"the cut name starts {len(names)} listed names ({'; '.join(names[:4])})"
         )
 
 
