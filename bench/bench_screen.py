@@ -5,7 +5,9 @@ recall >= 0.90 where the trade name is pinyin or known to the alias table; no si
 at ``match``; at least 10x logic-v2's pairs per second on the same candidate pairs.
 
 The labelled set is built from the shipped lists and names (see screen_set.py). The index holds
-only each entity's primary name, so aliases and former names must be linked by the matcher.
+only each entity's primary name, so aliases and former names must be linked by the matcher;
+with ``--as-deployed`` it holds every listed name, as ``paxta screen`` does, and aliases and
+former names are queried in bill-of-lading form instead.
 Every method decides on the same candidates: paxta's blocks plus rapidfuzz's ten nearest
 names. logic-v2 says ``match`` at >= 0.70 (yente's default) and ``review`` at >= 0.50;
 token_set_ratio at >= 90 and >= 80.
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LogicV2, machine
-from screen_set import Case, Groups, held_out, labelled_set, press_rows
+from screen_set import Case, Groups, as_deployed, held_out, labelled_set, press_rows
 
 METHODS = ("paxta", "logic-v2", "token_set_ratio")
 
@@ -36,6 +38,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--ofac-sample", type=int, default=400)
     parser.add_argument("--no-seed-aliases", action="store_true", help="Alias table off.")
+    parser.add_argument(
+        "--as-deployed",
+        action="store_true",
+        help="Index every listed name (as paxta screen does); aliases and former names are "
+        "queried in bill-of-lading form.",
+    )
     args = parser.parse_args()
     os.environ["PAXTA_HOME"] = tempfile.mkdtemp(prefix="paxta-bench-screen-")
 
@@ -46,7 +54,10 @@ def main() -> None:
     ensure_lists(store)
     groups = Groups(store)
     cases = labelled_set(store, args.seed, args.ofac_sample)
-    store.sql("DELETE FROM entity_names WHERE kind <> 'primary'")
+    if args.as_deployed:
+        cases = as_deployed(cases, args.seed)
+    else:
+        store.sql("DELETE FROM entity_names WHERE kind <> 'primary'")
     run(store, groups, cases, args.no_seed_aliases)
 
 
@@ -72,7 +83,7 @@ def run(store: object, groups: Groups, cases: list[Case], no_seed: bool) -> None
     index = load_index(store)  # type: ignore[arg-type]
     load_s = time.perf_counter() - t0
     matcher = Matcher(index, aliases)
-    names = [(e, n) for e, n in _primary_names(store)]
+    names = [(e, n) for e, n in _indexed_names(store)]
     choices = [n for _, n in names]
 
     results: dict[str, list[tuple[str, str | None]]] = {m: [] for m in METHODS}
@@ -95,7 +106,7 @@ def run(store: object, groups: Groups, cases: list[Case], no_seed: bool) -> None
         )
         q = matcher_features(case.query)
         blocked = {
-            names_index(names, e.entity.entity_id)
+            names_index(names, e.entity.entity_id, e.name)
             for e in index.candidates(block_keys(q) | {f"k:{k}" for k in aliases.expand(q)})
         }
         candidates = sorted({j for _, _, j in near} | (blocked - {-1}))
@@ -166,19 +177,19 @@ def matcher_features(name: str) -> object:
     return name_features(name)
 
 
-_NAME_POS: dict[str, int] = {}
+_NAME_POS: dict[tuple[str, str], int] = {}
 
 
-def names_index(names: list[tuple[str, str]], entity_id: str) -> int:
+def names_index(names: list[tuple[str, str]], entity_id: str, name: str) -> int:
     if not _NAME_POS:
-        _NAME_POS.update({e: i for i, (e, _) in enumerate(names)})
-    return _NAME_POS.get(entity_id, -1)
+        _NAME_POS.update({(e, n): i for i, (e, n) in enumerate(names)})
+    return _NAME_POS.get((entity_id, name), -1)
 
 
-def _primary_names(store: object) -> list[tuple[str, str]]:
+def _indexed_names(store: object) -> list[tuple[str, str]]:
     rows = store.sql(  # type: ignore[attr-defined]
-        "SELECT entity_id, name FROM entity_names WHERE kind = 'primary' "
-        "AND version_id IN (SELECT max(version_id) FROM list_versions GROUP BY source) "
+        "SELECT entity_id, name FROM entity_names WHERE "
+        "version_id IN (SELECT max(version_id) FROM list_versions GROUP BY source) "
         "ORDER BY entity_id"
     )
     return [(e, n) for e, n in rows]

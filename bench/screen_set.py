@@ -279,3 +279,16 @@ def _generated_negatives(groups: Groups, rng: random.Random) -> list[Case]:
             if normalise_han(zh).startswith(region):
                 out.append(Case(city + normalise_han(zh)[len(region) :], None, "sister"))
     return [c for c in out if not groups.listed(c.query)]
+
+
+def as_deployed(cases: list[Case], seed: int = 2026) -> list[Case]:
+    """Aliases and former names in bill-of-lading form (for an index of every listed name,
+    where the names as printed would be found as they are)."""
+    rng = random.Random(seed + 1)
+    out = []
+    for c in cases:
+        if c.category in ("alias", "former") and re.search(r"[A-Za-z]{2}", c.query):
+            out.append(Case(bol_form(c.query, rng), c.expected, f"{c.category}-bol", c.held_out))
+        else:
+            out.append(c)
+    return out

@@ -129,11 +129,20 @@ def _han_features(text: str) -> NameFeatures:
         elif part.role == "bracket":
             group = group or "集团" in part.text
     trade = name.trade_name
+    trade_keys = pinyin_keys(trade)
+    if not trade and places and not name.xpcc:
+        # The last place word is the trade name (as "Kashgar" is in Kashgar Construction
+        # Engineering); its place codes let the two scripts agree.
+        trade = place_names[-1].split(" = ")[0]
+        trade_keys = pinyin_keys(trade) + place_keys(places[-1])
+        places, place_names = places[:-1], place_names[:-1]
+    elif trade and not places and han_place_keys(trade):
+        trade_keys += place_keys(han_place_keys(trade))  # 喀什建工: the trade name is a place
     return NameFeatures(
         text=text,
         script="Hani",
         trade=trade,
-        keys=pinyin_keys(trade),
+        keys=trade_keys,
         places=tuple(places),
         place_names=tuple(place_names),
         bracket=bracket,
@@ -263,14 +272,17 @@ def _latin_features(text: str) -> NameFeatures:
     if not trade_words and places and not xpcc:
         # "Xinjiang Tianshan Wool Textile": the last place word is the trade name (as 天山 is).
         trade_words = place_names[-1].lower().split()
+        codes = place_keys(places[-1])
         places, place_names = places[:-1], place_names[:-1]
+    else:
+        codes = ()
     key = "".join(trade_words)
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
     return NameFeatures(
         text=text,
         script="Latn" if name.words or name.legal else detect_script(text),
         trade=trade,
-        keys=(key,) if key else (),
+        keys=((key, *codes) if key else ()),
         places=tuple(places),
         place_names=tuple(place_names),
         bracket=bracket,
@@ -282,6 +294,11 @@ def _latin_features(text: str) -> NameFeatures:
         branch=branch,
         xpcc=xpcc,
     )
+
+
+def place_keys(place: str) -> tuple[str, ...]:
+    """A place used as a trade name, as trade keys: its division codes (``@653101``)."""
+    return tuple(f"@{code}" for code in place.split("|") if code)
 
 
 def _cut_off(word: str) -> bool:

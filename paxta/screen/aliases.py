@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from paxta.config import utc_now
 from paxta.data import data_path
@@ -60,9 +61,11 @@ class AliasTable:
             self._by_latin.setdefault(key, set()).add(pk)
 
     def expand(self, f: NameFeatures) -> frozenset[str]:
-        """The extra trade keys ``f`` is known by: English for Chinese, pinyin for English."""
+        """The extra trade keys ``f`` is known by: English for Chinese (a coined name, or the
+        trade name translated word by word), pinyin for English."""
         if f.script == "Hani":
-            return frozenset(self._by_han.get(normalise_han(f.trade), ()))
+            han = normalise_han(f.trade)
+            return frozenset(self._by_han.get(han, ())) | translations(han)
         out: set[str] = set()
         for key in f.keys:
             out |= self._by_latin.get(key, set())
@@ -70,6 +73,47 @@ class AliasTable:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+MAX_TRANSLATIONS = 16
+
+
+@cache
+def _trade_words() -> dict[str, tuple[str, ...]]:
+    with data_path("names", "paxta_trade_words.csv").open(encoding="utf-8") as f:
+        return {
+            normalise_han(r["han"]): tuple(e.strip() for e in r["english"].split("|"))
+            for r in csv.DictReader(f)
+        }
+
+
+@lru_cache(maxsize=50_000)
+def translations(han: str) -> frozenset[str]:
+    """Trade keys of a Chinese trade name made entirely of common words, translated word by
+    word (世纪阳光 centurysunshine; 东方希望 easthope, orientalhope ...); empty otherwise."""
+    words = _trade_words()
+    longest = max(map(len, words), default=0)
+    if len(han) < 2:
+        return frozenset()
+    parts: list[tuple[str, ...]] = []
+    at = 0
+    while at < len(han):
+        for size in range(min(longest, len(han) - at), 0, -1):
+            english = words.get(han[at : at + size])
+            if english:
+                parts.append(english)
+                at += size
+                break
+        else:
+            return frozenset()
+    keys = {""}
+    for english in parts:
+        keys = {
+            k + "".join(ch for ch in e.casefold() if ch.isalnum()) for k in keys for e in english
+        }
+        if len(keys) > MAX_TRANSLATIONS:
+            return frozenset()
+    return frozenset(k for k in keys if len(k) >= 4)
 
 
 def seed_aliases() -> list[Alias]:

@@ -239,10 +239,17 @@ def trade_similarity(
     label = _trade_label(q, c)
     if alias_keys & set(c.keys):
         return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
-    if q.script == "Hani" and alias_keys & set(c.trade.casefold().split()):
+    if q.script == "Hani" and c.trade and c.trade.casefold().split()[0] in alias_keys:
         return 0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
-    if set(q.keys) & set(c.keys):
-        how = "pinyin" if q.script != c.script else "same"
+    shared = set(q.keys) & set(c.keys)
+    if shared:
+        how = (
+            "the same place"
+            if all(k.startswith("@") for k in shared)
+            else "pinyin"
+            if q.script != c.script
+            else "same"
+        )
         return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
