@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,8 @@ def add_pages(
     app: FastAPI,
     jobs: Jobs,
     matcher_of: Callable[[str], Any],
-    viewer: Callable[..., str],
-    analyst: Callable[..., str],
+    viewer: Callable[..., Awaitable[str]],
+    analyst: Callable[..., Awaitable[str]],
     save_upload: Callable[..., Any],
     role_of: Callable[[str | None], str | None],
 ) -> None:
@@ -201,7 +201,7 @@ def add_pages(
     @app.get("/ui/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str, role: str = Depends(viewer)) -> HTMLResponse:
         matcher = matcher_of("default")
-        with session() as store, not_found():
+        with session() as store, refused():
             profile = entity_profile(store, entity_id, matcher)
         return _form_page(
             templates, request, "entity.html", {"title": profile["name"], "e": profile}
@@ -218,7 +218,7 @@ def add_pages(
     @app.get("/ui/shipments/{shipment}", response_class=HTMLResponse, include_in_schema=False)
     def shipment_page(request: Request, shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
         matcher = matcher_of("default")
-        with session() as store, not_found():
+        with session() as store, refused():
             content = build_dossier(store, case_of_shipment(store, shipment), shipment, matcher)
         names = {p["id"]: p["name"] for p in content["parties"]}
         return _form_page(
@@ -271,7 +271,7 @@ def add_pages(
         request: Request, evidence_id: str, role: str = Depends(viewer)
     ) -> HTMLResponse:
         matcher = matcher_of("default")
-        with session() as store, not_found():
+        with session() as store, refused():
             facts = capture_facts(store, evidence_id, matcher)
             record = capture_record(store, evidence_id)
         return _form_page(
@@ -283,7 +283,7 @@ def add_pages(
 
     @app.get("/ui/watch/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: int, role: str = Depends(viewer)) -> HTMLResponse:
-        with session() as store, not_found():
+        with session() as store, refused():
             event = event_diff(store, event_id)
         return _form_page(
             templates,
@@ -298,12 +298,13 @@ def _is_page(path: str) -> bool:
 
 
 @contextmanager
-def not_found() -> Iterator[None]:
-    """A PaxtaError naming something that is not there becomes HTTP 404 with its sentence."""
+def refused(status: int = 404) -> Iterator[None]:
+    """A PaxtaError (something not there: 404; input the library refuses: 400) becomes that
+    HTTP status with the library's sentence."""
     try:
         yield
     except PaxtaError as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(status, str(exc)) from None
 
 
 def _marked(snippet: str, query: str) -> list[tuple[str, bool]]:
