@@ -208,7 +208,8 @@ def word_sequence(name: str) -> tuple[str, ...]:
     spellings unified, stop words dropped ("CO LTD" and "Company Limited" agree)."""
     words: list[str] = []
     for token in _merge_letters(_TOKEN.findall(fold_latin(name).replace("&", " and "))):
-        for part in ABBREVIATIONS.get(token, token).split():
+        expanded = ABBREVIATIONS.get(token) or token.replace("/", " ")  # IMPORT/EXPORT
+        for part in expanded.split():
             part = SPELLINGS.get(part, part)
             if part == "&" or part in STOPWORDS:
                 continue

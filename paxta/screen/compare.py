@@ -15,7 +15,9 @@ from rapidfuzz.distance import Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures
+from paxta.names.transliterate import normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, sector
+from paxta.screen.aliases import translations
 
 MATCH = "match"
 REVIEW = "review"
@@ -238,6 +240,8 @@ def trade_similarity(
         return 0.0, "no trade name to compare"
     label = _trade_label(q, c)
     if alias_keys & set(c.keys):
+        if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
+            return 1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)"
         return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
     if q.script == "Hani" and c.trade and c.trade.casefold().split()[0] in alias_keys:
         return 0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"

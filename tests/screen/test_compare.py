@@ -62,6 +62,59 @@ CASES = [
         [],
     ),
     ("XIAMEN MEIYA PICO INFORMATION CO LT", "Xiamen Meiya Pico Information Co. Ltd.", MATCH, []),
+    # A 35-character field cut the name off: the listed name goes on where it stops ...
+    (
+        "CHENGDU XIWU SECURITY SYSTEM ALLIAN",
+        "Chengdu Xiwu Security System Alliance Co., Ltd.",
+        MATCH,
+        ["the start of", "cut at 35 characters"],
+    ),
+    # ... but not when what was cut off is the listed company's place.
+    (
+        "CHINA COTTON GRP HENAN LOGISTICS PA",
+        "China Cotton Group Henan Logistics Park Xinye Branch",
+        REVIEW,
+        ["CUT BEFORE THE LISTED COMPANY'S PLACE OR BRANCH"],
+    ),
+    # A name that ends in a whole legal form is not cut: compared part by part.
+    (
+        "CHENGDU XIWU SECURITY SYSTEM CO",
+        "Chengdu Xiwu Security System Alliance Co., Ltd.",
+        REVIEW,
+        [],
+    ),
+    (
+        "XINJIANG UYGHUR AUTONOMOUS REGION XUAR",
+        "Xinjiang Uyghur Autonomous Region (XUAR)",
+        MATCH,
+        ["same name"],
+    ),
+    (
+        "RARE EARTH MAGNESIUM TECHNOLOGY GRP",
+        "Rare Earth Magnesium Technology Group Holdings",
+        MATCH,
+        ["legal form aside"],
+    ),
+    (
+        "CHINA NATIONAL PRECISION MACHINERY I/E CORP.",
+        "CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION",
+        MATCH,
+        [],
+    ),
+    (
+        "DANDONG KEHUA ECONOMY & TRADE CO., LTD.",
+        "DANDONG KEHUA ECONOMIC AND TRADE CO. LTD.",
+        MATCH,
+        [],
+    ),
+    # A place that is the trade name agrees across scripts by its division code.
+    (
+        "喀什建工集团有限责任公司",
+        "Kashgar Construction Engineering (Group) Co., Ltd.",
+        MATCH,
+        ["喀什 = Kashgar (trade name, across scripts, the same place)"],
+    ),
+    ("喀什纺织有限公司", "Kashgar Construction Engineering (Group) Co., Ltd.", REVIEW, []),
 ]
 
 
@@ -86,6 +139,20 @@ def test_coined_trade_name_needs_the_alias() -> None:
     with_alias = compare(q, c, frozenset({"hoshine"}))
     assert with_alias.decision == MATCH
     assert "alias table" in with_alias.explanation
+
+
+def test_trade_name_of_common_words_is_translated() -> None:
+    from paxta.screen.aliases import translations
+
+    q, c = (
+        name_features("世纪阳光集团控股有限公司"),
+        name_features("Century Sunshine Group Holdings"),
+    )
+    assert compare(q, c).decision == CLEAR  # no pinyin reading of 世纪阳光 is "Century Sunshine"
+    found = compare(q, c, translations("世纪阳光"))
+    assert found.decision == MATCH and "translated word by word" in found.explanation
+    assert translations("中泰") == frozenset()  # not all common words: no translation
+    assert "easthope" in translations("东方希望")
 
 
 def test_registry_id_decides_and_a_different_one_needs_review() -> None:
