@@ -20,7 +20,7 @@ from paxta.errors import PaxtaError
 )
 @click.option("--workers", default=1, show_default=True, help="Worker processes (one per core).")
 def serve(host: str, port: int, tokens: str | None, workers: int) -> None:
-    """Serve the HTTP API (OpenAPI spec at /openapi.json, docs at /docs)."""
+    """Serve the web app and the HTTP API (OpenAPI spec at /openapi.json)."""
     import uvicorn
 
     from paxta.web.app import Tokens, create_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,11 +33,25 @@ class DuckDBStore(Backend):
             "memory_limit": memory_limit or os.environ.get("PAXTA_MEMORY_LIMIT", "2GB"),
             "preserve_insertion_order": False,
         }
-        try:
-            self._con = duckdb.connect(self.path, config=config)
-            self._con.execute("SET enable_progress_bar = false").fetchall()
-        except duckdb.Error as exc:
-            raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
+        # Another process (a second server worker, a CLI run) may hold the file for a moment:
+        # wait for it a little before giving up.
+        wait = float(os.environ.get("PAXTA_LOCK_WAIT", "10"))
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self._con = duckdb.connect(self.path, config=config)
+                self._con.execute("SET enable_progress_bar = false").fetchall()
+                break
+            except duckdb.Error as exc:
+                if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                if "lock" in str(exc).lower():
+                    raise PaxtaError(
+                        f"{self.path}: the paxta store is in use by another paxta process; "
+                        f"try again when it has finished (waited {wait:g} s)."
+                    ) from None
+                raise PaxtaError(f"{self.path}: cannot open the paxta store ({exc}).") from None
         self._lock = threading.RLock()
         self._depth = 0
         self._migrate()

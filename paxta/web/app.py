@@ -215,6 +215,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found",
         409: "Not ready yet",
         413: "The upload is too large",
+        503: "The store is busy (another paxta process holds it) or cannot be opened",
         415: "paxta does not read this kind of file",
     }
     return {code: {"model": Problem, "description": said[code]} for code in codes}
@@ -237,10 +238,17 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         redoc_url=None,
         title="paxta",
         version=__version__,
-        responses=_errors(400, 401, 403, 404),
+        responses=_errors(400, 401, 403, 404, 503),
         description="Screen, locate, trace and prove forced-labour risk in supply chains.",
     )
     auth = tokens or Tokens()
+
+    @app.exception_handler(PaxtaError)
+    async def store_unavailable(request: Request, exc: PaxtaError) -> Response:
+        """A library error no endpoint turned into a 4xx: the store could not be used."""
+        body = orjson.dumps({"detail": str(exc)})
+        return Response(body, status_code=503, media_type="application/json")
+
     matchers = Matchers()
     jobs = Jobs()
 
@@ -299,6 +307,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
                 if size > max_upload:
                     out.close()
                     target.unlink(missing_ok=True)
+                    jobs.discard(job)
                     raise HTTPException(413, f"uploads are limited to {max_upload:,} bytes")
                 out.write(chunk)
         return job, target

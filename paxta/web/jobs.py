@@ -2,16 +2,22 @@
 
 Uploads are written under paxta's home (size-limited while they stream in); the screening
 itself is the library's ``screen_file``, so the job's results are also a saved screening that
-``paxta review`` and ``paxta rescreen`` see.
+``paxta review`` and ``paxta rescreen`` see. A job's state is a small JSON file beside its
+upload, so every server worker (and a restarted server) can answer for it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from paxta.config import inside_home
 from paxta.errors import PaxtaError
@@ -20,6 +26,8 @@ from paxta.screen.matcher import Matcher
 from paxta.store import open_store
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl", ".tsv")
+_JOB_ID = re.compile(r"^[0-9a-f]{12}$")
+PROGRESS_EVERY = 1.0  # seconds between progress writes
 
 
 @dataclass
@@ -48,10 +56,10 @@ class Job:
 
 
 class Jobs:
-    """Jobs of this server process, each in its own thread, one screening at a time."""
+    """Screening jobs, each in its own thread, one screening at a time per process; their
+    state is kept in files under paxta's home."""
 
     def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
         self._run_lock = threading.Lock()
 
     def folder(self) -> Path:
@@ -65,12 +73,37 @@ class Jobs:
         if suffix not in SUFFIXES:
             raise PaxtaError(f"{filename}: upload a {', '.join(SUFFIXES)} file.")
         job = Job(uuid.uuid4().hex[:12], Path(filename).name)
-        self._jobs[job.job_id] = job
+        self.save(job)
         return job, self.folder() / f"{job.job_id}{suffix}"
 
+    def save(self, job: Job) -> None:
+        """Write the job's state (whole: to a temporary file first, then renamed)."""
+        target = self.folder() / f"{job.job_id}.job.json"
+        partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.partial")
+        partial.write_bytes(orjson.dumps(job.as_json()))
+        partial.replace(target)
+
+    def discard(self, job: Job) -> None:
+        """Forget a job whose upload was refused."""
+        (self.folder() / f"{job.job_id}.job.json").unlink(missing_ok=True)
+
     def get(self, job_id: str) -> Job | None:
-        """A job by id."""
-        return self._jobs.get(job_id)
+        """A job by id (None for an unknown or malformed id)."""
+        if not _JOB_ID.match(job_id):
+            return None
+        path = self.folder() / f"{job_id}.job.json"
+        if not path.is_file():
+            return None
+        data = orjson.loads(path.read_bytes())
+        return Job(
+            data["job"],
+            data["file"],
+            data["state"],
+            data["rows"],
+            data["screening_id"],
+            data["decisions"],
+            data["error"],
+        )
 
     def results(self, job: Job) -> Path:
         """Where a job's results are written."""
@@ -84,11 +117,22 @@ class Jobs:
     def _run(self, job: Job, upload: Path, matcher: Matcher, name_column: str) -> None:
         with self._run_lock:  # one screening at a time: the store has one writer
             job.state = "running"
-            store = open_store()
+            self.save(job)
+            written = time.monotonic()
+            try:
+                store = open_store()
+            except PaxtaError as exc:
+                job.state, job.error = "failed", str(exc)
+                self.save(job)
+                return
             try:
 
                 def progress(rows: int) -> None:
+                    nonlocal written
                     job.rows = rows
+                    if time.monotonic() - written >= PROGRESS_EVERY:
+                        self.save(job)
+                        written = time.monotonic()
 
                 summary = screen_file(
                     store, matcher, upload, self.results(job), None, None, progress
@@ -102,3 +146,4 @@ class Jobs:
                 job.state, job.error = "failed", f"unexpected error: {type(exc).__name__}"
             finally:
                 store.close()
+                self.save(job)

@@ -134,3 +134,44 @@ def test_trace_dossier_and_evidence_endpoints(client: TestClient, runner: CliRun
     assert client.get("/evidence/search", params={"q": "少数民族"}).json() == []
     private = client.post("/evidence/captures", json={"url": "http://127.0.0.1:9/"})
     assert private.status_code == 400 and "private" in private.json()["detail"]
+
+
+def test_jobs_are_seen_by_every_worker(home: Path) -> None:
+    """Two apps on one home stand for two server workers: either answers for a job."""
+    one, other = TestClient(create_app()), TestClient(create_app())
+    job = one.post("/screenings", files={"file": ("s.csv", "name\n新疆中泰化学股份有限公司\n")})
+    state = _wait(other, job.json()["job"])
+    assert state["state"] == "done" and state["rows"] == 1
+    assert "Xinjiang Zhongtai" in other.get(f"/screenings/{state['job']}/results").text
+    assert other.get("/screenings/..%2F..%2Fpaxta").status_code == 404
+
+
+def test_a_store_held_by_another_process_is_a_clear_503(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    from paxta.store import open_store
+
+    open_store().close()  # create it
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, paxta.store as s; st = s.open_store(); "
+            "print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("PAXTA_LOCK_WAIT", "0.3")
+        reply = TestClient(create_app()).get("/lists")
+        assert reply.status_code == 503
+        assert "in use by another paxta process" in reply.json()["detail"]
+    finally:
+        holder.communicate("")
+    assert TestClient(create_app()).get("/lists").status_code == 200  # free again
