@@ -196,11 +196,10 @@ def fold_latin(text: str) -> str:
 def normalise_latin(name: str) -> LatinName:
     """Tokenise, expand abbreviations, unify spellings and set the legal-form words apart."""
     sequence = word_sequence(name)
-    return LatinName(
-        name,
-        tuple(w for w in sequence if w not in LEGAL_WORDS),
-        tuple(w for w in sequence if w in LEGAL_WORDS),
-    )
+    legal = [w for w in sequence if w in LEGAL_WORDS]
+    merged = _merge_letters([w for w in sequence if w not in LEGAL_WORDS])  # A CO G: "ag"
+    legal += [w for w in merged if w in LEGAL_WORDS]
+    return LatinName(name, tuple(w for w in merged if w not in LEGAL_WORDS), tuple(legal))
 
 
 def word_sequence(name: str) -> tuple[str, ...]:

@@ -57,12 +57,14 @@ class AliasTable:
             return
         self.rows.append(alias)
         self._by_han.setdefault(han, set()).add(key)
-        for pk in pinyin_keys(han)[:1]:
+        for pk in pinyin_keys(han)[:1]:  # both ways: Hoshine is Hesheng, Hesheng is Hoshine
             self._by_latin.setdefault(key, set()).add(pk)
+            self._by_latin.setdefault(pk, set()).add(key)
 
     def expand(self, f: NameFeatures) -> frozenset[str]:
         """The extra trade keys ``f`` is known by: English for Chinese (a coined name, or the
-        trade name translated word by word), pinyin for English."""
+        trade name translated word by word); for English, the pinyin of a coined name and the
+        coined name of a pinyin one."""
         if f.script == "Hani":
             han = normalise_han(f.trade)
             return frozenset(self._by_han.get(han, ())) | translations(han)

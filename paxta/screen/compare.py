@@ -92,11 +92,17 @@ def compare(
         if not (unit_q and unit_c):
             return _xpcc(q, c, unit_q, unit_c)
     if name_words(q.text) == name_words(c.text):
-        same = Comparison(1.0, MATCH, [f"{q.text} = {c.text} (same name)"], rule="same")
-        _context(q_context, c_context, same)
-        if same.relation:
-            same.score, same.decision = REVIEW_CAP, REVIEW
-        return same
+        parts = _parts(q, c, alias_keys, q_context, c_context)
+        if parts.decision != MATCH:
+            # The same words, which the parts did not confirm (a name with no trade name, a
+            # bracket read two ways): the same name is the same entity, unless a registry ID
+            # or the country says otherwise.
+            parts = Comparison(1.0, MATCH, [f"{q.text} = {c.text} (same name)"])
+            _context(q_context, c_context, parts)
+            if parts.relation:
+                parts.score, parts.decision = REVIEW_CAP, REVIEW
+        parts.rule = "same"
+        return parts
     cut = cut_name(q.text)
     if cut is not None:
         found = _cut_match(q, c, cut)
@@ -105,6 +111,17 @@ def compare(
             if found.relation and found.decision == MATCH:
                 found.score, found.decision = REVIEW_CAP, REVIEW
             return found
+    return _parts(q, c, alias_keys, q_context, c_context)
+
+
+def _parts(
+    q: NameFeatures,
+    c: NameFeatures,
+    alias_keys: frozenset[str],
+    q_context: Context,
+    c_context: Context,
+) -> Comparison:
+    """Trade name, places, industry, legal form and role, each compared and explained."""
     t, trade_note = trade_similarity(q, c, alias_keys)
     if t < TRADE_REVIEW * 0.9:
         return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
