@@ -16,7 +16,7 @@ from rapidfuzz.distance import Indel
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures
 from paxta.names.transliterate import normalise_han
-from paxta.names.vocabulary import GENERIC_SECTORS, sector
+from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
 from paxta.screen.aliases import translations
 
 MATCH = "match"
@@ -170,6 +170,12 @@ def plain_words(text: str) -> str:
     return " ".join(words) if words else text.casefold()
 
 
+def _telling(words: str) -> bool:
+    """Enough words to name one company: two or more, or one that is not a trade word."""
+    parts = words.split()
+    return len(parts) >= 2 or (len(parts) == 1 and not is_industry_word(parts[0]))
+
+
 @lru_cache(maxsize=20_000)
 def cut_name(text: str) -> tuple[tuple[str, ...], str] | None:
     """(the whole words, the last word) of a Latin name that looks cut off by a 35-character
@@ -252,7 +258,8 @@ def trade_similarity(
 ) -> tuple[float, str]:
     """How alike the trade names are (0-1), and how that was found."""
     if not q.keys or not c.keys:
-        if not q.keys and not c.keys and plain_words(q.text) == plain_words(c.text):
+        words = plain_words(q.text)
+        if not q.keys and not c.keys and words == plain_words(c.text) and _telling(words):
             return 1.0, "same name (legal form aside)"
         return 0.0, "no trade name to compare"
     label = _trade_label(q, c)
@@ -397,6 +404,12 @@ def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
     c_specific = {s for s in c.industry if sector(s) not in GENERIC_SECTORS}
     shown = f"{', '.join(q.industry_names)} ~ {', '.join(c.industry_names)}"
     if set(q.industry) & set(c.industry) and (q_specific & c_specific or not q_specific):
+        extra = {sector(s) for s in q_specific} - {sector(s) for s in c_specific}
+        if extra and c_specific:  # Xinjiang Energy Group Real Estate against Xinjiang Energy Group
+            out.relation = out.relation or "the query names another line of business too"
+            out.differ.append(f"only the query names {', '.join(sorted(extra))}")
+            out.agree.append(f"{shown} (industry, in part)")
+            return 0.8
         out.agree.append(f"{shown} (industry)")
         return 1.0
     q_sectors = {sector(s) for s in q_specific}

@@ -254,3 +254,31 @@ def test_a_long_run_keeps_what_it_finished(runner: CliRunner, tmp_path: Path) ->
     kept = _rows(tmp_path / "out.csv.partial")
     assert kept and kept[0]["supplier"] == "Supplier Number 0 Trading Co"
     assert not out.exists()
+
+
+def test_any_text_is_matched_without_a_crash(home: Path) -> None:
+    """Arbitrary names (cut-looking, control characters, mixed scripts, very long) against the
+    shipped lists: results are well formed, never an exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from paxta.lists.shipped import ensure_lists
+    from paxta.screen.matcher import Matcher
+    from paxta.store import session
+
+    with session() as store:
+        ensure_lists(store)
+        matcher = Matcher.from_store(store)
+    pieces = st.sampled_from(
+        ["XINJIANG ", "ZHONGTAI ", "CHEM ", "CO LTD", "新疆", "中泰", "\x00", "\u200b", "(", "I/E ",
+         "PRODUCTION AND CONSTRUCTIO", "9" * 40, "Ürümqi ", "ب", " "]
+    )  # fmt: skip
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join) | st.text(max_size=60))
+    def check(name: str) -> None:
+        for m in matcher.match(name):
+            assert m.decision in ("match", "review") and 0.0 <= m.score <= 1.0
+            assert m.explanation
+
+    check()
