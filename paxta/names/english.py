@@ -33,6 +33,7 @@ ABBREVIATIONS = {
     "devt": "development",
     "imp": "import",
     "exp": "export",
+    "xj": "xinjiang",  # as Chinese companies' English names abbreviate it
     "i/e": "import export",
     "ie": "import export",  # I/E and I E, whose letters join up
     "trdg": "trading",

@@ -83,7 +83,63 @@ def name_features(name: str) -> NameFeatures:
     text = _clean(name)
     if detect_script(text) == HAN or _han_share(text) >= 0.5:
         return _han_features(text)
-    return _latin_features(text)
+    return _latin_features(_shipping_noise(text))
+
+
+# Bills of lading put more than the name in the party field: "TO ORDER OF ...", an address
+# after the legal form. A name is what is left; the field as written stays in the query.
+_PARTY_PREFIX = re.compile(
+    r"^(?:to\s+(?:the\s+)?order\s+of|on\s+behalf\s+of|care\s+of|attn\.?)\s*[:,]?\s+", re.I
+)
+_LEGAL_END = re.compile(
+    r"\b(?:co\.?,?\s*ltd|company\s+limited|limited|ltd|inc|llc|corp|corporation|gmbh)\b\.?",
+    re.I,
+)
+_ADDRESS_WORDS = frozenset(
+    [
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lu",
+        "district",
+        "dist",
+        "building",
+        "bldg",
+        "floor",
+        "fl",
+        "room",
+        "rm",
+        "zone",
+        "park",
+        "province",
+        "city",
+        "county",
+        "town",
+        "township",
+        "village",
+        "industrial",
+        "estate",
+        "china",
+        "prc",
+        "p.r.c",
+    ]
+)
+
+
+def _shipping_noise(text: str) -> str:
+    """The company name in a bill-of-lading party field."""
+    text = _PARTY_PREFIX.sub("", text) or text
+    ends = list(_LEGAL_END.finditer(text))
+    for end in ends:
+        rest = text[end.end() :]
+        words = re.findall(r"[a-z.]+", rest.lower())
+        address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
+        if address >= 2 or (address >= 1 and any(ch.isdigit() for ch in rest)):
+            return text[: end.end()].strip(" ,;")
+    return text
 
 
 def _clean(name: str) -> str:

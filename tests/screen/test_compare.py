@@ -115,6 +115,26 @@ CASES = [
         ["喀什 = Kashgar (trade name, across scripts, the same place)"],
     ),
     ("喀什纺织有限公司", "Kashgar Construction Engineering (Group) Co., Ltd.", REVIEW, []),
+    # Bill-of-lading party fields: an address after the legal form, "TO ORDER OF", XJ.
+    (
+        "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 78 BEIJING SOUTH ROAD URUMQI",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        MATCH,
+        ["Zhongtai = Zhongtai"],
+    ),
+    (
+        "TO ORDER OF XINJIANG ZHONGTAI CHEMICAL CO LTD",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        MATCH,
+        [],
+    ),
+    ("XJ ZHONGTAI CHEMICAL CO LTD", "Xinjiang Zhongtai Chemical Co. Ltd.", MATCH, ["Xinjiang"]),
+    (
+        "HOSHINE SILICON INDUSTRY (LUZHOU) CO LTD NO 1 JIANGYANG ROAD LUZHOU",
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        REVIEW,
+        ["SAME GROUP"],
+    ),
 ]
 
 
