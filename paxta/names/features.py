@@ -157,8 +157,27 @@ def _han_share(text: str) -> float:
 # --- Chinese ---------------------------------------------------------------------------------
 
 
+_HAN_HEAD = re.compile(r"^(.+?(?:股份有限公司|有限责任公司|有限公司|公司))(.+)$")
+_HAN_ADDRESS = re.compile(r"[省市区县镇乡村路街道号巷弄楼室]|[0-9０-９]")
+
+
+def _han_head(text: str) -> tuple[str, str]:
+    """(the company's own name, its branch's part): 中泰化学股份有限公司阜康能源分公司 is a
+    branch of 中泰化学股份有限公司; an address written after the name is not part of it."""
+    m = _HAN_HEAD.match(text)
+    if m is None:
+        return text, ""
+    head, tail = m.group(1), m.group(2).strip(" ,，;；:：")
+    if tail.endswith(("分公司", "分厂", "办事处")):
+        return head, tail
+    if _HAN_ADDRESS.search(tail) and not tail.endswith(("公司", "集团", "厂")):
+        return head, ""
+    return text, ""
+
+
 def _han_features(text: str) -> NameFeatures:
-    name = segment(text)
+    head, branch_of = _han_head(text)
+    name = segment(head)
     places: list[str] = []
     place_names: list[str] = []
     bracket = bracket_name = ""
@@ -184,6 +203,12 @@ def _han_features(text: str) -> NameFeatures:
             branch = branch or "分" in part.text
         elif part.role == "bracket":
             group = group or "集团" in part.text
+    if branch_of:  # the branch's place, as a bracketed place is a subsidiary's
+        branch = True
+        for part in segment(branch_of).parts:
+            keys = han_place_keys(part.text) if part.role in ("region", "trade_name") else ""
+            if keys and not bracket:
+                bracket, bracket_name = keys, f"{part.text} = {part.english}"
     trade = name.trade_name
     trade_keys = pinyin_keys(trade)
     if not trade and places and not name.xpcc:

@@ -135,6 +135,19 @@ CASES = [
         REVIEW,
         ["SAME GROUP"],
     ),
+    # A Chinese name with its address after it; a branch (分公司) of the listed company.
+    (
+        "新疆中泰化学股份有限公司 乌鲁木齐市经济技术开发区阳澄湖路39号",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        MATCH,
+        ["中泰 = Zhongtai"],
+    ),
+    (
+        "新疆中泰化学股份有限公司阜康能源分公司",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        REVIEW,
+        ["BRANCH", "阜康 = Fukang"],
+    ),
 ]
 
 
