@@ -358,17 +358,20 @@ def case_ids(store: Backend) -> list[str]:
     return [r[0] for r in store.sql("SELECT DISTINCT case_id FROM case_movements ORDER BY 1")]
 
 
-def stored_shipments(store: Backend, limit: int = 1000) -> list[dict[str, Any]]:
-    """Movements into an importer across the stored cases (the shipments a trace starts
-    from), newest first."""
+def stored_shipments(
+    store: Backend, limit: int = 1000, case: str | None = None
+) -> list[dict[str, Any]]:
+    """Movements into an importer across the stored cases, or one case (the shipments a trace
+    starts from), newest first."""
+    where = "WHERE m.case_id = ? " if case else ""
     return store.dicts(
         "SELECT m.case_id AS case, m.movement_id AS shipment, s.name AS seller, "
         "b.name AS buyer, m.product, m.quantity, m.unit, CAST(m.date AS VARCHAR) AS date "
         "FROM case_movements m JOIN case_parties b ON b.case_id = m.case_id "
         "AND b.party_id = m.buyer_id AND b.role = 'importer' "
         "LEFT JOIN case_parties s ON s.case_id = m.case_id AND s.party_id = m.seller_id "
-        "ORDER BY m.date DESC NULLS LAST, m.case_id, m.movement_id LIMIT ?",
-        [limit],
+        f"{where}ORDER BY m.date DESC NULLS LAST, m.case_id, m.movement_id LIMIT ?",
+        [*([case] if case else []), limit],
     )
 
 

@@ -471,9 +471,11 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
             return entity_profile(store, entity_id, matcher)
 
     @app.get("/shipments")
-    def shipments(limit: int = 1000, role: str = Depends(viewer)) -> list[dict[str, Any]]:
+    def shipments(
+        case: str | None = None, limit: int = 1000, role: str = Depends(viewer)
+    ) -> list[dict[str, Any]]:
         with session() as store:
-            return stored_shipments(store, max(1, min(limit, 100_000)))
+            return stored_shipments(store, max(1, min(limit, 100_000)), case)
 
     add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of)
 

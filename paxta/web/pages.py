@@ -208,12 +208,13 @@ def add_pages(
         )
 
     @app.get("/ui/shipments", response_class=HTMLResponse, include_in_schema=False)
-    def shipments_page(request: Request, role: str = Depends(viewer)) -> HTMLResponse:
+    def shipments_page(
+        request: Request, case: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
         with session() as store:
-            rows = stored_shipments(store)
-        return _form_page(
-            templates, request, "shipments.html", {"title": "Shipments", "rows": rows}
-        )
+            rows = stored_shipments(store, case=case[:200] or None)
+        title = f"Shipments of case {case[:200]}" if case else "Shipments"
+        return _form_page(templates, request, "shipments.html", {"title": title, "rows": rows})
 
     @app.get("/ui/shipments/{shipment}", response_class=HTMLResponse, include_in_schema=False)
     def shipment_page(request: Request, shipment: str, role: str = Depends(viewer)) -> HTMLResponse:

@@ -69,6 +69,9 @@ def test_shipments_and_dossier_downloads(home: Path, runner: CliRunner) -> None:
     client = TestClient(create_app())
     shipments = client.get("/shipments").json()
     assert [s["shipment"] for s in shipments] == ["SHP-P1"]
+    assert client.get("/shipments", params={"case": "pvc-flooring"}).json() == shipments
+    assert client.get("/shipments", params={"case": "other"}).json() == []
+    assert "SHP-P1" in client.get("/ui/shipments", params={"case": "pvc-flooring"}).text
     pdf = client.get("/dossier/SHP-P1/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "dossier-SHP-P1.pdf" in pdf.headers["content-disposition"]
