@@ -231,8 +231,11 @@ class DecisionRequest(BaseModel):
     analyst: str = Field("", max_length=200)
 
 
-def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> FastAPI:
-    """The API application."""
+def create_app(
+    tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD, allow_private: bool = False
+) -> FastAPI:
+    """The API application. ``allow_private`` lets captures reach private and loopback
+    addresses: for tests against a local server only; ``paxta serve`` never sets it."""
     app = FastAPI(
         docs_url=None,  # Swagger UI loads from a CDN: paxta works offline, the spec is enough
         redoc_url=None,
@@ -409,7 +412,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
     def evidence_capture(body: CaptureRequest, role: str = Depends(analyst)) -> dict[str, Any]:
         # The API never captures private addresses: that is a local user's choice.
         with session() as store, refused(400):
-            return capture(store, body.url, body.case, allow_private=False).as_json()
+            return capture(store, body.url, body.case, allow_private=allow_private).as_json()
 
     @app.get("/evidence")
     def evidence_list(
@@ -477,7 +480,7 @@ def create_app(tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD) -> Fa
         with session() as store:
             return stored_shipments(store, max(1, min(limit, 100_000)), case)
 
-    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of)
+    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of, allow_private)
 
     @app.post("/locate")
     def locate(body: LocateRequest, role: str = Depends(viewer)) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from paxta.errors import PaxtaError
+from paxta.evidence.capture import capture
 from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
@@ -49,6 +50,7 @@ def add_pages(
     analyst: Callable[..., Awaitable[str]],
     save_upload: Callable[..., Any],
     role_of: Callable[[str | None], str | None],
+    allow_private: bool = False,
 ) -> None:
     """Mount the pages, the stylesheet and the script on ``app``."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -266,6 +268,19 @@ def add_pages(
                 "watches": watching,
             },
         )
+
+    @app.post("/ui/evidence/capture", include_in_schema=False)
+    def capture_submit(
+        request: Request,
+        url: str = Form(..., max_length=4000),
+        case: str = Form("", max_length=200),
+        csrf: str = Form(""),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        with session() as store, refused(400):
+            kept = capture(store, url.strip(), case.strip() or None, allow_private=allow_private)
+        return RedirectResponse(f"/ui/evidence/{quote(kept.evidence_id)}", status_code=303)
 
     @app.get("/ui/evidence/{evidence_id}", response_class=HTMLResponse, include_in_schema=False)
     def capture_page(

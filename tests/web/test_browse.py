@@ -150,3 +150,15 @@ def test_pages_sign_in_with_a_token(home: Path) -> None:
     # Writes through the API need the header, never just the cookie.
     decision = {"query": "x", "entity_id": ZHONGTAI, "verdict": True}
     assert client.post("/decisions", json=decision).status_code == 401
+
+
+def test_the_capture_form_refuses_private_addresses(home: Path) -> None:
+    client = TestClient(create_app())
+    client.get("/ui/evidence")
+    reply = client.post(
+        "/ui/evidence/capture",
+        data={"url": "http://127.0.0.1:9/x", "csrf": client.cookies["paxta_csrf"]},
+    )
+    assert reply.status_code == 400 and "private" in reply.text
+    forged = client.post("/ui/evidence/capture", data={"url": "http://example.org/", "csrf": "x"})
+    assert forged.status_code == 403
