@@ -18,9 +18,11 @@ from paxta.store.migrations import SCHEMA_VERSION
 __all__ = ["SCHEMA_VERSION", "Backend", "Capabilities", "DuckDBStore", "open_store", "session"]
 
 
-def open_store(path: str | Path | None = None) -> Backend:
-    """Open (creating and migrating if needed) the store at ``path`` or in paxta's home."""
-    return DuckDBStore(path if path is not None else store_path())
+def open_store(path: str | Path | None = None, lock_wait: float | None = None) -> Backend:
+    """Open (creating and migrating if needed) the store at ``path`` or in paxta's home,
+    waiting up to ``lock_wait`` seconds (default ``$PAXTA_LOCK_WAIT``, 10) for another
+    process that holds it."""
+    return DuckDBStore(path if path is not None else store_path(), lock_wait=lock_wait)
 
 
 @contextmanager

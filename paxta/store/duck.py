@@ -26,7 +26,9 @@ class DuckDBStore(Backend):
 
     capabilities = Capabilities(transactions=True, local_file=True, max_parallelism=1)
 
-    def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, memory_limit: str | None = None, lock_wait: float | None = None
+    ) -> None:
         self.path = str(path)
         # DuckDB caches up to 80% of RAM by default; paxta shares the machine, so it asks less.
         config: dict[str, str | bool | int | float | list[str]] = {
@@ -35,7 +37,9 @@ class DuckDBStore(Backend):
         }
         # Another process (a second server worker, a CLI run) may hold the file for a moment:
         # wait for it a little before giving up.
-        wait = float(os.environ.get("PAXTA_LOCK_WAIT", "10"))
+        wait = (
+            lock_wait if lock_wait is not None else float(os.environ.get("PAXTA_LOCK_WAIT", "10"))
+        )
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -144,9 +144,11 @@ class Matchers:
         if self._versions and now - self._checked < self._recheck:
             return self._versions
         try:
-            store = open_store()
+            # Known versions need no waiting for a store another process holds: keep them.
+            store = open_store(lock_wait=0 if self._versions else None)
         except PaxtaError:
             if self._versions:  # another process holds the store: keep what we have
+                self._checked = now  # and look again after the usual interval
                 return self._versions
             raise
         try:

@@ -175,3 +175,41 @@ def test_a_store_held_by_another_process_is_a_clear_503(
     finally:
         holder.communicate("")
     assert TestClient(create_app()).get("/lists").status_code == 200  # free again
+
+
+def test_match_keeps_answering_while_another_process_holds_the_store(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    import paxta.web.app as web
+    from paxta.store import open_store
+
+    waits: list[float | None] = []
+
+    def spy(path: object = None, lock_wait: float | None = None) -> object:
+        waits.append(lock_wait)
+        return open_store(lock_wait=lock_wait)
+
+    monkeypatch.setattr(web, "open_store", spy)
+    matchers = web.Matchers(recheck_seconds=0.0)
+    matchers.get("default")  # the lists are loaded (and may be waited for) once
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, paxta.store as s; st = s.open_store(); "
+            "print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        found = matchers.get("default").match("新疆中泰化学股份有限公司")
+        assert found and found[0].decision == "match"  # answered with the lists it had
+        assert waits[0] is None and waits[-1] == 0  # and never waited for the other process
+    finally:
+        holder.communicate("")
