@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -146,15 +150,9 @@ def test_jobs_are_seen_by_every_worker(home: Path) -> None:
     assert other.get("/screenings/..%2F..%2Fpaxta").status_code == 404
 
 
-def test_a_store_held_by_another_process_is_a_clear_503(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import subprocess
-    import sys
-
-    from paxta.store import open_store
-
-    open_store().close()  # create it
+@contextmanager
+def _held_by_another_process() -> Iterator[None]:
+    """The store opened by a second process (as another server worker or a CLI run would)."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -168,21 +166,28 @@ def test_a_store_held_by_another_process_is_a_clear_503(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.communicate("")
+
+
+def test_a_store_held_by_another_process_is_a_clear_503(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paxta.store import open_store
+
+    open_store().close()  # create it
+    with _held_by_another_process():
         monkeypatch.setenv("PAXTA_LOCK_WAIT", "0.3")
         reply = TestClient(create_app()).get("/lists")
         assert reply.status_code == 503
         assert "in use by another paxta process" in reply.json()["detail"]
-    finally:
-        holder.communicate("")
     assert TestClient(create_app()).get("/lists").status_code == 200  # free again
 
 
 def test_match_keeps_answering_while_another_process_holds_the_store(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
-    import sys
-
     import paxta.web.app as web
     from paxta.store import open_store
 
@@ -195,21 +200,7 @@ def test_match_keeps_answering_while_another_process_holds_the_store(
     monkeypatch.setattr(web, "open_store", spy)
     matchers = web.Matchers(recheck_seconds=0.0)
     matchers.get("default")  # the lists are loaded (and may be waited for) once
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, paxta.store as s; st = s.open_store(); "
-            "print('held', flush=True); sys.stdin.read()",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with _held_by_another_process():
         found = matchers.get("default").match("新疆中泰化学股份有限公司")
         assert found and found[0].decision == "match"  # answered with the lists it had
         assert waits[0] is None and waits[-1] == 0  # and never waited for the other process
-    finally:
-        holder.communicate("")
