@@ -48,3 +48,28 @@ def syllables(han: str) -> list[str]:
 def word_pinyin(han: str) -> str:
     """One word's pinyin as English writes it: syllables joined, capitalised (中泰 → Zhongtai)."""
     return "".join(syllables(han)).capitalize()
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (from pypinyin's table)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            flat = unicodedata.normalize("NFKD", reading.replace("ü", "v"))
+            out.add("".join(ch for ch in flat if not unicodedata.combining(ch)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def is_pinyin(key: str) -> bool:
+    """Whether a lower-case key is a run of pinyin syllables (zhongtai, huafu; not hoshine)."""
+    syllables = _syllables()
+    ok = [True] + [False] * len(key)
+    for end in range(1, len(key) + 1):
+        ok[end] = any(
+            ok[start] and key[start:end] in syllables for start in range(max(0, end - 6), end)
+        )
+    return ok[-1]

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures
-from paxta.names.transliterate import normalise_han
+from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
 from paxta.screen.aliases import translations
 
@@ -279,6 +279,8 @@ def trade_similarity(
             else "same"
         )
         return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
+    if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
+        return 0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)"
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -293,6 +295,27 @@ def trade_similarity(
     if part > best:
         return part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
     return best, how
+
+
+_SOUNDS = (("kh", "k"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ck", "k"), ("w", "v"))
+
+
+@lru_cache(maxsize=100_000)
+def _skeleton(key: str) -> str:
+    """A transliterated name's consonants (Haramain, Haramayn, Haramein: hrmn), runs joined."""
+    for a, b in _SOUNDS:
+        key = key.replace(a, b)
+    out = "".join(ch for ch in key if ch not in "aeiouy")
+    return "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
+
+
+def _respelled(a: str, b: str) -> bool:
+    """Two Latin trade names that are one name transliterated two ways (Arabic or Russian
+    vowels and doubled letters); never pinyin, where a vowel tells names apart."""
+    if a == b or min(len(a), len(b)) < 7 or is_pinyin(a) or is_pinyin(b):
+        return False
+    sa = _skeleton(a)
+    return len(sa) >= 5 and sa == _skeleton(b)
 
 
 def _shared_words(a: list[str], b: list[str]) -> float:

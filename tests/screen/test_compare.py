@@ -188,6 +188,16 @@ def test_trade_name_of_common_words_is_translated() -> None:
     assert "easthope" in translations("东方希望")
 
 
+def test_transliterations_agree_but_pinyin_vowels_tell_names_apart() -> None:
+    same = compare(
+        name_features("AL-HARAMAYN ISLAMIC FOUNDATION"),
+        name_features("AL-HARAMAIN ISLAMIC FOUNDATION"),
+    )
+    assert same.decision == MATCH and "spelled another way" in same.explanation
+    other = compare(name_features("Haifu Textile Co., Ltd."), name_features("Huafu Textile Co."))
+    assert "spelled another way" not in other.explanation and other.decision != MATCH
+
+
 def test_registry_id_decides_and_a_different_one_needs_review() -> None:
     q, c = name_features("Some Trading Co"), name_features("Xinjiang Zhongtai Chemical Co. Ltd.")
     uscc = "91650000710886410P"
