@@ -14,7 +14,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +22,7 @@ import orjson
 from paxta.config import utc_now
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import Hop, fetch, keep, page_text
+from paxta.evidence.records import capture_text
 from paxta.store import Backend
 
 SOFT_404 = (
@@ -172,8 +172,10 @@ def event_diff(store: Backend, event_id: int) -> dict[str, Any]:
     if not found:
         raise PaxtaError(f"no watch event {event_id} (see paxta watch run --json).")
     event = found[0]
-    before = _evidence_text(store, event["evidence_before"])
-    after = _evidence_text(store, event["evidence_after"])
+    before, after = (
+        capture_text(store, event[side]) if event[side] else None
+        for side in ("evidence_before", "evidence_after")
+    )
     lines: list[dict[str, str]] = []
     if before is not None and after is not None:
         old, new = sentences(before), sentences(after)
@@ -186,16 +188,6 @@ def event_diff(store: Backend, event_id: int) -> dict[str, Any]:
             lines += [{"op": "removed", "text": t} for t in old[i1:i2]]
             lines += [{"op": "added", "text": t} for t in new[j1:j2]]
     return {**event, "diff": lines}
-
-
-def _evidence_text(store: Backend, evidence_id: str | None) -> str | None:
-    if evidence_id is None:
-        return None
-    rows = store.sql("SELECT folder FROM evidence WHERE evidence_id = ?", [evidence_id])
-    if not rows:
-        return None
-    path = Path(rows[0][0]) / "text.txt"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _run_one(store: Backend, w: dict[str, Any]) -> Event:
