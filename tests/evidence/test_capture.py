@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import threading
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from paxta.cli import cli
 from paxta.evidence.render import chromium
 from paxta.store import open_store
+from tests.conftest import local_server
 
 REPORT = (
     "<html><head><meta charset='gb2312'><title>劳动力转移就业工作报告</title>"
@@ -79,11 +79,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with local_server(Handler) as url:
+        yield url
 
 
 def _capture(runner: CliRunner, url: str, *extra: str) -> dict[str, object]:

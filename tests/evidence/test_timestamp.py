@@ -6,15 +6,15 @@ import json
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from paxta.cli import cli
+from tests.conftest import local_server
 from tests.evidence.test_capture import server  # noqa: F401 (the page server fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
@@ -78,10 +78,8 @@ def tsa() -> Iterator[tuple[str, Path]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/tsa", folder / "ca.pem"
-    httpd.shutdown()
+    with local_server(Handler) as url:
+        yield f"{url}/tsa", folder / "ca.pem"
     shutil.rmtree(folder, ignore_errors=True)
 
 

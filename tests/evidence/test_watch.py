@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
 
 from paxta.cli import cli
 from paxta.evidence.watch import sentences
+from tests.conftest import local_server
 
 DOCS_V1 = (
     "<html><body><h1>人脸属性分析</h1><p>支持返回性别、年龄。</p>"
@@ -40,10 +40,8 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def site() -> Iterator[str]:
     PAGES.clear()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with local_server(Handler) as url:
+        yield url
 
 
 def _run(runner: CliRunner) -> dict[str, dict[str, object]]:

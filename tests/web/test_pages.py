@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from paxta.cli import cli
 from paxta.evidence.render import chromium
 from paxta.web.app import Tokens, create_app
+from tests.conftest import local_server
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium")
 
@@ -198,14 +199,12 @@ def test_capture_a_page_and_read_it_back(site: str, page: object) -> None:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
+    with local_server(Handler) as pages:
         page.goto(f"{site}/ui/evidence")
         page.get_by_label("Page to keep as evidence (analysts; public addresses only)").fill(
-            f"http://127.0.0.1:{httpd.server_address[1]}/report"
+            f"{pages}/report"
         )
         page.get_by_label("Case of this capture (optional)").fill("xj-labour")
         page.get_by_role("button", name="Capture").click()
@@ -214,5 +213,3 @@ def test_capture_a_page_and_read_it_back(site: str, page: object) -> None:
         expect(page.locator("table").filter(has_text="person-times")).to_be_visible()
         expect(page.locator("pre.text")).not_to_contain_text("alert(1)")
         assert dialogs == []  # the captured page's script never ran in paxta's pages
-    finally:
-        httpd.shutdown()
