@@ -281,6 +281,25 @@ def _generated_negatives(groups: Groups, rng: random.Random) -> list[Case]:
     return [c for c in out if not groups.listed(c.query)]
 
 
+PROBES = Path(__file__).resolve().parent / "probe"
+
+
+def probe_cases(groups: Groups) -> list[Case]:
+    """The developers' probe sets (bench/probe/*.csv): Chinese names of listed companies and
+    bill-of-lading names written from general knowledge, with unlisted look-alikes. Rules
+    were added after reading their misses: they are development sets, reported apart."""
+    out = []
+    for path in sorted(PROBES.glob("*_probe.csv")):
+        with path.open(encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                expected = groups.group_of_name(r["expected"]) if r["expected"] else None
+                if r["expected"] and expected is None:
+                    raise ValueError(f"{path.name}: {r['expected']!r} is not a listed name")
+                kind = path.stem.split("_")[0] + ("" if expected else "-unlisted")
+                out.append(Case(r["name"], expected, f"probe-{kind}"))
+    return out
+
+
 def as_deployed(cases: list[Case], seed: int = 2026) -> list[Case]:
     """Aliases and former names in bill-of-lading form (for an index of every listed name,
     where the names as printed would be found as they are)."""

@@ -17,7 +17,7 @@ from paxta.names.transliterate import normalise_han, word_pinyin
 from paxta.places.gazetteer import CHINA_OTHER, XJ, Pattern, gazetteer
 
 _BRACKET = re.compile(r"\(([^()]*)\)")
-_XPCC = re.compile(r"(?:新疆)?生产建设兵团|兵团|[第农][一二三四五六七八九十]{1,3}师")
+_XPCC = re.compile(r"(?:中国)?(?:新疆)?(?:生产)?建设兵团|兵团|[第农][一二三四五六七八九十]{1,3}师")
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,17 @@ def segment(name: str) -> ChineseName:
             continue
         shorter, found = _strip_suffix(head, _industries(), min_rest=1)
         if found is None:
-            break
+            place = _trailing_place(head)
+            if place is None:
+                break
+            tail_parts.insert(0, place)
+            head = head[: -len(place.text)]
+            continue
         tail_parts.insert(0, Part(found.zh, "industry", found.english))
         head = shorter
     parts: list[Part] = []
     head = _take_regions(head, parts)  # never eats the last word: 新疆天山 keeps 天山
+    head = _group_then_place(head, parts)
     if head:
         parts.append(Part(head, "trade_name", word_pinyin(head)))
     parts.extend(tail_parts)
@@ -109,6 +115,35 @@ def segment(name: str) -> ChineseName:
         parts.append(Part(legal.zh, "legal_form", legal.english))
     result.parts = parts
     return result
+
+
+def _trailing_place(head: str) -> Part | None:
+    """A place written after a group or an industry word, before the legal form (晨光生物科技集团
+    焉耆有限公司: the group's company at Yanqi), as the English puts it (... Group Yanqi Co.)."""
+    if _XPCC.search(head):
+        return None  # 新疆生产建设兵团 is the Corps, not a company at 兵团
+    for size in range(min(len(head) - 3, 12), 1, -1):
+        word, rest = head[-size:], head[:-size]
+        patterns = _places().get(word)
+        if patterns and (rest.endswith("集团") or _strip_suffix(rest, _industries(), 1)[1]):
+            return Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ)
+    return None
+
+
+def _group_then_place(head: str, parts: list[Part]) -> str:
+    """宝武集团新疆八一: a group's name, then a place and the company's own name (Baowu Group
+    Xinjiang Bayi); the trade name is the two names together, the place a region."""
+    at = head.find("集团")
+    if at <= 0:
+        return head
+    rest = head[at + 2 :]
+    place = _longest_place(rest)
+    if place is None or len(place[0]) >= len(rest):
+        return head
+    word, patterns = place
+    parts.append(Part("集团", "legal_form", "Group"))
+    parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
+    return head[:at] + rest[len(word) :]
 
 
 def _strip_suffix(text: str, table: dict[str, Term], min_rest: int = 0) -> tuple[str, Term | None]:

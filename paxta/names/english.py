@@ -207,7 +207,10 @@ def word_sequence(name: str) -> tuple[str, ...]:
     """The name's words in their order, legal forms included: abbreviations expanded,
     spellings unified, stop words dropped ("CO LTD" and "Company Limited" agree)."""
     words: list[str] = []
-    for token in _merge_letters(_TOKEN.findall(fold_latin(name).replace("&", " and "))):
+    text = _APOSTROPHE.sub("'", fold_latin(name)).replace("&", " and ")
+    text = _POSSESSIVE.sub("", text).replace("'", " ")  # People's: people; Xi'an: xi an
+    text = _NON.sub("non", text)  # NON-FERROUS, NON WOVEN: nonferrous, nonwoven
+    for token in _merge_letters(_possessive_s(_TOKEN.findall(text))):
         expanded = ABBREVIATIONS.get(token) or token.replace("/", " ")  # IMPORT/EXPORT
         for part in expanded.split():
             part = SPELLINGS.get(part, part)
@@ -215,6 +218,23 @@ def word_sequence(name: str) -> tuple[str, ...]:
                 continue
             words.append(part)
     return tuple(_merge_letters(words))  # letters an ampersand kept apart (A&G) join up here
+
+
+_APOSTROPHE = re.compile("[\u2019\u2018\u02bc`]")
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
+_NON = re.compile(r"\bnon[\s-]+(?=[a-z]{4})")
+
+
+def _possessive_s(tokens: list[str]) -> list[str]:
+    """A bill of lading writes PEOPLE'S as PEOPLE S: the lone S after a word goes (S.A. stays)."""
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if t != "s"
+        or i == 0
+        or len(tokens[i - 1]) < 2
+        or (i + 1 < len(tokens) and len(tokens[i + 1]) == 1)
+    ]
 
 
 def _merge_letters(tokens: list[str]) -> list[str]:

@@ -292,7 +292,7 @@ def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
                     stem = stem.removesuffix(suffix)
                 keys.add("cn:" + "".join(lazy_pinyin(stem, style=Style.NORMAL)))
             else:
-                keys.add("cn:" + fold(word).replace(" ", ""))
+                keys.add("cn:" + re.sub(r"[^a-z0-9]", "", fold(word)))
     return "|".join(sorted(keys))
 
 
@@ -357,7 +357,7 @@ def _latin_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     else:
         codes = ()
-    key = "".join(trade_words)
+    key = re.sub(r"[^a-z0-9]", "", "".join(trade_words))
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
     return NameFeatures(
         text=text,

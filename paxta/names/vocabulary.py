@@ -23,10 +23,12 @@ SECTORS: dict[str, str] = {
     "apparel": "apparel garment garments clothing clothes fashion wear wears dress shoes shoe "
     "footwear hosiery accessories accessory hair wig wigs glove gloves bag bags",
     "solar": "silicon polysilicon solar photovoltaic pv wafer wafers semiconductor",
-    "energy": "energy power electric electricity coal oil gas petroleum petrochemical",
+    "energy": "energy power electric electricity coal oil gas petroleum petrochemical battery "
+    "batteries wind thermal coking lithium",
     "chemical": "chemical chemicals chemistry pvc chlor alkali plastic plastics resin rubber",
     "metal": "metal metals nonferrous aluminum aluminium steel iron copper zinc magnesium gold "
-    "mine mining mineral minerals nickel alloy rare earth",
+    "mine mining mineral minerals nickel alloy rare earth titanium tungsten molybdenum "
+    "metallurgy metallurgical smelting stainless",
     "food": "food foods tomato tomatoes ketchup canned pepper chili jujube date walnut grape "
     "fruit fruits vegetable vegetables sugar agriculture agricultural farm farming ranch "
     "livestock seed seeds cereals oils grain produce beverage herbal medicinal medicine "
@@ -35,7 +37,8 @@ SECTORS: dict[str, str] = {
     "pharmatech health",
     "tech": "technology technologies information electronics electronic digital software "
     "machinery machine machines equipment automation optoelectronic microelectronics printing "
-    "computer telecom communication communications science",
+    "computer telecom communication communications science semiconductors chip chips software "
+    "intelligent optical video imaging instruments robotics cable appliances",
     "trade": "trade trading import export commerce commercial business supply chain "
     "international economic",
     "logistics": "logistics warehousing warehouse storage transport transportation shipping "
@@ -96,6 +99,11 @@ def _sector_of_category(category: str) -> str:
         "industry_materials": "general",
         "industry_agri": "food",
         "industry_finance": "finance",  # 证券 Securities, 银行 Bank: their words say which
+        "industry_tech": "tech",
+        "industry_logistics": "logistics",
+        "industry_construction": "construction",
+        "industry_bio": "bio",
+        "industry_consumer": "consumer",
     }.get(category, "general")
 
 

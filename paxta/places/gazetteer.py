@@ -230,6 +230,7 @@ _CHINA_NAMES = (
     "中國",
 )
 _CHINA_OTHER_EXTRA = (
+    ("Xi an", "陕西省"),  # Xi'an: "Xian" alone is the pinyin of 县 (county)
     ("Inner Mongolia", "内蒙古自治区"),
     ("Nei Mongol", "内蒙古自治区"),
     ("Tibet", "西藏自治区"),

@@ -9,7 +9,7 @@ decisions, and rows users add with ``paxta aliases add``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -48,6 +48,8 @@ class AliasTable:
     rows: list[Alias] = field(default_factory=list)
     _by_han: dict[str, set[str]] = field(default_factory=dict)
     _by_latin: dict[str, set[str]] = field(default_factory=dict)
+    _word_table: dict[str, set[str]] = field(default_factory=dict)
+    _word_count: int = -1
 
     def add(self, alias: Alias) -> None:
         """Add one pair (duplicates are ignored)."""
@@ -67,7 +69,11 @@ class AliasTable:
         coined name of a pinyin one."""
         if f.script == "Hani":
             han = normalise_han(f.trade)
-            return frozenset(self._by_han.get(han, ())) | translations(han)
+            coined = self._by_han.get(han)
+            if coined:
+                return frozenset(coined) | translations(han)
+            # 中纺银泰: a coined name for part of it (中纺 Chinatex), the rest in pinyin
+            return translations(han) | word_by_word(han, self._words())
         out: set[str] = set()
         for key in f.keys:
             out |= self._by_latin.get(key, set())
@@ -75,6 +81,13 @@ class AliasTable:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def _words(self) -> dict[str, set[str]]:
+        """The Chinese trade names of two or more characters, as words of longer names."""
+        if self._word_count != len(self.rows):
+            self._word_table = {h: k for h, k in self._by_han.items() if len(h) >= 2}
+            self._word_count = len(self.rows)
+        return self._word_table
 
 
 MAX_TRANSLATIONS = 16
@@ -91,23 +104,23 @@ def _trade_words() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=50_000)
 def translations(han: str) -> frozenset[str]:
-    """Trade keys of a Chinese trade name made entirely of common words, translated word by
-    word (世纪阳光 centurysunshine; 东方希望 easthope, orientalhope ...); empty otherwise."""
-    words = _trade_words()
-    longest = max(map(len, words), default=0)
-    if len(han) < 2:
+    """Trade keys of a Chinese trade name translated word by word: all of it (世纪阳光
+    centurysunshine; 东方希望 easthope, orientalhope ...), or its common words with the rest in
+    pinyin (弘元绿色 hongyuangreen); empty when it holds none of the common words."""
+    return word_by_word(han, _trade_words())
+
+
+def word_by_word(han: str, words: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """``han`` read as words of ``words`` (Chinese word -> its English), longest first; if
+    some part is not one of them, words of two or more characters with pinyin between."""
+    if len(han) < 2 or not words:
         return frozenset()
-    parts: list[tuple[str, ...]] = []
-    at = 0
-    while at < len(han):
-        for size in range(min(longest, len(han) - at), 0, -1):
-            english = words.get(han[at : at + size])
-            if english:
-                parts.append(english)
-                at += size
-                break
-        else:
-            return frozenset()
+    longest = max(map(len, words))
+    parts = _words_of(han, words, longest, shortest=1)
+    if parts is None:
+        parts = _words_of(han, words, longest, shortest=2)
+    if parts is None:
+        return frozenset()
     keys = {""}
     for english in parts:
         keys = {
@@ -116,6 +129,33 @@ def translations(han: str) -> frozenset[str]:
         if len(keys) > MAX_TRANSLATIONS:
             return frozenset()
     return frozenset(k for k in keys if len(k) >= 4)
+
+
+def _words_of(
+    han: str, words: Mapping[str, Iterable[str]], longest: int, shortest: int
+) -> list[tuple[str, ...]] | None:
+    """The English of each word of ``han``; with ``shortest`` 2, characters outside the words
+    are kept as their pinyin (None if no word was found, or, with 1, if any was missing)."""
+    parts: list[tuple[str, ...]] = []
+    found = False
+    at = rest = 0
+    while at < len(han):
+        for size in range(min(longest, len(han) - at), shortest - 1, -1):
+            english = words.get(han[at : at + size])
+            if english:
+                if rest < at:
+                    parts.append(pinyin_keys(han[rest:at])[:1])
+                parts.append(tuple(english))
+                at += size
+                rest, found = at, True
+                break
+        else:
+            if shortest == 1:
+                return None
+            at += 1
+    if rest < len(han):
+        parts.append(pinyin_keys(han[rest:])[:1])
+    return parts if found else None
 
 
 def seed_aliases() -> list[Alias]:

@@ -267,7 +267,8 @@ def trade_similarity(
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
             return 1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)"
         return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
-    if q.script == "Hani" and c.trade and c.trade.casefold().split()[0] in alias_keys:
+    coined = alias_keys - translations(normalise_han(q.trade)) if q.script == "Hani" else set()
+    if c.trade and c.trade.casefold().split()[0] in coined:
         return 0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
     shared = set(q.keys) & set(c.keys)
     if shared:
@@ -452,7 +453,11 @@ def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
 
 
 def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
-    if q.group != c.group:
+    if c.group and not q.group and not (q.bracket or c.bracket or q.branch or c.branch):
+        # 喀什建工 for Kashgar Construction Engineering (Group): the group's own name written
+        # without the word; a member company would name its own place or line of business.
+        out.differ.append("only the listed name says group (集团)")
+    elif q.group != c.group:
         out.relation = out.relation or (
             "group parent of the listed company" if q.group else "member of the listed group"
         )

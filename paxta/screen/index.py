@@ -308,9 +308,11 @@ def _shared_strings(column: pa.ChunkedArray) -> list[str]:
 _ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
 
 
-def block_keys(f: NameFeatures, ids: Iterable[str] = ()) -> set[str]:
-    """The blocks a name falls in: its trade keys, trade words, key prefix and suffix, IDs."""
-    out = {f"k:{k}" for k in f.keys}
+def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] = ()) -> set[str]:
+    """The blocks a name falls in: its trade keys, trade words, key prefix and suffix, IDs;
+    a query's ``aliases`` (its other trade keys) with its places as its trade key is."""
+    aliases = list(aliases)
+    out = {f"k:{k}" for k in (*f.keys, *aliases)}
     words = f.trade.casefold().split()
     if len(words) > 1:
         out |= {f"k:{w}" for w in words if len(w) >= 4}
@@ -318,8 +320,8 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = ()) -> set[str]:
         if len(k) >= 6:
             out.add(f"p:{k[:4]}")
             out.add(f"s:{k[-4:]}")
-    for k in f.keys[:1]:
-        places = [p for place in (*f.places, f.bracket) for p in place.split("|") if p]
+    places = [p for place in (*f.places, f.bracket) for p in place.split("|") if p]
+    for k in (*f.keys[:1], *aliases):
         out |= {f"c:{k}|{p}" for p in places} if places else {f"c:{k}|-"}
     if f.xpcc:
         out.add("x:xpcc")

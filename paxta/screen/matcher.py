@@ -109,7 +109,7 @@ class Matcher:
         if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
             return []
         alias_keys = self.aliases.expand(q)
-        keys = block_keys(q, ids) | {f"k:{k}" for k in alias_keys}
+        keys = block_keys(q, ids, sorted(alias_keys))
         context = Context(ids, frozenset(c.casefold() for c in countries))
         best: dict[str, tuple[Comparison, Entry]] = {}
         company = bool(q.legal or q.industry)
@@ -219,20 +219,28 @@ def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]])
     """A query without a place that matches listed companies differing only by place: review.
 
     华孚纺织 matches Xinjiang Huafu Textile, Awati Huafu Textile and Ninghai Huafu Textile
-    equally; which one it is cannot be told from the name.
+    equally; which one it is cannot be told from the name. When one listed name has no place
+    either (西部黄金: Western Gold, and Western Gold Hami Gold Mine), it is that one.
     """
     if q.places or q.bracket or q.xpcc:
         return
     matched = [(c, e) for c, e in best.values() if c.decision == MATCH]
     places = [set(e.features.places) | {e.features.bracket} - {""} for _, e in matched]
-    if not any(_conflict(a, b) for i, a in enumerate(places) for b in places[i + 1 :]):
+    placeless = {e.entity.name for (_, e), p in zip(matched, places, strict=True) if not p}
+    conflict = any(_conflict(a, b) for i, a in enumerate(places) for b in places[i + 1 :])
+    if not conflict and not (len(placeless) == 1 and len(placeless) < len(matched)):
         return
     names = sorted({e.entity.name for _, e in matched})
-    for c, _ in matched:
+    for (c, _), p in zip(matched, places, strict=True):
+        if len(placeless) == 1 and not p:
+            continue  # 西部黄金 is Western Gold, not its gold mines at Hami and Karamay
         c.decision = REVIEW
         c.score = min(c.score, 0.79)
         c.relation = (
-            f"one of {len(matched)} listed companies of the same name at different places "
+            f"a company of the listed {next(iter(placeless))} at a place; the query, like that "
+            "name, names no place"
+            if len(placeless) == 1
+            else f"one of {len(matched)} listed companies of the same name at different places "
             f"({'; '.join(names[:4])}); the query names no place"
         )
 

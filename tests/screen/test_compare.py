@@ -143,6 +143,46 @@ CASES = [
         ["中泰 = Zhongtai"],
     ),
     (
+        "晨光生物科技集团焉耆有限公司",
+        "Chenguang Biotechnology Group Yanqi Co. Ltd.",
+        MATCH,
+        ["焉耆 = Yanqi (region)"],
+    ),
+    (
+        "宝武集团新疆八一钢铁有限公司",
+        "Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd.",
+        MATCH,
+        ["宝武八一 = Baowu Bayi", "钢铁 = Iron and Steel"],
+    ),
+    (
+        "新疆哈巴河阿舍勒铜业股份有限公司",
+        "Xinjiang Habahe Ashele Copper Co., Ltd.",
+        MATCH,
+        ["阿舍勒 = Ashele", "铜业 = Copper"],
+    ),
+    ("新疆腾翔镁制品有限公司", "Xinjiang Tengxiang Magnesium Products Co., Ltd.", MATCH, []),
+    ("包头美科硅能源有限公司", "Baotou Meike Silicon Energy Co., Ltd.", MATCH, []),
+    (
+        "喀什建工责任有限公司",
+        "Kashgar Construction Engineering (Group) Co., Ltd.",
+        MATCH,
+        ["only the listed name says group"],
+    ),
+    ("中国新疆建设兵团", "Xinjiang Production and Construction Corps", MATCH, ["XPCC rule"]),
+    ("XI AN AEROSPACE AUTOMATION CO LTD", "Xi'an Aerospace Automation Co., Ltd.", MATCH, []),
+    (
+        "XINJIANG EAST HOPE NON-FERROUS METALS CO LTD",
+        "Xinjiang East Hope Nonferrous Metals Co., Ltd.",
+        MATCH,
+        [],
+    ),
+    (
+        "XINJIANG UYGHUR AUTONOMOUS REGION PEOPLE S GOVERNMENT PUBLIC SECURITY BUREAU",
+        "Xinjiang Uyghur Autonomous Region People's Government Public Security Bureau",
+        MATCH,
+        [],
+    ),
+    (
         "新疆中泰化学股份有限公司阜康能源分公司",
         "Xinjiang Zhongtai Chemical Co. Ltd.",
         REVIEW,
@@ -186,6 +226,22 @@ def test_trade_name_of_common_words_is_translated() -> None:
     assert found.decision == MATCH and "translated word by word" in found.explanation
     assert translations("中泰") == frozenset()  # not all common words: no translation
     assert "easthope" in translations("东方希望")
+
+
+def test_common_words_are_translated_and_the_rest_read_in_pinyin() -> None:
+    from paxta.screen.aliases import translations
+
+    assert "hongyuangreen" in translations("弘元绿色")  # 弘元 in pinyin, 绿色 = Green
+    q, c = name_features("弘元绿色能源股份有限公司"), name_features("Hongyuan Green Energy Co.")
+    found = compare(q, c, translations("弘元绿色"))
+    assert found.decision == MATCH and "translated word by word" in found.explanation
+    # a single common character inside a pinyin name is not translated: 中 is not "China"
+    assert translations("中泰") == frozenset()
+    # a translated common word alone is not a coined name of the listed company
+    west = compare(
+        name_features("西部黄金股份有限公司"), name_features("West Alborz Steel Complex")
+    )
+    assert west.decision == CLEAR
 
 
 def test_transliterations_agree_but_pinyin_vowels_tell_names_apart() -> None:

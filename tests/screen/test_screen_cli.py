@@ -180,20 +180,42 @@ def test_review_decisions_apply_until_the_entry_changes(runner: CliRunner, tmp_p
     assert decided == [] or decided[0]["decision"] == "clear"
 
 
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def test_chinese_names_of_listed_companies(runner: CliRunner) -> None:
+    """Industry words inside the name, word-by-word translation, a parent among its mines."""
+    expected = {
+        "新疆东方希望有色金属有限公司": "Xinjiang East Hope Nonferrous Metals Co., Ltd.",
+        "珠海艾派克微电子有限公司": "Zhuhai Apex Microelectronics Co., Ltd.",
+        "西部黄金股份有限公司": "Western Gold Co., Ltd.",
+        "西部黄金哈密金矿有限责任公司": "Western Gold Hami Gold Mine Co., Ltd.",
+        "滨州中纺银泰实业有限公司": "Binzhou Chinatex Yintai Industrial Co., Ltd.",
+    }
+    for query, name in expected.items():
+        found = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)["matches"]
+        assert _letters(found[0]["name"]) == _letters(name), (query, found[:2])
+        assert found[0]["decision"] == "match", (query, found[:2])
+    mines = json.loads(runner.invoke(cli, ["match", "西部黄金", "--json"]).output)["matches"]
+    at_places = [m for m in mines if "Gold Mine" in m["name"]]
+    assert at_places and all(m["decision"] == "review" for m in at_places)
+
+
 def test_an_added_alias_finds_the_coined_english_name(runner: CliRunner) -> None:
-    query = "珠海赛纳科技有限公司"  # 赛纳 is written Seine in English, not Saina
+    query = "潍坊爱丽丝食品有限公司"  # 爱丽丝 is written Alice in English, not Ailisi
     before = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)
     assert all(m["decision"] != "match" for m in before["matches"])
-    added = runner.invoke(cli, ["aliases", "add", "赛纳", "Seine"])
+    added = runner.invoke(cli, ["aliases", "add", "爱丽丝", "Alice"])
     assert added.exit_code == 0, added.output
     after = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)
     assert after["matches"][0]["decision"] == "match"
     assert (
-        "Seine" in after["matches"][0]["name"]
+        "Alice" in after["matches"][0]["name"]
         and "alias table" in after["matches"][0]["explanation"]
     )
     listed = json.loads(runner.invoke(cli, ["aliases", "list", "--json"]).output)
-    assert {"han": "赛纳", "latin": "Seine", "source": "user"} in listed
+    assert {"han": "爱丽丝", "latin": "Alice", "source": "user"} in listed
     bad = runner.invoke(cli, ["aliases", "add", "Hoshine", "合盛"])
     assert bad.exit_code == 1 and "not a Chinese trade name" in bad.output
 
