@@ -77,7 +77,7 @@ def _legal_forms() -> dict[str, Term]:
 
 @cache
 def _industries() -> dict[str, Term]:
-    return terms_of("industry", "business_word", "ownership")
+    return terms_of("industry", "business_word", "ownership", "government")
 
 
 def segment(name: str) -> ChineseName:

@@ -21,7 +21,7 @@ from paxta.names.chinese import segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
 from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
 from paxta.names.vocabulary import industry_stem, is_industry_word, known_words
-from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, XJ, Pattern, fold, gazetteer
+from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
 from paxta.scripts import HAN, detect_script
 
 TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
@@ -324,6 +324,48 @@ def latin_place_keys(words: tuple[str, ...]) -> str:
     return ""
 
 
+@lru_cache(maxsize=20_000)
+def address_places(addresses: tuple[str, ...]) -> frozenset[str]:
+    """The place keys an entity's addresses name: Xinjiang divisions with the divisions they
+    lie in, other Chinese cities and provinces with their province (Hangzhou: cn:hangzhou,
+    cn:zhejiang). Countries are left out (the list's country field says them), and so are
+    streets named after a place (Beijing South Road in Urumqi)."""
+    keys: set[str] = set()
+    latin, han = _latin_places(), gazetteer().han_names()
+    for address in addresses:
+        words = re.findall(r"[a-z]+", fold_latin(address[:MAX_NAME]))
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                if _STREET & set(words[i + size : i + size + 2]):
+                    continue
+                for text in {" ".join(words[i : i + size]), "".join(words[i : i + size])}:
+                    keys |= _address_keys(latin.get(text, ()), text, han=False)
+        text = normalise_han(address[:MAX_NAME]) if _han_share(address) else ""
+        for size in range(min(len(text), 12), 1, -1):
+            for i in range(len(text) - size + 1):
+                if _STREET_HAN.match(text, i + size):
+                    continue
+                word = text[i : i + size]
+                keys |= _address_keys(han.get(word, ()), word, han=True)
+    return frozenset(keys)
+
+
+_STREET = frozenset({"road", "rd", "street", "st", "avenue", "ave", "lu", "lane", "jie"})
+_STREET_HAN = re.compile(r"[东西南北中]?[路街道巷]")
+
+
+def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool) -> set[str]:
+    keys: set[str] = set()
+    for p in patterns:
+        if p.kind == XJ and p.strength == STRONG and p.variant_kind != "township":
+            # (a weak spelling or a township's name is too often an everyday word)
+            keys |= {d.key for d in gazetteer().parents(p.key)} | {p.key}
+        elif p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"):
+            keys |= set(_keys_of((p,), text, han).split("|"))
+            keys |= set(han_place_keys(p.key).split("|")) - {""}  # the province
+    return keys
+
+
 def _latin_features(text: str) -> NameFeatures:
     bracket = bracket_name = ""
     group = False
@@ -340,7 +382,7 @@ def _latin_features(text: str) -> NameFeatures:
     if xpcc:  # what is left besides the Corps itself: a unit or an affiliate's own name
         body = _XPCC_UNIT_LATIN.sub(" ", _XPCC_LATIN.sub(" ", body))
     name = normalise_latin(body)
-    words = list(name.words)
+    words = _phrases(list(name.words))
     tokens = re.findall(r"[a-z0-9]+", fold_latin(text))
     cut = TRUNCATED_MIN <= len(text) <= TRUNCATED_MAX and text[-1:].isalnum()
     if cut and words and tokens[-1] == words[-1] and _cut_off(words[-1]):
@@ -357,6 +399,9 @@ def _latin_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     else:
         codes = ()
+    named = {k for p in places for k in p.split("|")} | {c[1:] for c in codes}
+    if bracket and set(bracket.split("|")) & named:
+        bracket = bracket_name = ""  # "Xinjiang Uyghur Autonomous Region (XUAR)": said twice
     key = re.sub(r"[^a-z0-9]", "", "".join(trade_words))
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
     return NameFeatures(
@@ -375,6 +420,22 @@ def _latin_features(text: str) -> NameFeatures:
         branch=branch,
         xpcc=xpcc,
     )
+
+
+# Words that name something together rather than a line of business: "Silk Road" (丝路) is no
+# silk company.
+_PHRASES = {("silk", "road"): "silkroad"}
+
+
+def _phrases(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        joined = _PHRASES.get((out[-1], w)) if out else None
+        if joined:
+            out[-1] = joined
+        else:
+            out.append(w)
+    return out
 
 
 def place_keys(place: str) -> tuple[str, ...]:

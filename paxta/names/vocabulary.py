@@ -51,6 +51,7 @@ SECTORS: dict[str, str] = {
     "consumer": "toys toy paper furniture ceramics ceramic auto parts cosmetics jewellery "
     "jewelry gems",
     "construction": "construction engineering building real estate property",
+    "government": "public security bureau department police college government people ministry",
     "general": "industry industrial industries products product manufacturing manufacture "
     "materials material new enterprise enterprises services service management development "
     "investment production",
@@ -80,7 +81,7 @@ def _stem_sectors() -> dict[str, str]:
         for word in words.split():
             for w in normalise_latin(word).words:
                 out.setdefault(industry_stem(w), sector)
-    for term in terms_of("industry", "business_word").values():
+    for term in terms_of("industry", "business_word", "government").values():
         sector = _sector_of_category(term.category)
         for w in normalise_latin(term.english).words:
             if len(w) > 2:
@@ -104,6 +105,7 @@ def _sector_of_category(category: str) -> str:
         "industry_construction": "construction",
         "industry_bio": "bio",
         "industry_consumer": "consumer",
+        "government": "government",
     }.get(category, "general")
 
 

@@ -140,6 +140,9 @@ class Gazetteer:
             variant, script = r["variant"], r["script"]
             strength = _variant_strength(division, variant, script, r["kind"], r["ambiguity"])
             self._add(variant, Pattern(XJ, r["key"], strength, script, r["kind"]))
+            stem = _english_stem(variant) if script == "Latin" else ""
+            if stem:  # "Bayingolin" of "Bayingolin Mongol Autonomous Prefecture": weak alone
+                self._add(stem, Pattern(XJ, r["key"], WEAK, script, r["kind"]))
 
     def _load_townships(self) -> None:
         for r in _read("xinjiang_townships.csv"):
@@ -219,6 +222,22 @@ def _variant_strength(
 
 
 _ADMIN_WORDS = {"xian", "shi", "qu", "zhen", "xiang", "zhou", "diqu"}
+_ENGLISH_ADMIN = frozenset(
+    {
+        "mongol", "mongolian", "autonomous", "prefecture", "county", "city", "kazakh", "kyrgyz",
+        "hui", "district", "region", "uygur", "uyghur", "uighur",
+    }
+)  # fmt: skip
+
+
+def _english_stem(variant: str) -> str:
+    """The place's own words of an English name ending in administrative words, if long."""
+    words = variant.split()
+    at = next((i for i, w in enumerate(words) if w.casefold() in _ENGLISH_ADMIN), len(words))
+    stem = " ".join(words[:at])
+    return stem if 0 < at < len(words) and len(stem) >= 5 else ""
+
+
 _CHINA_NAMES = (
     "China",
     "PRC",

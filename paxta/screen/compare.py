@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
-from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures
+from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
 from paxta.screen.aliases import translations
@@ -69,6 +69,7 @@ class Context:
 
     ids: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
+    addresses: tuple[str, ...] = ()  # as the list publishes them (listed entities)
 
 
 NO_CONTEXT = Context()
@@ -128,7 +129,7 @@ def _parts(
     out = Comparison(0.0, CLEAR, agree=[trade_note] if t >= TRADE_REVIEW else [])
     if t < TRADE_REVIEW:
         out.differ.append(trade_note)
-    place = _places(q, c, out)
+    place = _places(q, c, out, c_context)
     industry = _industry(q, c, out)
     _roles(q, c, out)
     _context(q_context, c_context, out)
@@ -230,7 +231,7 @@ def _supported(q: NameFeatures, c: NameFeatures, place: float, industry: float) 
     """
     if q.industry and not c.industry:
         return False
-    if q.places and not (c.places or c.bracket):
+    if q.places and not (c.places or c.bracket) and place < 1.0:
         return False  # Qingdao Yason Machinery against Yason Machinery: maybe a subsidiary
     if place == 1.0 or industry >= 0.8:
         return True
@@ -340,7 +341,7 @@ def _partial(q: NameFeatures, c: NameFeatures) -> float:
     return 0.0
 
 
-def _places(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
+def _places(q: NameFeatures, c: NameFeatures, out: Comparison, c_context: Context) -> float:
     q_all = set(q.places) | ({q.bracket} if q.bracket else set())
     c_all = set(c.places) | ({c.bracket} if c.bracket else set())
     if q.bracket and c.bracket:
@@ -359,13 +360,21 @@ def _places(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
         out.differ.append(f"query at {q.bracket_name}, listed name has no such place")
         return 0.3
     q_regions, c_regions = set(q.places), set(c.places)
-    if q_regions and c_regions:
-        shared = [p for p in q_regions if any(_same_place(p, x) for x in c_regions)]
-        if shared:
-            out.agree.append(f"{_place_pairs(q, c)} (region)")
+    # Without a place in the listed name, the list's address says where the company is
+    # (Dahua Technology, listed at Hangzhou and Urumqi, for 浙江大华技术).
+    by_address = bool(q_regions) and not c_regions and not c.bracket
+    where = address_places(c_context.addresses) if by_address else frozenset()
+    where |= {k for p in c_regions for k in _keyset(p)}
+    if q_regions and where:
+        said = "the listed address" if by_address else ", ".join(c.place_names)
+        if any(_keyset(p) & where for p in q_regions):
+            agreed = _place_pairs(q, c) if c_regions else ", ".join(q.place_names)
+            out.agree.append(f"{agreed} (region{'; the listed address' if by_address else ''})")
             return 1.0
-        out.relation = "same trade name, different place"
-        out.differ.append(f"region {', '.join(q.place_names)} vs {', '.join(c.place_names)}")
+        out.relation = "same trade name, different place" + (
+            ": the listed address is elsewhere" if by_address else ""
+        )
+        out.differ.append(f"region {', '.join(q.place_names)} vs {said}")
         return 0.0
     if q_regions or c_regions:
         side = "query" if q_regions else "listed name"
@@ -457,6 +466,9 @@ def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
         # 喀什建工 for Kashgar Construction Engineering (Group): the group's own name written
         # without the word; a member company would name its own place or line of business.
         out.differ.append("only the listed name says group (集团)")
+    elif q.group and not c.group and not c.legal and not (q.bracket or c.bracket or q.branch):
+        # CloudWalk Technology, listed without any legal form, for 云从科技集团股份有限公司
+        out.differ.append("only the query says group (集团); the listed name gives no legal form")
     elif q.group != c.group:
         out.relation = out.relation or (
             "group parent of the listed company" if q.group else "member of the listed group"

@@ -191,6 +191,7 @@ class MatchIndex:
         self._entity_countries: list[list[str]] = [
             v or [] for v in entities.column("countries").to_pylist()
         ]
+        self._entity_addresses = entities.column("addresses")  # read when an entity is
         for row, values in enumerate(self._entity_ids_of):
             first = by_entity.get(self._entity_ids[row])
             for x in values or ():
@@ -217,7 +218,7 @@ class MatchIndex:
                         [], pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())]))
                     )
                 }
-                | {"countries": pa.array([], pa.list_(pa.string()))}
+                | {c: pa.array([], pa.list_(pa.string())) for c in ("countries", "addresses")}
             ),
         )
 
@@ -236,8 +237,15 @@ class MatchIndex:
             ids = frozenset(x["value"] for x in self._entity_ids_of[row] if x["value"])
             countries = frozenset(x.casefold() for x in self._entity_countries[row])
             source, version, name, schema, fingerprint = (col[row] for col in self._entity_text)
+            addresses = tuple(self._entity_addresses[row].as_py() or ())
             held = self._listed[row] = Listed(
-                entity_id, source, version, name, schema, fingerprint, Context(ids, countries)
+                entity_id,
+                source,
+                version,
+                name,
+                schema,
+                fingerprint,
+                Context(ids, countries, addresses),
             )
         return held
 
@@ -347,7 +355,7 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
     )
     entities = store.arrow(
         "SELECT e.entity_id, v.source, v.version, e.name, e.schema, e.fingerprint, "
-        "e.identifiers, e.countries FROM entities e "
+        "e.identifiers, e.countries, e.addresses FROM entities e "
         f"JOIN list_versions v ON v.version_id = e.version_id WHERE e.version_id IN ({marks})",
         ids,
     )

@@ -283,3 +283,55 @@ def test_never_crashes_and_scores_in_range(a: str, b: str) -> None:
     result = compare(name_features(a), name_features(b))
     assert 0.0 <= result.score <= 1.0
     assert result.decision in (MATCH, REVIEW, CLEAR)
+
+
+def test_the_listed_address_says_where_a_name_without_a_place_is() -> None:
+    listed = name_features("Dahua Technology")
+    at = Context(addresses=("1199 Bin'an Road, Binjiang High-tech Zone, Hangzhou, China",))
+    same = compare(name_features("浙江大华技术股份有限公司"), listed, c_context=at)
+    assert same.decision == MATCH and "the listed address" in same.explanation
+    other = compare(name_features("上海大华技术有限公司"), listed, c_context=at)
+    assert other.decision == REVIEW and "ADDRESS IS ELSEWHERE" in other.explanation
+    unknown = compare(name_features("浙江大华技术股份有限公司"), listed)
+    assert unknown.decision == REVIEW  # no address: maybe a subsidiary there
+    # a street named after a city is not where the company is
+    street = Context(addresses=("No. 506, Beijing South Road, Urumqi, Xinjiang, China",))
+    assert (
+        compare(name_features("北京大华技术有限公司"), listed, c_context=street).decision == REVIEW
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("阿克苏地区公安局", "Aksu District Public Security Bureau"),
+        (
+            "巴音郭楞蒙古自治州公安局",
+            "Bayingolin Mongolian Autonomous Prefecture Public Security Bureau",
+        ),
+        (
+            "新疆维吾尔自治区人民政府公安厅",
+            "Xinjiang Uyghur Autonomous Region (XUAR) People's Government Public Security Bureau",
+        ),
+        ("新疆丝路华大", "Xinjiang Silk Road BGI"),  # Silk Road is a name, not a silk trade
+    ],
+)
+def test_government_bodies_and_names_of_places(query: str, listed: str) -> None:
+    from paxta.screen.aliases import translations
+
+    keys = translations(name_features(query).trade) | frozenset({"silkroadbgi"})
+    assert compare(name_features(query), name_features(listed), keys).decision == MATCH
+
+
+def test_a_group_marker_alone_does_not_make_another_company() -> None:
+    # the list writes CloudWalk without any legal form: the registered name's 集团 says nothing
+    found = compare(
+        name_features("云从科技集团股份有限公司"),
+        name_features("CloudWalk Technology"),
+        frozenset({"cloudwalk"}),
+    )
+    assert found.decision == MATCH
+    parent = compare(
+        name_features("新疆中泰集团有限公司"), name_features("Xinjiang Zhongtai Co. Ltd.")
+    )
+    assert parent.decision == REVIEW  # a listed name with a legal form: the group is another
