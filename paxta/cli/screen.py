@@ -74,7 +74,7 @@ def match(
         matcher = Matcher.from_store(store, _chosen(lists_))
     ids = frozenset([registry_id.strip().upper()]) if registry_id else frozenset()
     countries = frozenset([country]) if country else frozenset()
-    found = matcher.match(name, ids, countries, limit=limit)
+    found = matcher.match(name, ids, countries, limit=limit, address=address or "")
     located = None
     if address:
         from paxta.places.locator import locate_address

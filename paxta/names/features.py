@@ -10,6 +10,7 @@ stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from itertools import product
@@ -325,44 +326,69 @@ def latin_place_keys(words: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=20_000)
-def address_places(addresses: tuple[str, ...]) -> frozenset[str]:
-    """The place keys an entity's addresses name: Xinjiang divisions with the divisions they
-    lie in, other Chinese cities and provinces with their province (Hangzhou: cn:hangzhou,
-    cn:zhejiang). Countries are left out (the list's country field says them), and so are
-    streets named after a place (Beijing South Road in Urumqi)."""
+def address_places(addresses: tuple[str, ...], within: bool = True) -> frozenset[str]:
+    """The place keys an entity's addresses name: Xinjiang divisions (``within``: with the
+    divisions they lie in), other Chinese cities and provinces (with their province: Hangzhou
+    is cn:hangzhou, cn:zhejiang). Countries are left out (the list's country field says
+    them), and so are streets named after a place (Beijing South Road in Urumqi)."""
     keys: set[str] = set()
     latin, han = _latin_places(), gazetteer().han_names()
     for address in addresses:
         words = re.findall(r"[a-z]+", fold_latin(address[:MAX_NAME]))
-        for size in (3, 2, 1):
-            for i in range(len(words) - size + 1):
-                if _STREET & set(words[i + size : i + size + 2]):
-                    continue
-                for text in {" ".join(words[i : i + size]), "".join(words[i : i + size])}:
-                    keys |= _address_keys(latin.get(text, ()), text, han=False)
+        keys |= _longest_places(words, (3, 2, 1), latin, " ", within)
         text = normalise_han(address[:MAX_NAME]) if _han_share(address) else ""
-        for size in range(min(len(text), 12), 1, -1):
-            for i in range(len(text) - size + 1):
-                if _STREET_HAN.match(text, i + size):
-                    continue
-                word = text[i : i + size]
-                keys |= _address_keys(han.get(word, ()), word, han=True)
+        keys |= _longest_places(list(text), range(12, 1, -1), han, "", within)
+    if not within:  # "Awati County, Aksu Prefecture": the address is at Awati
+        keys -= {d.key for k in keys for d in gazetteer().parents(k)[1:]}
     return frozenset(keys)
+
+
+def _longest_places(
+    tokens: list[str],
+    sizes: Iterable[int],
+    table: dict[str, tuple[Pattern, ...]],
+    joiner: str,
+    within: bool,
+) -> set[str]:
+    """The places named in ``tokens`` read left to right, the longest name at each point
+    (阿克苏地区 is the prefecture, not 阿克苏 and then 地区); streets named after places skipped."""
+    keys: set[str] = set()
+    sizes = tuple(sizes)
+    i = 0
+    while i < len(tokens):
+        for size in sizes:
+            chunk = tokens[i : i + size]
+            if len(chunk) < size:
+                continue
+            texts = {joiner.join(chunk), "".join(chunk)}
+            found = next((t for t in texts if t in table), None)
+            if found is None:
+                continue
+            after = tokens[i + size : i + size + 2]
+            street = _STREET & set(after) if joiner else _STREET_HAN.match("".join(after))
+            if not street:
+                keys |= _address_keys(table[found], found, not joiner, within)
+            i += size
+            break
+        else:
+            i += 1
+    return keys
 
 
 _STREET = frozenset({"road", "rd", "street", "st", "avenue", "ave", "lu", "lane", "jie"})
 _STREET_HAN = re.compile(r"[东西南北中]?[路街道巷]")
 
 
-def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool) -> set[str]:
+def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: bool) -> set[str]:
     keys: set[str] = set()
     for p in patterns:
         if p.kind == XJ and p.strength == STRONG and p.variant_kind != "township":
             # (a weak spelling or a township's name is too often an everyday word)
-            keys |= {d.key for d in gazetteer().parents(p.key)} | {p.key}
+            keys |= {d.key for d in gazetteer().parents(p.key)} if within else {p.key}
         elif p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"):
             keys |= set(_keys_of((p,), text, han).split("|"))
-            keys |= set(han_place_keys(p.key).split("|")) - {""}  # the province
+            if within:
+                keys |= set(han_place_keys(p.key).split("|")) - {""}  # the province
     return keys
 
 

@@ -255,6 +255,7 @@ def _screen_rows(
                 clean_cell(values.get(cols.name, "")),
                 cell_ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
                 cell_countries(values.get(cols.country, "") if cols.country else ""),
+                clean_cell(values.get(cols.address, "")) if cols.address else "",
             )
 
     first = list(itertools.islice(queries(), PARALLEL_ROWS))

@@ -40,7 +40,7 @@ class Comparison:
     agree: list[str] = field(default_factory=list)
     differ: list[str] = field(default_factory=list)
     relation: str = ""
-    rule: str = ""  # "cut": found by the 35-character cut rule
+    rule: str = ""  # "cut": the 35-character cut rule; "address": placed by the query's address
 
     @property
     def explanation(self) -> str:
@@ -129,7 +129,7 @@ def _parts(
     out = Comparison(0.0, CLEAR, agree=[trade_note] if t >= TRADE_REVIEW else [])
     if t < TRADE_REVIEW:
         out.differ.append(trade_note)
-    place = _places(q, c, out, c_context)
+    place = _places(q, c, out, q_context, c_context)
     industry = _industry(q, c, out)
     _roles(q, c, out)
     _context(q_context, c_context, out)
@@ -341,7 +341,9 @@ def _partial(q: NameFeatures, c: NameFeatures) -> float:
     return 0.0
 
 
-def _places(q: NameFeatures, c: NameFeatures, out: Comparison, c_context: Context) -> float:
+def _places(
+    q: NameFeatures, c: NameFeatures, out: Comparison, q_context: Context, c_context: Context
+) -> float:
     q_all = set(q.places) | ({q.bracket} if q.bracket else set())
     c_all = set(c.places) | ({c.bracket} if c.bracket else set())
     if q.bracket and c.bracket:
@@ -376,6 +378,21 @@ def _places(q: NameFeatures, c: NameFeatures, out: Comparison, c_context: Contex
         )
         out.differ.append(f"region {', '.join(q.place_names)} vs {said}")
         return 0.0
+    if c_regions and not q_regions and not q.bracket and q_context.addresses:
+        # 华孚纺织 with its address at Awati: the Awati company, not the Ninghai one
+        named = address_places(q_context.addresses, within=False)
+        if any(_keyset(p) & named for p in c_regions):
+            out.agree.append(f"{', '.join(c.place_names)} (region; the query's address)")
+            out.rule = "address"
+            return 1.0
+        here = address_places(q_context.addresses)
+        if any(_keyset(p) & here for p in c_regions):  # Awati lies in Aksu prefecture
+            out.differ.append(f"the query's address lies within {', '.join(c.place_names)}")
+            return 0.6
+        if here:
+            out.relation = "same trade name, different place: the query's address is elsewhere"
+            out.differ.append(f"region {', '.join(c.place_names)} vs the query's address")
+            return 0.0
     if q_regions or c_regions:
         side = "query" if q_regions else "listed name"
         names = q.place_names if q_regions else c.place_names

@@ -103,14 +103,18 @@ class Matcher:
         ids: frozenset[str] = frozenset(),
         countries: frozenset[str] = frozenset(),
         limit: int = 5,
+        address: str = "",
     ) -> list[Match]:
-        """The listed entities ``name`` may be, best first (``clear`` results left out)."""
+        """The listed entities ``name`` may be, best first (``clear`` results left out); the
+        query's ``address`` places a name that does not say where it is."""
         q = name_features(name)
         if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
             return []
         alias_keys = self.aliases.expand(q)
         keys = block_keys(q, ids, sorted(alias_keys))
-        context = Context(ids, frozenset(c.casefold() for c in countries))
+        context = Context(
+            ids, frozenset(c.casefold() for c in countries), (address,) if address else ()
+        )
         best: dict[str, tuple[Comparison, Entry]] = {}
         company = bool(q.legal or q.industry)
         entries = self.index.candidates(keys)
@@ -163,7 +167,7 @@ class Matcher:
         return Match(entry.entity, entry.name, c.score, c.decision, explanation)
 
 
-Query = tuple[str, frozenset[str], frozenset[str]]  # name, registry IDs, countries
+Query = tuple[str, frozenset[str], frozenset[str], str]  # name, registry IDs, countries, address
 PARALLEL_ROWS = 2_000  # below this a file is screened in one process
 _SHARED: Matcher | None = None  # the matcher forked worker processes inherit
 
@@ -209,8 +213,8 @@ def _match_chunk(chunk: list[Query], matcher: Matcher | None = None) -> list[Mat
     m = matcher or _SHARED
     assert m is not None
     out: list[Match | None] = []
-    for name, ids, countries in chunk:
-        found = m.match(name, ids, countries, limit=1) if name else []
+    for name, ids, countries, address in chunk:
+        found = m.match(name, ids, countries, limit=1, address=address) if name else []
         out.append(found[0] if found else None)
     return out
 
@@ -223,8 +227,16 @@ def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]])
     either (西部黄金: Western Gold, and Western Gold Hami Gold Mine), it is that one.
     """
     if q.places or q.bracket or q.xpcc:
-        return
+        return  # (a query placed by its address only matched the listed names there)
     matched = [(c, e) for c, e in best.values() if c.decision == MATCH]
+    addressed = [(c, e) for c, e in matched if c.rule == "address"]
+    if addressed and len(addressed) < len(matched):
+        there = "; ".join(sorted({e.entity.name for _, e in addressed})[:4])
+        for c, _ in matched:
+            if c.rule != "address":
+                c.decision, c.score = REVIEW, min(c.score, REVIEW_CAP)
+                c.relation = f"the query's address is at the place of another listed name ({there})"
+        matched = addressed
     places = [set(e.features.places) | {e.features.bracket} - {""} for _, e in matched]
     placeless = {e.entity.name for (_, e), p in zip(matched, places, strict=True) if not p}
     conflict = any(_conflict(a, b) for i, a in enumerate(places) for b in places[i + 1 :])

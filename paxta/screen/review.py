@@ -109,7 +109,12 @@ def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, 
     fresh: list[dict[str, Any]] = []
     for row in rows:
         ids, countries = cell_ids(row["registry_id"] or ""), cell_countries(row["country"] or "")
-        found = matcher.match(row["query"], ids, countries, limit=1) if row["query"] else []
+        address = row.get("address") or ""
+        found = (
+            matcher.match(row["query"], ids, countries, limit=1, address=address)
+            if row["query"]
+            else []
+        )
         best = found[0] if found else None
         result = result_columns(best)
         after, after_entity = str(result["paxta_decision"]), str(result["paxta_entity_id"])

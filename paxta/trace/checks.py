@@ -174,7 +174,7 @@ def _party_findings(
     ids = frozenset(p["registry_ids"] or ())
     best = None
     for name in _names(p):
-        found = matcher.match(name, ids, limit=1)
+        found = matcher.match(name, ids, limit=1, address=p["address"] or "")
         better = best is None or (found and found[0].outranks_decision(best[1]))
         if found and better:
             best = (name, found[0])
@@ -287,7 +287,8 @@ def listed_as(matcher: Matcher, party: dict[str, Any] | None) -> str:
     if party is None:
         return ""
     for name in _names(party):
-        found = matcher.match(name, frozenset(party["registry_ids"] or ()), limit=1)
+        ids = frozenset(party["registry_ids"] or ())
+        found = matcher.match(name, ids, limit=1, address=party["address"] or "")
         if found and found[0].decision == "match":
             return f"listed on {found[0].entity.list} as {found[0].entity.name}"
     return ""

@@ -509,9 +509,10 @@ def _respond(matcher: Matcher, query: EntityQuery, limit: int) -> dict[str, Any]
         if v.strip()
     )
     countries = frozenset(props.get("country", []) + props.get("jurisdiction", []))
+    address = "; ".join(a for a in props.get("address", [])[:5] if isinstance(a, str))[:2000]
     best: dict[str, Match] = {}
     for name in names:
-        for m in matcher.match(name[:1000], ids, countries, limit=limit):
+        for m in matcher.match(name[:1000], ids, countries, limit=limit, address=address):
             held = best.get(m.entity.entity_id)
             if held is None or m.outranks_decision(held):
                 best[m.entity.entity_id] = m

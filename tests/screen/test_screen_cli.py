@@ -304,3 +304,30 @@ def test_any_text_is_matched_without_a_crash(home: Path) -> None:
             assert m.explanation
 
     check()
+
+
+def test_the_querys_address_tells_which_listed_company(runner: CliRunner, tmp_path: Path) -> None:
+    """华孚纺织 is one of several listed Huafu textile companies; its address says which."""
+
+    def best(*extra: str) -> dict[str, str]:
+        out = runner.invoke(cli, ["match", "华孚纺织有限公司", "--json", *extra]).output
+        return dict(json.loads(out)["matches"][0])
+
+    assert best()["decision"] == "review"
+    awati = best("--address", "新疆阿克苏地区阿瓦提县")
+    assert awati["decision"] == "match" and awati["name"].startswith("Awati Huafu Textile")
+    assert "the query's address" in awati["explanation"]
+    assert best("--address", "Shanghai, China")["decision"] == "review"
+    src = tmp_path / "suppliers.csv"
+    src.write_text(
+        "supplier,addr\n华孚纺织有限公司,Awati County, Aksu Prefecture\n".replace(
+            "Awati County, Aksu Prefecture", '"Awati County, Aksu Prefecture"'
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    done = runner.invoke(cli, ["screen", str(src), "-o", str(out), "--address-column", "addr"])
+    assert done.exit_code == 0, done.output
+    with out.open(encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert row["paxta_decision"] == "match" and row["paxta_listed_name"].startswith("Awati")
