@@ -220,6 +220,8 @@ def _han_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     elif trade and not places and han_place_keys(trade):
         trade_keys += place_keys(han_place_keys(trade))  # 喀什建工: the trade name is a place
+    if _restated(bracket, places, trade_keys):
+        bracket = bracket_name = ""  # 昌吉溢达纺织有限公司（新疆）: Changji is in Xinjiang
     return NameFeatures(
         text=text,
         script="Hani",
@@ -425,8 +427,7 @@ def _latin_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     else:
         codes = ()
-    named = {k for p in places for k in p.split("|")} | {c[1:] for c in codes}
-    if bracket and set(bracket.split("|")) & named:
+    if _restated(bracket, places, codes):
         bracket = bracket_name = ""  # "Xinjiang Uyghur Autonomous Region (XUAR)": said twice
     key = re.sub(r"[^a-z0-9]", "", "".join(trade_words))
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
@@ -462,6 +463,16 @@ def _phrases(words: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
+
+
+def _restated(bracket: str, places: list[str], codes: tuple[str, ...]) -> bool:
+    """A bracketed place that is a place the name already gives, or a division holding one:
+    it says where the name's place is, not a subsidiary's place."""
+    if not bracket:
+        return False
+    named = {k for p in places for k in p.split("|")} | {c[1:] for c in codes if c[:1] == "@"}
+    holding = {d.key for k in named for d in gazetteer().parents(k)} | named
+    return bool(set(bracket.split("|")) & holding)
 
 
 def place_keys(place: str) -> tuple[str, ...]:

@@ -169,6 +169,13 @@ CASES = [
         ["only the listed name says group"],
     ),
     ("中国新疆建设兵团", "Xinjiang Production and Construction Corps", MATCH, ["XPCC rule"]),
+    ("昌吉溢达纺织有限公司（新疆）", "Changji Esquel Textile Co., Ltd.", CLEAR, []),  # no alias
+    (
+        "新疆中泰化学(阜康)能源有限公司",
+        "Xinjiang Zhongtai Chemical Co. Ltd.",
+        REVIEW,
+        ["SUBSIDIARY OR BRANCH"],
+    ),
     ("XI AN AEROSPACE AUTOMATION CO LTD", "Xi'an Aerospace Automation Co., Ltd.", MATCH, []),
     (
         "XINJIANG EAST HOPE NON-FERROUS METALS CO LTD",
@@ -321,6 +328,15 @@ def test_government_bodies_and_names_of_places(query: str, listed: str) -> None:
 
     keys = translations(name_features(query).trade) | frozenset({"silkroadbgi"})
     assert compare(name_features(query), name_features(listed), keys).decision == MATCH
+
+
+def test_a_bracket_holding_the_names_place_is_no_subsidiary() -> None:
+    found = compare(
+        name_features("昌吉溢达纺织有限公司（新疆）"),
+        name_features("Changji Esquel Textile Co., Ltd."),
+        frozenset({"esquel"}),
+    )
+    assert found.decision == MATCH and "Changji" in found.explanation
 
 
 def test_a_group_marker_alone_does_not_make_another_company() -> None:
