@@ -150,6 +150,8 @@ class Matcher:
     def _decided(self, key: str, c: Comparison, entry: Entry) -> Match:
         decision = self.decisions.get((key, entry.entity.entity_id))
         explanation = c.explanation
+        if not entry.entity.is_company:  # a person's (or vessel's) name has no trade name
+            explanation = explanation.replace("(trade name", "(name")
         if decision is not None:
             when = decision.decided_at.date().isoformat()
             if decision.fingerprint == entry.entity.fingerprint:

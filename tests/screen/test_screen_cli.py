@@ -331,3 +331,10 @@ def test_the_querys_address_tells_which_listed_company(runner: CliRunner, tmp_pa
     with out.open(encoding="utf-8") as f:
         row = next(csv.DictReader(f))
     assert row["paxta_decision"] == "match" and row["paxta_listed_name"].startswith("Awati")
+
+
+def test_a_listed_persons_name_is_explained_as_a_name(runner: CliRunner) -> None:
+    found = json.loads(runner.invoke(cli, ["match", "陈全国", "--json"]).output)["matches"][0]
+    assert found["name"] == "CHEN, Quanguo" and found["decision"] == "match"
+    assert "(name, across scripts, pinyin)" in found["explanation"]
+    assert "trade name" not in found["explanation"]
