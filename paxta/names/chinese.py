@@ -132,16 +132,17 @@ def _trailing_place(head: str) -> Part | None:
 
 def _group_then_place(head: str, parts: list[Part]) -> str:
     """宝武集团新疆八一: a group's name, then a place and the company's own name (Baowu Group
-    Xinjiang Bayi); the trade name is the two names together, the place a region."""
+    Xinjiang Bayi); the trade name is the two names together, the place a region. Without a
+    place (恒正集团保安沼: Hengzheng Group Baoanzhao) the two names are the trade name."""
     at = head.find("集团")
-    if at <= 0:
-        return head
     rest = head[at + 2 :]
+    if at <= 0 or len(rest) < 2:
+        return head
+    parts.append(Part("集团", "legal_form", "Group"))
     place = _longest_place(rest)
     if place is None or len(place[0]) >= len(rest):
-        return head
+        return head[:at] + rest
     word, patterns = place
-    parts.append(Part("集团", "legal_form", "Group"))
     parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
     return head[:at] + rest[len(word) :]
 

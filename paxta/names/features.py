@@ -92,6 +92,13 @@ def name_features(name: str) -> NameFeatures:
 _PARTY_PREFIX = re.compile(
     r"^(?:to\s+(?:the\s+)?order\s+of|on\s+behalf\s+of|care\s+of|attn\.?)\s*[:,]?\s+", re.I
 )
+_OF_PLACE = re.compile(r"\s*\(of [^()]*\)", re.I)
+_AND_ITS = re.compile(
+    r",?\s+and\s+(?:(?:its|their)\s+)?(?:\w+\s+)?"
+    r"(?:subsidiaries|subordinates|affiliates|branches)\b.*$",
+    re.I,
+)
+_AND_ANOTHER = re.compile(r"^\s*,?\s*and\s+\S+.*\b(?:co|ltd|limited|inc|corp|corporation)\b", re.I)
 _LEGAL_END = re.compile(
     r"\b(?:co\.?,?\s*ltd|company\s+limited|limited|ltd|inc|llc|corp|corporation|gmbh)\b\.?",
     re.I,
@@ -131,11 +138,19 @@ _ADDRESS_WORDS = frozenset(
 
 
 def _shipping_noise(text: str) -> str:
-    """The company name in a bill-of-lading party field."""
+    """The company name in a bill-of-lading party field, or the first company of a list entry
+    naming several ("X Co., Ltd. and its two subsidiaries ...", "A Co., Ltd. and B Co., Ltd.",
+    "A; B", "... (of Nagoya, Japan)")."""
     text = _PARTY_PREFIX.sub("", text) or text
+    text = _OF_PLACE.sub("", text)
+    first = text.split(";")[0].strip()
+    text = first if len(first.split()) >= 2 else text
+    text = _AND_ITS.sub("", text) or text
     ends = list(_LEGAL_END.finditer(text))
     for end in ends:
         rest = text[end.end() :]
+        if _AND_ANOTHER.match(rest):
+            return text[: end.end()].strip(" ,;")
         words = re.findall(r"[a-z.]+", rest.lower())
         address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
         if address >= 2 or (address >= 1 and any(ch.isdigit() for ch in rest)):
@@ -281,6 +296,17 @@ def han_place_keys(word: str) -> str:
     return _keys_of(patterns, word, han=True)
 
 
+_HAN_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州")
+
+
+def _han_stem(word: str) -> str:
+    """A Chinese place name without its administrative suffix (内蒙古自治区 内蒙古, 杭州市 杭州)."""
+    for suffix in (*_HAN_SUFFIXES, "省", "市", "县", "区"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
 def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
     keys: set[str] = set()
     for p in patterns:
@@ -288,12 +314,12 @@ def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
             keys.add(p.key)
         elif p.kind == FOREIGN:
             keys.add("country:" + p.key.casefold())
+        elif p.kind == CHINA_OTHER and p.variant_kind == "province":
+            # one key per province in both scripts: Inner Mongolia, 内蒙古, 内蒙古自治区
+            keys.add("cn:" + "".join(lazy_pinyin(_han_stem(p.key), style=Style.NORMAL)))
         elif p.kind in (CHINA_OTHER, CHINA):
-            stem = word
             if han:
-                for suffix in ("省", "市", "县", "区", "自治区", "自治州"):
-                    stem = stem.removesuffix(suffix)
-                keys.add("cn:" + "".join(lazy_pinyin(stem, style=Style.NORMAL)))
+                keys.add("cn:" + "".join(lazy_pinyin(_han_stem(word), style=Style.NORMAL)))
             else:
                 keys.add("cn:" + re.sub(r"[^a-z0-9]", "", fold(word)))
     return "|".join(sorted(keys))

@@ -167,6 +167,8 @@ class Gazetteer:
                 self._add(pinyin, Pattern(CHINA_OTHER, province, strength, "Latin", r["level"]))
         for text, province in _CHINA_OTHER_EXTRA:
             self._add(text, Pattern(CHINA_OTHER, province, STRONG, "Latin", "province"))
+        # Xi'an: "Xian" alone is the pinyin of 县 (county), so it is not in the table's pinyin
+        self._add("Xi an", Pattern(CHINA_OTHER, "陕西省", STRONG, "Latin", "city"))
         for text in _CHINA_NAMES:
             self._add(text, Pattern(CHINA, "China", STRONG, "Latin", "country"))
 
@@ -249,7 +251,6 @@ _CHINA_NAMES = (
     "中國",
 )
 _CHINA_OTHER_EXTRA = (
-    ("Xi an", "陕西省"),  # Xi'an: "Xian" alone is the pinyin of 县 (county)
     ("Inner Mongolia", "内蒙古自治区"),
     ("Nei Mongol", "内蒙古自治区"),
     ("Tibet", "西藏自治区"),

@@ -48,11 +48,13 @@ _INDEX_SCHEMA = pa.schema(
 def features_version() -> int:
     """A checksum of the code and tables that make features: when they change, recompute."""
     import paxta.names
+    import paxta.places.gazetteer
 
     crc = 0
     names_dir = Path(paxta.names.__file__).parent
     for path in [
         *sorted(names_dir.glob("*.py")),
+        Path(paxta.places.gazetteer.__file__),  # place names and keys
         Path(__file__),
         *sorted(data_path("terms").glob("*.csv")),
         *sorted(data_path("places").glob("*.csv")),
