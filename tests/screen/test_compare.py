@@ -351,3 +351,39 @@ def test_a_group_marker_alone_does_not_make_another_company() -> None:
         name_features("新疆中泰集团有限公司"), name_features("Xinjiang Zhongtai Co. Ltd.")
     )
     assert parent.decision == REVIEW  # a listed name with a legal form: the group is another
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "aliases"),
+    [
+        (
+            "上海赛立特安全用品有限公司",
+            "Shanghai Select Safety Products Company, Limited and its two subsidiaries from "
+            "China, Select (Nantong) Safety Products Co. Limited and Select Protective "
+            "Technology (HK) Limited.",
+            frozenset({"select"}),
+        ),
+        (
+            "HOSHINE SILICON INDUSTRY CO LTD",
+            "Hoshine Silicon Industry Co. Ltd. and Subsidiaries",
+            frozenset(),
+        ),
+        (
+            "ZHEJIANG SANMEI TEA CO LTD",
+            "Nanhu Tree Farm, Zhejiang Sanmei Tea Co., Ltd.; Imaizumi Tea Manufacturing & "
+            "Trading Co., Ltd. (of Nagoya, Japan)",
+            frozenset(),
+        ),
+        (
+            "内蒙古恒正集团保安沼农工贸有限公司",
+            "Inner Mongolia Hengzheng Group Baoanzhao Agriculture, Industry, and Trade Co., Ltd.",
+            frozenset(),
+        ),
+    ],
+)
+def test_list_entries_naming_several_companies(
+    query: str, listed: str, aliases: frozenset[str]
+) -> None:
+    found = compare(name_features(query), name_features(listed), aliases)
+    assert found.decision in (MATCH, REVIEW), found.explanation
+    assert found.decision == MATCH or "Nanhu" in listed  # the tea farm comes first there
