@@ -158,6 +158,35 @@ def _shipping_noise(text: str) -> str:
     return text
 
 
+_SUBSIDIARIES_FROM = re.compile(
+    r"\b(?:subsidiaries|subordinates|affiliates)\b(?:\s+from\s+[A-Za-z ]+?)?\s*[,:]\s*", re.I
+)
+
+
+def other_companies(name: str) -> list[str]:
+    """The companies a list entry names after its first: "X and its two subsidiaries from
+    China, A and B" gives A and B; "A Co., Ltd. and B Co., Ltd." gives B; "A; B" gives B."""
+    text = _OF_PLACE.sub("", name)
+    pieces = [p.strip(" ,.") for p in text.split(";")]
+    out = pieces[1:]
+    first = pieces[0]
+    listed = _SUBSIDIARIES_FROM.split(first, maxsplit=1)
+    if len(listed) == 2 and _AND_ITS.search(first):
+        out += [
+            p.strip(" ,.")
+            for p in re.split(
+                r"\s+and\s+(?=\S+.*\b(?:co|ltd|limited|inc)\b)", listed[1], flags=re.I
+            )
+        ]
+    else:
+        for end in _LEGAL_END.finditer(first):
+            rest = first[end.end() :]
+            if _AND_ANOTHER.match(rest):
+                out.append(re.sub(r"^\s*,?\s*and\s+", "", rest, flags=re.I).strip(" ,."))
+                break
+    return [p for p in out if len(p.split()) >= 2 and p != name]
+
+
 def _clean(name: str) -> str:
     text = "".join(ch if ch.isprintable() else " " for ch in name[:MAX_NAME])
     return " ".join(text.split())

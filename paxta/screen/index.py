@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from paxta.data import data_path
 from paxta.lists.repository import current_versions
-from paxta.names.features import NameFeatures, name_features
+from paxta.names.features import NameFeatures, name_features, other_companies
 from paxta.screen.compare import Context, name_words, plain_words
 from paxta.store import Backend
 
@@ -341,6 +341,32 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] 
     return out
 
 
+def _with_other_companies(store: Backend, names: pa.Table, version_ids: list[int]) -> pa.Table:
+    """``names`` and, as names of kind "part", the companies a list entry names after its
+    first (CBP: "Shanghai Select Safety Products ... and its two subsidiaries from China,
+    Select (Nantong) Safety Products Co. Limited and ..."), so each is found by its own name."""
+    marks = ", ".join("?" for _ in version_ids)
+    rows = store.sql(
+        "SELECT DISTINCT entity_id, name FROM entity_names "
+        f"WHERE version_id IN ({marks}) AND (name LIKE '%;%' OR name ILIKE '% and %')",
+        version_ids,
+    )
+    parts = [(e, part) for e, name in rows for part in other_companies(name)]
+    if not parts:
+        return names
+    encoded, blocks = encode_features([part for _, part in parts])
+    extra = pa.table(
+        {
+            "entity_id": [e for e, _ in parts],
+            "name": [part for _, part in parts],
+            "kind": ["part"] * len(parts),
+            "features": encoded,
+            "blocks": blocks,
+        }
+    )
+    return pa.concat_tables([names, extra.cast(names.schema)])
+
+
 def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex:
     """The current list versions (or only ``lists``) with their indexed features."""
     update_index(store)
@@ -355,6 +381,7 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
         f"WHERE n.version_id IN ({marks})",
         [features_version(), *ids],
     )
+    names = _with_other_companies(store, names, ids)
     entities = store.arrow(
         "SELECT e.entity_id, v.source, v.version, e.name, e.schema, e.fingerprint, "
         "e.identifiers, e.countries, e.addresses FROM entities e "

@@ -338,3 +338,15 @@ def test_a_listed_persons_name_is_explained_as_a_name(runner: CliRunner) -> None
     assert found["name"] == "CHEN, Quanguo" and found["decision"] == "match"
     assert "(name, across scripts, pinyin)" in found["explanation"]
     assert "trade name" not in found["explanation"]
+
+
+def test_each_company_a_list_entry_names_is_found_by_its_own_name(runner: CliRunner) -> None:
+    """CBP lists Shanghai Select Safety Products "and its two subsidiaries from China, Select
+    (Nantong) Safety Products Co. Limited and Select Protective Technology (HK) Limited"."""
+    for query, part in [
+        ("赛立特(南通)安全用品有限公司", "Select (Nantong) Safety Products Co. Limited"),
+        ("SELECT PROTECTIVE TECHNOLOGY (HK) LTD", "Select Protective Technology (HK) Limited"),
+    ]:
+        found = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)["matches"][0]
+        assert found["decision"] == "match" and found["matched_name"] == part, found
+        assert found["name"].startswith("Shanghai Select Safety Products")
