@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from paxta.places.gazetteer import ADMIN_WORDS as ADMIN_WORDS  # County, Uygur ...: place words
+
 ABBREVIATIONS = {
     "ind": "industry",
     "indl": "industrial",
@@ -160,15 +162,6 @@ LEGAL_WORDS = {
     "office",
     "establishment",
 }
-# Words of administrative divisions in place names: "Lop County", "Changji Hui Autonomous
-# Prefecture". They belong to the place, not to the company's own name.
-ADMIN_WORDS = frozenset(
-    {
-        "county", "city", "prefecture", "province", "autonomous", "region", "district",
-        "uygur", "uyghur", "uighur", "kazak", "kazakh", "kyrgyz", "mongol", "mongolian", "hui",
-        "municipality", "municipal",
-    }
-)  # fmt: skip
 # Small words that join others ("Bank of Kunlun", "Compañía de ..."): no name is told by them.
 STOPWORDS = frozenset({"of", "for", "de", "del", "la", "le", "du", "des", "und", "the"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:['/][a-z0-9]+)?")

@@ -10,7 +10,6 @@ stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from itertools import product
@@ -23,6 +22,7 @@ from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_
 from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
 from paxta.names.vocabulary import industry_stem, is_industry_word, known_words
 from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
+from paxta.places.locator import place_mentions
 from paxta.scripts import HAN, detect_script
 
 TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
@@ -142,15 +142,10 @@ def _shipping_noise(text: str) -> str:
     naming several ("X Co., Ltd. and its two subsidiaries ...", "A Co., Ltd. and B Co., Ltd.",
     "A; B", "... (of Nagoya, Japan)")."""
     text = _PARTY_PREFIX.sub("", text) or text
-    text = _OF_PLACE.sub("", text)
-    first = text.split(";")[0].strip()
+    first = _entry_companies(text)[0]
     text = first if len(first.split()) >= 2 else text
-    text = _AND_ITS.sub("", text) or text
-    ends = list(_LEGAL_END.finditer(text))
-    for end in ends:
+    for end in _LEGAL_END.finditer(text):
         rest = text[end.end() :]
-        if _AND_ANOTHER.match(rest):
-            return text[: end.end()].strip(" ,;")
         words = re.findall(r"[a-z.]+", rest.lower())
         address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
         if address >= 2 or (address >= 1 and any(ch.isdigit() for ch in rest)):
@@ -166,25 +161,25 @@ _SUBSIDIARIES_FROM = re.compile(
 def other_companies(name: str) -> list[str]:
     """The companies a list entry names after its first: "X and its two subsidiaries from
     China, A and B" gives A and B; "A Co., Ltd. and B Co., Ltd." gives B; "A; B" gives B."""
-    text = _OF_PLACE.sub("", name)
-    pieces = [p.strip(" ,.") for p in text.split(";")]
-    out = pieces[1:]
-    first = pieces[0]
-    listed = _SUBSIDIARIES_FROM.split(first, maxsplit=1)
-    if len(listed) == 2 and _AND_ITS.search(first):
-        out += [
-            p.strip(" ,.")
-            for p in re.split(
-                r"\s+and\s+(?=\S+.*\b(?:co|ltd|limited|inc)\b)", listed[1], flags=re.I
-            )
-        ]
-    else:
-        for end in _LEGAL_END.finditer(first):
-            rest = first[end.end() :]
-            if _AND_ANOTHER.match(rest):
-                out.append(re.sub(r"^\s*,?\s*and\s+", "", rest, flags=re.I).strip(" ,."))
-                break
-    return [p for p in out if len(p.split()) >= 2 and p != name]
+    return [p for p in _entry_companies(name)[1:] if len(p.split()) >= 2 and p != name]
+
+
+def _entry_companies(text: str) -> list[str]:
+    """Each company a list entry (or a party field) names, the first first."""
+    pieces = _OF_PLACE.sub("", text).split(";")
+    first, out = pieces[0].strip(), [p.strip(" ,.") for p in pieces[1:]]
+    if _AND_ITS.search(first):
+        listed = _SUBSIDIARIES_FROM.split(first, maxsplit=1)
+        if len(listed) == 2:
+            split = re.split(r"\s+and\s+(?=\S+.*\b(?:co|ltd|limited|inc)\b)", listed[1], flags=re.I)
+            out += [p.strip(" ,.") for p in split]
+        return [_AND_ITS.sub("", first) or first, *out]
+    for end in _LEGAL_END.finditer(first):
+        rest = first[end.end() :]
+        if _AND_ANOTHER.match(rest):
+            out.append(re.sub(r"^\s*,?\s*and\s+", "", rest, flags=re.I).strip(" ,."))
+            return [first[: end.end()].strip(" ,;"), *out]
+    return [first, *out]
 
 
 def _clean(name: str) -> str:
@@ -389,51 +384,12 @@ def address_places(addresses: tuple[str, ...], within: bool = True) -> frozenset
     is cn:hangzhou, cn:zhejiang). Countries are left out (the list's country field says
     them), and so are streets named after a place (Beijing South Road in Urumqi)."""
     keys: set[str] = set()
-    latin, han = _latin_places(), gazetteer().han_names()
     for address in addresses:
-        words = re.findall(r"[a-z]+", fold_latin(address[:MAX_NAME]))
-        keys |= _longest_places(words, (3, 2, 1), latin, " ", within)
-        text = normalise_han(address[:MAX_NAME]) if _han_share(address) else ""
-        keys |= _longest_places(list(text), range(12, 1, -1), han, "", within)
+        for surface, patterns in place_mentions(address):
+            keys |= _address_keys(patterns, surface, patterns[0].script == "Han", within)
     if not within:  # "Awati County, Aksu Prefecture": the address is at Awati
         keys -= {d.key for k in keys for d in gazetteer().parents(k)[1:]}
     return frozenset(keys)
-
-
-def _longest_places(
-    tokens: list[str],
-    sizes: Iterable[int],
-    table: dict[str, tuple[Pattern, ...]],
-    joiner: str,
-    within: bool,
-) -> set[str]:
-    """The places named in ``tokens`` read left to right, the longest name at each point
-    (阿克苏地区 is the prefecture, not 阿克苏 and then 地区); streets named after places skipped."""
-    keys: set[str] = set()
-    sizes = tuple(sizes)
-    i = 0
-    while i < len(tokens):
-        for size in sizes:
-            chunk = tokens[i : i + size]
-            if len(chunk) < size:
-                continue
-            texts = {joiner.join(chunk), "".join(chunk)}
-            found = next((t for t in texts if t in table), None)
-            if found is None:
-                continue
-            after = tokens[i + size : i + size + 2]
-            street = _STREET & set(after) if joiner else _STREET_HAN.match("".join(after))
-            if not street:
-                keys |= _address_keys(table[found], found, not joiner, within)
-            i += size
-            break
-        else:
-            i += 1
-    return keys
-
-
-_STREET = frozenset({"road", "rd", "street", "st", "avenue", "ave", "lu", "lane", "jie"})
-_STREET_HAN = re.compile(r"[东西南北中]?[路街道巷]")
 
 
 def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: bool) -> set[str]:

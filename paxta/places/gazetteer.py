@@ -224,10 +224,13 @@ def _variant_strength(
 
 
 _ADMIN_WORDS = {"xian", "shi", "qu", "zhen", "xiang", "zhou", "diqu"}
-_ENGLISH_ADMIN = frozenset(
+# Words English place names end in ("Yili Kazakh Autonomous Prefecture"); company names use
+# them too (paxta.names.english).
+ADMIN_WORDS = frozenset(
     {
-        "mongol", "mongolian", "autonomous", "prefecture", "county", "city", "kazakh", "kyrgyz",
-        "hui", "district", "region", "uygur", "uyghur", "uighur",
+        "county", "city", "prefecture", "province", "autonomous", "region", "district",
+        "uygur", "uyghur", "uighur", "kazak", "kazakh", "kyrgyz", "mongol", "mongolian", "hui",
+        "municipality", "municipal",
     }
 )  # fmt: skip
 
@@ -235,7 +238,7 @@ _ENGLISH_ADMIN = frozenset(
 def _english_stem(variant: str) -> str:
     """The place's own words of an English name ending in administrative words, if long."""
     words = variant.split()
-    at = next((i for i, w in enumerate(words) if w.casefold() in _ENGLISH_ADMIN), len(words))
+    at = next((i for i, w in enumerate(words) if w.casefold() in ADMIN_WORDS), len(words))
     stem = " ".join(words[:at])
     return stem if 0 < at < len(words) and len(stem) >= 5 else ""
 

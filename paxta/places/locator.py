@@ -130,7 +130,26 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     return _decide(text, evidence)
 
 
+def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
+    """The place names ``address`` mentions, as written, with what each may mean: the longest
+    name where names overlap, streets named after a place (Beijing South Road) left out."""
+    text = address[:MAX_CHARS]
+    folded = fold(text)
+    return [
+        (text[start:end], patterns)
+        for start, end, patterns in _hits(folded, 0, len(folded))
+        if not _is_street(folded, end, patterns[0].script)
+    ]
+
+
 def _scan_names(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
+    return [
+        _name_evidence(text, folded, s, e, patterns) for s, e, patterns in _hits(folded, lo, hi)
+    ]
+
+
+def _hits(folded: str, lo: int, hi: int) -> list[tuple[int, int, tuple[Pattern, ...]]]:
+    """Place names in ``folded[lo:hi]`` on word boundaries, longest first where they overlap."""
     hits: list[tuple[int, int, tuple[Pattern, ...]]] = []
     for end, (word, patterns) in gazetteer().automaton.iter(folded, lo, hi):
         start = end - len(word) + 1
@@ -138,12 +157,12 @@ def _scan_names(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
             hits.append((start, end + 1, patterns))
     hits.sort(key=lambda h: (h[0] - h[1], h[0]))
     taken: list[tuple[int, int]] = []
-    out: list[Evidence] = []
+    out: list[tuple[int, int, tuple[Pattern, ...]]] = []
     for start, end, patterns in hits:
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))
-        out.append(_name_evidence(text, folded, start, end, patterns))
+        out.append((start, end, patterns))
     return out
 
 

@@ -48,8 +48,7 @@ class AliasTable:
     rows: list[Alias] = field(default_factory=list)
     _by_han: dict[str, set[str]] = field(default_factory=dict)
     _by_latin: dict[str, set[str]] = field(default_factory=dict)
-    _word_table: dict[str, set[str]] = field(default_factory=dict)
-    _word_count: int = -1
+    _words: dict[str, set[str]] = field(default_factory=dict)  # _by_han of 2+ characters
 
     def add(self, alias: Alias) -> None:
         """Add one pair (duplicates are ignored)."""
@@ -59,6 +58,8 @@ class AliasTable:
             return
         self.rows.append(alias)
         self._by_han.setdefault(han, set()).add(key)
+        if len(han) >= 2:  # a word of longer trade names (中纺 in 中纺银泰)
+            self._words[han] = self._by_han[han]
         for pk in pinyin_keys(han)[:1]:  # both ways: Hoshine is Hesheng, Hesheng is Hoshine
             self._by_latin.setdefault(key, set()).add(pk)
             self._by_latin.setdefault(pk, set()).add(key)
@@ -73,7 +74,7 @@ class AliasTable:
             if coined:
                 return frozenset(coined) | translations(han)
             # 中纺银泰: a coined name for part of it (中纺 Chinatex), the rest in pinyin
-            return translations(han) | word_by_word(han, self._words())
+            return translations(han) | word_by_word(han, self._words)
         out: set[str] = set()
         for key in f.keys:
             out |= self._by_latin.get(key, set())
@@ -81,13 +82,6 @@ class AliasTable:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def _words(self) -> dict[str, set[str]]:
-        """The Chinese trade names of two or more characters, as words of longer names."""
-        if self._word_count != len(self.rows):
-            self._word_table = {h: k for h, k in self._by_han.items() if len(h) >= 2}
-            self._word_count = len(self.rows)
-        return self._word_table
 
 
 MAX_TRANSLATIONS = 16
