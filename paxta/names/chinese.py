@@ -106,6 +106,7 @@ def segment(name: str) -> ChineseName:
     parts: list[Part] = []
     head = _take_regions(head, parts)  # never eats the last word: 新疆天山 keeps 天山
     head = _group_then_place(head, parts)
+    head = _industry_then_place(head, parts)
     if head:
         parts.append(Part(head, "trade_name", word_pinyin(head)))
     parts.extend(tail_parts)
@@ -145,6 +146,23 @@ def _group_then_place(head: str, parts: list[Part]) -> str:
     word, patterns = place
     parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
     return head[:at] + rest[len(word) :]
+
+
+def _industry_then_place(head: str, parts: list[Part]) -> str:
+    """西部黄金克拉玛依哈图: a company's name and industry, then a place and a unit's own name
+    (Western Gold Karamay Hatu Gold Mine); the trade name is the two names together."""
+    for at in range(2, len(head) - 3):
+        place = _longest_place(head[at:])
+        if place is None or len(head) - at - len(place[0]) < 2:
+            continue
+        before, term = _strip_suffix(head[:at], _industries(), min_rest=2)
+        if term is None or len(term.zh) < 2:
+            continue
+        word, patterns = place
+        parts.append(Part(term.zh, "industry", term.english))
+        parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
+        return before + head[at + len(word) :]
+    return head
 
 
 def _strip_suffix(text: str, table: dict[str, Term], min_rest: int = 0) -> tuple[str, Term | None]:

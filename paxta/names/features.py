@@ -10,15 +10,16 @@ stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
 from itertools import product
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from paxta.names.chinese import segment
+from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
+from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
 from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
 from paxta.names.vocabulary import industry_stem, is_industry_word, known_words
 from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
@@ -84,7 +85,23 @@ def name_features(name: str) -> NameFeatures:
     text = _clean(name)
     if detect_script(text) == HAN or _han_share(text) >= 0.5:
         return _han_features(text)
-    return _latin_features(_shipping_noise(text))
+    text = _shipping_noise(text)
+    if is_romanised(text):  # Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi
+        english, read = to_english(text)
+        f = _latin_features(english)
+        industry = tuple(
+            f"{pin} = {eng}"
+            for pin, eng in read
+            if any(is_industry_word(w) for w in normalise_latin(eng).words)
+        )
+        keys = (*f.keys, *_pinyin_translations(f.keys))
+        return replace(f, text=text, keys=keys, industry_names=industry or f.industry_names)
+    return _latin_features(text)
+
+
+def _pinyin_translations(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """A pinyin trade name made of common words, in English (Dongfang Xiwang: East Hope)."""
+    return tuple(sorted(translations_of_pinyin(keys[0]))) if keys else ()
 
 
 # Bills of lading put more than the name in the party field: "TO ORDER OF ...", an address
@@ -246,11 +263,21 @@ def _han_features(text: str) -> NameFeatures:
     if branch_of:  # the branch's place, as a bracketed place is a subsidiary's
         branch = True
         for part in segment(branch_of).parts:
-            keys = han_place_keys(part.text) if part.role in ("region", "trade_name") else ""
+            keys = (  # 新野分公司: a county's branch, named without 县
+                han_place_keys(part.text) or han_place_keys(part.text + "县")
+                if part.role in ("region", "trade_name")
+                else ""
+            )
             if keys and not bracket:
                 bracket, bracket_name = keys, f"{part.text} = {part.english}"
     trade = name.trade_name
     trade_keys = pinyin_keys(trade)
+    if trade and places and not name.xpcc and han_place_keys(trade) and _place_after_group(name):
+        # 新疆棉业集团伽师棉业: the group is named by its region only; its company's own name is
+        # the place after the group (Xinjiang Cotton Industry Group Jiashi Cotton Industry)
+        places.insert(0, han_place_keys(trade))
+        place_names.insert(0, f"{trade} = {name.of_role('trade_name')[0].english}")
+        trade = ""
     if not trade and places and not name.xpcc:
         # The last place word is the trade name (as "Kashgar" is in Kashgar Construction
         # Engineering); its place codes let the two scripts agree.
@@ -277,6 +304,11 @@ def _han_features(text: str) -> NameFeatures:
         branch=branch or "分公司" in text,
         xpcc=name.xpcc,
     )
+
+
+def _place_after_group(name: ChineseName) -> bool:
+    at = name.normalised.find("集团")
+    return at > 0 and any(p.text in name.normalised[at:] for p in name.of_role("region"))
 
 
 @lru_cache(maxsize=100_000)
@@ -370,11 +402,18 @@ def _latin_places() -> dict[str, tuple[Pattern, ...]]:
 def latin_place_keys(words: tuple[str, ...]) -> str:
     """The keys of a place written in Latin letters (one to three words), or ''."""
     places = _latin_places()
-    for text in (" ".join(words), "".join(words)):
+    tries = [" ".join(words), "".join(words)]
+    if len(words) > 1 and words[-1] in _FEATURE_WORDS:  # Yuepu Lake: 岳普湖 (Yuepuhu)
+        tries.append("".join(words[:-1]) + _FEATURE_WORDS[words[-1]])
+    for text in tries:
         patterns = places.get(text)
         if patterns:
             return _keys_of(patterns, text, han=False)
     return ""
+
+
+# A place named after a lake, river or mountain is sometimes written with the word translated.
+_FEATURE_WORDS = {"lake": "hu", "river": "he", "mountain": "shan", "mountains": "shan"}
 
 
 @lru_cache(maxsize=20_000)
@@ -428,9 +467,20 @@ def _latin_features(text: str) -> NameFeatures:
         words.pop()  # "... ELECTRONIC TECH CO LT", "... ENGINEERING GR": a field cut at 35
     places, place_names, rest = _leading_places(words)
     branch = any(w in _LEGAL_ROLE_BRANCH for w in rest)
+    if branch and not bracket and len(rest) > 2 and rest[-1] in _LEGAL_ROLE_BRANCH:
+        at = _branch_place(rest[-2])  # "..., Xinye Branch": the branch's place, as 新野分公司
+        if at:
+            bracket, bracket_name = at, rest[-2].capitalize()
+            rest = rest[:-2]
     rest = [w for w in rest if w not in _LEGAL_ROLE_BRANCH]
-    industry = [w for w in rest if is_industry_word(w)]
-    trade_words = [w for w in rest if not is_industry_word(w)]
+    says_industry = [_says_industry(rest, j) for j in range(len(rest))]
+    industry = [w for w, yes in zip(rest, says_industry, strict=True) if yes]
+    trade_words = [w for w, yes in zip(rest, says_industry, strict=True) if not yes]
+    group_name = _china_group(tokens)
+    if group_name and places and places[0] == "cn:china":
+        # "China Cotton Group Xinjiang Cotton": 中棉集团, a group named for China and its trade
+        trade_words = [*group_name, *trade_words]
+        places, place_names = places[1:], place_names[1:]
     if not trade_words and places and not xpcc:
         # "Xinjiang Tianshan Wool Textile": the last place word is the trade name (as 天山 is).
         trade_words = place_names[-1].lower().split()
@@ -458,6 +508,26 @@ def _latin_features(text: str) -> NameFeatures:
         branch=branch,
         xpcc=xpcc,
     )
+
+
+def _china_group(tokens: list[str]) -> list[str]:
+    """The words of "China <industry> Group" opening a name with more after it, or []."""
+    at = next((i for i in (2, 3) if i < len(tokens) and tokens[i] in ("group", "grp")), 0)
+    if tokens[:1] != ["china"] or not at:
+        return []
+    words = tokens[:at]
+    tail = [t for t in tokens[at + 1 :] if t not in LEGAL_WORDS]
+    if tail and all(is_industry_word(w) for w in words[1:]):
+        return words
+    return []
+
+
+def _says_industry(words: list[str], j: int) -> bool:
+    """Whether words[j] names a line of business: "New" does before one (New Energy, New
+    Materials), not in a name of its own (New Life, 新生)."""
+    if words[j] == "new":
+        return j + 1 < len(words) and is_industry_word(words[j + 1])
+    return is_industry_word(words[j])
 
 
 # Words that name something together rather than a line of business: "Silk Road" (丝路) is no
@@ -501,6 +571,27 @@ def _cut_off(word: str) -> bool:
     )
 
 
+def _county(words: list[str], i: int) -> str:
+    """ "Linxi County": a county outside Xinjiang, known by its pinyin when the word County
+    follows it (alone, a county's name is too often a trade name)."""
+    if i + 1 < len(words) and words[i + 1] == "county" and words[i] in _counties():
+        return "cn:" + words[i]
+    return ""
+
+
+def _branch_place(word: str) -> str:
+    return latin_place_keys((word,)) or ("cn:" + word if word in _counties() else "")
+
+
+@cache
+def _counties() -> frozenset[str]:
+    return frozenset(
+        "".join(lazy_pinyin(_han_stem(han), style=Style.NORMAL))
+        for han, patterns in gazetteer().han_names().items()
+        if han.endswith("县") and any(p.variant_kind == "county" for p in patterns)
+    )
+
+
 def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Peel place names (and words like County, Uygur, Autonomous) off the front."""
     places: list[str] = []
@@ -508,6 +599,12 @@ def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     i = 0
     while i < len(words):
         if words[i] in ADMIN_WORDS and places:
+            i += 1
+            continue
+        county = _county(words, i)
+        if county:
+            places.append(county)
+            names.append(words[i].capitalize())
             i += 1
             continue
         for size in (3, 2, 1):

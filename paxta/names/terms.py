@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from paxta.data import data_path
+from paxta.names.transliterate import normalise_han
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,14 @@ def company_terms() -> dict[str, Term]:
 def terms_of(*categories: str) -> dict[str, Term]:
     """Terms whose category starts with one of ``categories`` (``industry``: every industry)."""
     return {k: t for k, t in company_terms().items() if t.category.startswith(categories)}
+
+
+@cache
+def trade_words() -> dict[str, tuple[str, ...]]:
+    """Common words Chinese trade names are made of, with their English (东方 East, Oriental,
+    Eastern; 希望 Hope): the shipped ``paxta_trade_words.csv``."""
+    with data_path("names", "paxta_trade_words.csv").open(encoding="utf-8") as f:
+        return {
+            normalise_han(r["han"]): tuple(e.strip() for e in r["english"].split("|"))
+            for r in csv.DictReader(f)
+        }

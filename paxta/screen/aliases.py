@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from paxta.config import utc_now
 from paxta.data import data_path
 from paxta.errors import PaxtaError
 from paxta.names.features import NameFeatures, latin_place_keys, name_features, pinyin_keys
+from paxta.names.terms import trade_words
 from paxta.names.transliterate import normalise_han
 from paxta.scripts import HAN, detect_script
 from paxta.store import Backend
@@ -87,21 +88,12 @@ class AliasTable:
 MAX_TRANSLATIONS = 16
 
 
-@cache
-def _trade_words() -> dict[str, tuple[str, ...]]:
-    with data_path("names", "paxta_trade_words.csv").open(encoding="utf-8") as f:
-        return {
-            normalise_han(r["han"]): tuple(e.strip() for e in r["english"].split("|"))
-            for r in csv.DictReader(f)
-        }
-
-
 @lru_cache(maxsize=50_000)
 def translations(han: str) -> frozenset[str]:
     """Trade keys of a Chinese trade name translated word by word: all of it (世纪阳光
     centurysunshine; 东方希望 easthope, orientalhope ...), or its common words with the rest in
     pinyin (弘元绿色 hongyuangreen); empty when it holds none of the common words."""
-    return word_by_word(han, _trade_words())
+    return word_by_word(han, trade_words())
 
 
 def word_by_word(han: str, words: Mapping[str, Iterable[str]]) -> frozenset[str]:

@@ -15,6 +15,7 @@ from rapidfuzz.distance import Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
+from paxta.names.romanised import translations_of_pinyin
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
 from paxta.screen.aliases import translations
@@ -138,6 +139,8 @@ def _parts(
         out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
     score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
     supported = _supported(q, c, place, industry)
+    if supported and _place_trade(q, c) and _other_trade(q, c, industry):
+        out.relation = out.relation or "the trade name is only a place; the trades differ"
     if out.relation:
         out.score = round(min(score, REVIEW_CAP), 3)
         out.decision = REVIEW if t >= TRADE_REVIEW else CLEAR
@@ -238,6 +241,24 @@ def _supported(q: NameFeatures, c: NameFeatures, place: float, industry: float) 
     return not (c.places or c.industry or c.bracket) and not (q.places and q.industry)
 
 
+def _other_trade(q: NameFeatures, c: NameFeatures, industry: float) -> bool:
+    """Both name a line of business, and not the same lines (Real Estate against Energy and
+    Real Estate; textile against cotton and linen)."""
+    if not (q.industry and c.industry):
+        return False
+    return industry < 1.0 or _sectors(q) != _sectors(c)
+
+
+def _sectors(f: NameFeatures) -> frozenset[str]:
+    return frozenset(sector(s) for s in f.industry) - GENERIC_SECTORS
+
+
+def _place_trade(q: NameFeatures, c: NameFeatures) -> bool:
+    """Both trade names are a place's name (their keys carry the place's codes): 菏泽纺织
+    against Heze Cotton and Linen, where the city's name is no company's own name."""
+    return all(any(k.startswith("@") for k in f.keys) for f in (q, c))
+
+
 def _xpcc(q: NameFeatures, c: NameFeatures, unit_q: bool, unit_c: bool) -> Comparison:
     said = [f"{_xpcc_words(q)} = Xinjiang Production and Construction Corps (XPCC rule)"]
     if unit_c:
@@ -264,6 +285,8 @@ def trade_similarity(
             return 1.0, "same name (legal form aside)"
         return 0.0, "no trade name to compare"
     label = _trade_label(q, c)
+    if q.script == "Latn" and set(q.keys[1:]) & set(c.keys) & translations_of_pinyin(q.keys[0]):
+        return 1.0, f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)"
     if alias_keys & set(c.keys):
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
             return 1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)"

@@ -57,6 +57,7 @@ def features_version() -> int:
         Path(paxta.places.gazetteer.__file__),  # place names and keys
         Path(__file__),
         *sorted(data_path("terms").glob("*.csv")),
+        data_path("names", "paxta_trade_words.csv"),  # pinyin names read as common words
         *sorted(data_path("places").glob("*.csv")),
     ]:
         crc = zlib.crc32(path.read_bytes(), crc)

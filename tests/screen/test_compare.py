@@ -387,3 +387,104 @@ def test_list_entries_naming_several_companies(
     found = compare(name_features(query), name_features(listed), aliases)
     assert found.decision in (MATCH, REVIEW), found.explanation
     assert found.decision == MATCH or "Nanhu" in listed  # the tea farm comes first there
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "said"),
+    [
+        (
+            "Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi",
+            "Xinjiang Zhongtai Chemical Co. Ltd.",
+            "Huaxue = Chemical",
+        ),
+        (
+            "XINJIANG TIANSHAN MAOFANGZHI GUFEN YOUXIAN GONGSI",
+            "Xinjiang Tianshan Wool Textile Co. Ltd.",
+            "MAOFANGZHI = Wool Textile",
+        ),
+        (
+            "Xinjiang Dongfang Xiwang Youse Jinshu Youxian Gongsi",
+            "Xinjiang East Hope Nonferrous Metals Co., Ltd.",
+            "pinyin translated word by word",
+        ),
+        (
+            "Xinjiang Tengxiang Meizhipin Youxian Gongsi",  # two terms written as one word
+            "Xinjiang Tengxiang Magnesium Products Co., Ltd.",
+            "Meizhipin = Magnesium Products",
+        ),
+    ],
+)
+def test_chinese_names_written_in_pinyin(query: str, listed: str, said: str) -> None:
+    found = compare(name_features(query), name_features(listed))
+    assert found.decision == MATCH, found.explanation
+    assert said in found.explanation
+    # the same words with another industry are another company of that trade name
+    other = compare(
+        name_features("Xinjiang Zhongtai Fangzhi Youxian Gongsi"),
+        name_features("Xinjiang Zhongtai Chemical Co. Ltd."),
+    )
+    assert other.decision != MATCH
+
+
+def test_an_english_name_is_not_read_as_pinyin() -> None:
+    from paxta.names.romanised import is_romanised
+
+    assert is_romanised("Hetian Haolin Fashi Youxian Gongsi")
+    assert is_romanised("Kashi Jiangong (Jituan) Youxian Zeren Gongsi")
+    assert not is_romanised("Xinjiang Zhongtai Chemical Co. Ltd.")
+    assert not is_romanised("Shanshan Guiye")  # no pinyin legal form: a trade name, kept as is
+    assert name_features("Shanshan Guiye").industry == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # the group named by its region only: its company's own name is the place after it
+        (
+            "新疆棉业集团伽师棉业有限公司",
+            "Xinjiang Cotton Industry Group Jiashi Cotton Industry Co., Ltd.",
+        ),
+        # Yuepu Lake is 岳普湖 with the lake translated
+        (
+            "新疆棉业集团岳普湖棉业有限公司",
+            "Xinjiang Cotton Industry Group Yuepu Lake Cotton Industry Co., Ltd.",
+        ),
+        # a company's name and industry, then a place and the unit's own name
+        ("西部黄金克拉玛依哈图金矿有限责任公司", "Western Gold Karamay Hatu Gold Mine Co., Ltd."),
+        # a county outside Xinjiang, known when "County" follows it
+        (
+            "林西县方培棉花购销有限公司",
+            "Linxi County Fangpei Cotton Buying and Selling Co., Ltd.",
+        ),
+        # "New Life" is a name (新生), not the industry word New
+        ("沈阳新生橡胶厂", "Shenyang New Life Rubber Factory"),
+        # a name without a trade name: place, trade words and 厂
+        ("天津可锻铸铁厂", "Tianjin Malleable Iron Factory"),
+    ],
+)
+def test_group_unit_and_place_structures(query: str, listed: str) -> None:
+    from paxta.screen.aliases import translations
+
+    q = name_features(query)
+    found = compare(q, name_features(listed), translations(q.trade))
+    assert found.decision == MATCH, found.explanation
+
+
+def test_china_group_and_its_branch_at_a_county() -> None:
+    q = name_features("中棉集团河南物流园有限公司新野分公司")
+    c = name_features("China Cotton Group Henan Logistics Park Co., Ltd., Xinye Branch")
+    assert c.trade == "China Cotton" and c.bracket == q.bracket == "cn:xinye"
+    assert compare(q, c, frozenset({"chinacotton"})).decision == MATCH
+    other = name_features("中棉集团河南物流园有限公司南阳分公司")
+    assert compare(other, c, frozenset({"chinacotton"})).decision != MATCH
+
+
+def test_a_trade_name_that_is_only_a_city_needs_the_same_trade() -> None:
+    found = compare(
+        name_features("菏泽纺织有限公司"), name_features("Heze Cotton and Linen Co., Ltd.")
+    )
+    assert found.decision == REVIEW and "ONLY A PLACE" in found.explanation
+    same = compare(
+        name_features("菏泽棉麻有限公司"), name_features("Heze Cotton and Linen Co., Ltd.")
+    )
+    assert same.decision == MATCH
