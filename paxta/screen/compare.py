@@ -9,13 +9,14 @@ registry ID differs, the result is ``review`` with the relation spelled out, nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
 from paxta.names.romanised import translations_of_pinyin
+from paxta.names.terms import trade_words
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
 from paxta.screen.aliases import translations
@@ -141,6 +142,12 @@ def _parts(
     supported = _supported(q, c, place, industry)
     if supported and _place_trade(q, c) and _other_trade(q, c, industry):
         out.relation = out.relation or "the trade name is only a place; the trades differ"
+    elif supported and industry < 1.0 and place < 1.0 and _siblings(q, c):
+        # Zijin Copper against Zijin Mining Group: the same sector, and nothing else agrees
+        out.relation = out.relation or "same trade name, another trade of the same sector"
+    elif supported and place < 1.0 and _common_word(c) and set(q.industry) != set(c.industry):
+        # Western Gold Resources against Western Gold: an everyday word is many companies' name
+        out.relation = out.relation or "the trade name is an everyday word; the trades differ"
     if out.relation:
         out.score = round(min(score, REVIEW_CAP), 3)
         out.decision = REVIEW if t >= TRADE_REVIEW else CLEAR
@@ -250,7 +257,33 @@ def _other_trade(q: NameFeatures, c: NameFeatures, industry: float) -> bool:
 
 
 def _sectors(f: NameFeatures) -> frozenset[str]:
-    return frozenset(sector(s) for s in f.industry) - GENERIC_SECTORS
+    return frozenset(sector(s) for s in _specific(f))
+
+
+def _siblings(q: NameFeatures, c: NameFeatures) -> bool:
+    """Both name a line of business of the same sector, in words that are not one word's forms
+    (copper and mining are two trades; biological and biotechnology are one)."""
+    q_words, c_words = _specific(q), _specific(c)
+    return bool(q_words and c_words) and not any(a[:3] == b[:3] for a in q_words for b in c_words)
+
+
+def _common_word(f: NameFeatures) -> bool:
+    """The trade name is one of the common words trade names are made of (Western, Golden)."""
+    return bool(f.keys) and f.keys[0] in _common_keys()
+
+
+@cache
+def _common_keys() -> frozenset[str]:
+    return frozenset(
+        "".join(ch for ch in e.casefold() if ch.isalnum())
+        for english in trade_words().values()
+        for e in english
+    )
+
+
+def _specific(f: NameFeatures) -> frozenset[str]:
+    """The industry words that say a line of business (not Industry, Trading, Development)."""
+    return frozenset(s for s in f.industry if sector(s) not in GENERIC_SECTORS)
 
 
 def _place_trade(q: NameFeatures, c: NameFeatures) -> bool:

@@ -488,3 +488,19 @@ def test_a_trade_name_that_is_only_a_city_needs_the_same_trade() -> None:
         name_features("菏泽棉麻有限公司"), name_features("Heze Cotton and Linen Co., Ltd.")
     )
     assert same.decision == MATCH
+
+
+def test_another_trade_of_the_same_sector_or_an_everyday_trade_name_is_review() -> None:
+    listed = name_features("Zijin Mining Group Co., Ltd.")
+    assert compare(name_features("ZIJIN COPPER CO LTD"), listed).decision == REVIEW
+    assert compare(name_features("紫金矿业集团股份有限公司"), listed).decision == MATCH
+    western = name_features("Western Gold Co., Ltd.")
+    found = compare(name_features("WESTERN GOLD RESOURCES LTD"), western)
+    assert found.decision == REVIEW and "EVERYDAY WORD" in found.explanation
+    assert compare(name_features("WESTERN GOLD CO LTD"), western).decision == MATCH
+    # one word's forms are one trade: biological and biotechnology
+    bio = compare(
+        name_features("晨光生物科技集团股份有限公司"),
+        name_features("Chenguang Biotech Group Co., Ltd."),
+    )
+    assert bio.decision == MATCH, bio.explanation
