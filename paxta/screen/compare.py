@@ -260,6 +260,16 @@ def _sectors(f: NameFeatures) -> frozenset[str]:
     return frozenset(sector(s) for s in _specific(f))
 
 
+def _pinyin_translated(q: NameFeatures, c: NameFeatures) -> bool:
+    """The query is a pinyin name whose common words, in English, are the listed trade name."""
+    return (
+        len(q.keys) > 1
+        and q.script == "Latn"
+        and c.keys[0] in q.keys[1:]
+        and c.keys[0] in translations_of_pinyin(q.keys[0])
+    )
+
+
 def _siblings(q: NameFeatures, c: NameFeatures) -> bool:
     """Both name a line of business of the same sector, in words that are not one word's forms
     (copper and mining are two trades; biological and biotechnology are one)."""
@@ -318,7 +328,7 @@ def trade_similarity(
             return 1.0, "same name (legal form aside)"
         return 0.0, "no trade name to compare"
     label = _trade_label(q, c)
-    if q.script == "Latn" and set(q.keys[1:]) & set(c.keys) & translations_of_pinyin(q.keys[0]):
+    if _pinyin_translated(q, c):
         return 1.0, f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)"
     if alias_keys & set(c.keys):
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
