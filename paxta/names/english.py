@@ -51,6 +51,8 @@ ABBREVIATIONS = {
     "hldg": "holding",
     "corp": "corporation",
     "co": "company",
+    "coltd": "company limited",  # CO.,LTD written without a space: COLTD, CO.LTD
+    "colimited": "company limited",
     "ltd": "limited",
     "inc": "incorporated",
     "jt": "joint",

@@ -21,7 +21,13 @@ from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
 from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
 from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
-from paxta.names.vocabulary import industry_stem, is_industry_word, known_words
+from paxta.names.vocabulary import (
+    GENERIC_SECTORS,
+    industry_stem,
+    is_industry_word,
+    known_words,
+    sector,
+)
 from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
 from paxta.places.locator import place_mentions
 from paxta.scripts import HAN, detect_script
@@ -465,6 +471,7 @@ def _latin_features(text: str) -> NameFeatures:
     cut = TRUNCATED_MIN <= len(text) <= TRUNCATED_MAX and text[-1:].isalnum()
     if cut and words and tokens[-1] == words[-1] and _cut_off(words[-1]):
         words.pop()  # "... ELECTRONIC TECH CO LT", "... ENGINEERING GR": a field cut at 35
+    words = _unglued(words)
     places, place_names, rest = _leading_places(words)
     branch = any(w in _LEGAL_ROLE_BRANCH for w in rest)
     if branch and not bracket and len(rest) > 2 and rest[-1] in _LEGAL_ROLE_BRANCH:
@@ -508,6 +515,54 @@ def _latin_features(text: str) -> NameFeatures:
         branch=branch,
         xpcc=xpcc,
     )
+
+
+def _unglued(words: list[str]) -> list[str]:
+    """Words a bill of lading wrote together, apart: a place and a name (XINJIANGZHONGTAI),
+    two industry words (NEWENERGY); a place with two letters swapped (XINJAING) corrected."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if len(word) < 6 or is_industry_word(word) or latin_place_keys((word,)):
+            out.append(word)
+            continue
+        if i == 0:
+            fixed = _transposed_place(word)
+            if fixed:
+                out.append(fixed)
+                continue
+        out.extend(_split_glued(word, first=i == 0))
+    return out
+
+
+def _split_glued(word: str, first: bool) -> list[str]:
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if _says_industry([head, tail], 0) and is_industry_word(tail) and _generic(head, tail):
+            return [head, tail]  # newenergy (FiberHome stays a coined name)
+        if first and len(head) >= 6 and len(tail) >= 4 and _major(head):
+            return [head, tail]  # xinjiangzhongtai
+    return [word]
+
+
+def _generic(*words: str) -> bool:
+    return any(sector(industry_stem(w)) in GENERIC_SECTORS for w in words)
+
+
+def _major(word: str) -> bool:
+    return any(_major_place(p) for p in _latin_places().get(word, ()))
+
+
+def _transposed_place(word: str) -> str:
+    """The Xinjiang or province name ``word`` is with two neighbouring letters swapped back."""
+    for at in range(len(word) - 1):
+        fixed = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        if fixed != word and _major(fixed):
+            return fixed
+    return ""
+
+
+def _major_place(p: Pattern) -> bool:
+    return (p.kind == XJ and p.strength == STRONG) or p.variant_kind == "province"
 
 
 def _china_group(tokens: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ SECTORS: dict[str, str] = {
     "textile": "textile textiles spinning spin spun yarn yarns melange weaving weave woven "
     "knitting knit knitwear fabric fabrics fiber fibers fibre cotton linen wool woolen wool "
     "cashmere flax hemp silk dyeing dyed dye printing finishing ginning gin polyester viscose "
-    "spandex nylon nonwoven home color",
+    "spandex nylon nonwoven home color colour colored coloured",
     "apparel": "apparel garment garments clothing clothes fashion wear wears dress shoes shoe "
     "footwear hosiery accessories accessory hair wig wigs glove gloves bag bags",
     "solar": "silicon polysilicon solar photovoltaic pv wafer wafers semiconductor",

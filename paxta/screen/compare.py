@@ -349,6 +349,8 @@ def trade_similarity(
         return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
     if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
         return 0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)"
+    if q.script == c.script == "Latn" and _swapped(q.keys[0], c.keys[0]):
+        return 0.93, f"{q.trade} = {c.trade} ({label}, two letters swapped)"
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -384,6 +386,20 @@ def _respelled(a: str, b: str) -> bool:
         return False
     sa = _skeleton(a)
     return len(sa) >= 5 and sa == _skeleton(b)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """A typing slip: ``a`` is ``b`` with two neighbouring letters swapped, and is no pinyin
+    name of its own (ZHONGTIA for Zhongtai; Haifu and Huafu stay two names)."""
+    if len(a) != len(b) or len(a) < 6 or is_pinyin(a):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and (a[diff[1]] == b[diff[0]])
+    )
 
 
 def _shared_words(a: list[str], b: list[str]) -> float:

@@ -504,3 +504,31 @@ def test_another_trade_of_the_same_sector_or_an_everyday_trade_name_is_review() 
         name_features("Chenguang Biotech Group Co., Ltd."),
     )
     assert bio.decision == MATCH, bio.explanation
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "XINJAING ZHONGTAI CHEMICAL CO LTD",  # a place with two letters swapped
+        "XINJIANGZHONGTAI CHEMICAL CO.LTD",  # a place written together with the name
+        "XINJIANG ZHONGTAI CHEMICAL COLTD",  # CO.,LTD without its space
+    ],
+)
+def test_bill_of_lading_slips(query: str) -> None:
+    found = compare(name_features(query), name_features("Xinjiang Zhongtai Chemical Co. Ltd."))
+    assert found.decision == MATCH, found.explanation
+
+
+def test_words_written_together_and_coined_names() -> None:
+    assert name_features("XINJIANG DAQO NEWENERGY CO LTD").industry == ("new", "energy")
+    assert name_features("FiberHome Technologies Group").industry == ("technology",)
+    assert name_features("AKSU HUAFU COLOURED SPINNING CO LTD").trade == "Huafu"
+    typo = compare(name_features("HOSHNIE SILICON CO"), name_features("Hoshine Silicon Co."))
+    assert typo.decision == MATCH and "two letters swapped" in typo.explanation
+    # pinyin names one swap apart stay apart
+    assert (
+        "swapped"
+        not in compare(
+            name_features("Tianhei Textile Co."), name_features("Tianhie Textile Co.")
+        ).explanation
+    )
