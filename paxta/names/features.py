@@ -517,12 +517,15 @@ def _latin_features(text: str) -> NameFeatures:
     )
 
 
+_LONGEST_WORD = 40  # longer is no word written together but a broken cell
+
+
 def _unglued(words: list[str]) -> list[str]:
     """Words a bill of lading wrote together, apart: a place and a name (XINJIANGZHONGTAI),
     two industry words (NEWENERGY); a place with two letters swapped (XINJAING) corrected."""
     out: list[str] = []
     for i, word in enumerate(words):
-        if len(word) < 6 or is_industry_word(word) or latin_place_keys((word,)):
+        if not 6 <= len(word) <= _LONGEST_WORD or is_industry_word(word) or _major(word):
             out.append(word)
             continue
         if i == 0:

@@ -89,6 +89,8 @@ def _split_word(word: str) -> str:
     Fazhipin 发制品 is); else the word itself."""
     key = _key(word)
     terms = _pinyin_terms()
+    if len(key) > 40:  # no two terms: a broken cell
+        return word
     for cut in range(len(key) - 2, 1, -1):
         head, tail = terms.get(key[:cut]), terms.get(key[cut:])
         if head and tail:
