@@ -151,7 +151,9 @@ def _group_then_place(head: str, parts: list[Part]) -> str:
 def _industry_then_place(head: str, parts: list[Part]) -> str:
     """西部黄金克拉玛依哈图: a company's name and industry, then a place and a unit's own name
     (Western Gold Karamay Hatu Gold Mine); the trade name is the two names together."""
-    for at in range(2, len(head) - 3):
+    if len(head) < 8:  # two characters each: name, industry, place, unit
+        return head
+    for at in range(4, len(head) - 3):
         place = _longest_place(head[at:])
         if place is None or len(head) - at - len(place[0]) < 2:
             continue

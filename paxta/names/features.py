@@ -24,6 +24,7 @@ from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
 from paxta.names.vocabulary import (
     GENERIC_SECTORS,
     industry_stem,
+    industry_words,
     is_industry_word,
     known_words,
     sector,
@@ -480,7 +481,10 @@ def _latin_features(text: str) -> NameFeatures:
             bracket, bracket_name = at, rest[-2].capitalize()
             rest = rest[:-2]
     rest = [w for w in rest if w not in _LEGAL_ROLE_BRANCH]
-    says_industry = [_says_industry(rest, j) for j in range(len(rest))]
+    says_industry = [is_industry_word(w) for w in rest]
+    for j, w in enumerate(rest):  # "New" names a trade only before one: New Energy, New Life
+        if w == "new":
+            says_industry[j] = j + 1 < len(rest) and says_industry[j + 1]
     industry = [w for w, yes in zip(rest, says_industry, strict=True) if yes]
     trade_words = [w for w, yes in zip(rest, says_industry, strict=True) if not yes]
     group_name = _china_group(tokens)
@@ -524,8 +528,9 @@ def _unglued(words: list[str]) -> list[str]:
     """Words a bill of lading wrote together, apart: a place and a name (XINJIANGZHONGTAI),
     two industry words (NEWENERGY); a place with two letters swapped (XINJAING) corrected."""
     out: list[str] = []
+    known = _glue_heads()
     for i, word in enumerate(words):
-        if not 6 <= len(word) <= _LONGEST_WORD or is_industry_word(word) or _major(word):
+        if not 6 <= len(word) <= _LONGEST_WORD or word in known:
             out.append(word)
             continue
         if i == 0:
@@ -538,13 +543,23 @@ def _unglued(words: list[str]) -> list[str]:
 
 
 def _split_glued(word: str, first: bool) -> list[str]:
+    heads = _glue_heads()
     for cut in range(3, len(word) - 2):
-        head, tail = word[:cut], word[cut:]
-        if _says_industry([head, tail], 0) and is_industry_word(tail) and _generic(head, tail):
+        head = word[:cut]
+        if head not in heads:  # (most words: no cut is a known word)
+            continue
+        tail = word[cut:]
+        if is_industry_word(head) and is_industry_word(tail) and _generic(head, tail):
             return [head, tail]  # newenergy (FiberHome stays a coined name)
         if first and len(head) >= 6 and len(tail) >= 4 and _major(head):
             return [head, tail]  # xinjiangzhongtai
     return [word]
+
+
+@cache
+def _glue_heads() -> frozenset[str]:
+    """The words a glued word can start with: industry words and major place names."""
+    return frozenset({w for w in industry_words() if len(w) >= 3} | _major_places())
 
 
 def _generic(*words: str) -> bool:
@@ -552,16 +567,31 @@ def _generic(*words: str) -> bool:
 
 
 def _major(word: str) -> bool:
-    return any(_major_place(p) for p in _latin_places().get(word, ()))
+    return word in _major_places()
+
+
+@cache
+def _major_places() -> frozenset[str]:
+    """Xinjiang's places (strong spellings) and the provinces, written in Latin letters."""
+    return frozenset(
+        text for text, patterns in _latin_places().items() if any(map(_major_place, patterns))
+    )
 
 
 def _transposed_place(word: str) -> str:
     """The Xinjiang or province name ``word`` is with two neighbouring letters swapped back."""
+    if "".join(sorted(word)) not in _major_letters():  # a swap keeps the letters
+        return ""
     for at in range(len(word) - 1):
         fixed = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
         if fixed != word and _major(fixed):
             return fixed
     return ""
+
+
+@cache
+def _major_letters() -> frozenset[str]:
+    return frozenset("".join(sorted(text)) for text in _major_places())
 
 
 def _major_place(p: Pattern) -> bool:
@@ -578,14 +608,6 @@ def _china_group(tokens: list[str]) -> list[str]:
     if tail and all(is_industry_word(w) for w in words[1:]):
         return words
     return []
-
-
-def _says_industry(words: list[str], j: int) -> bool:
-    """Whether words[j] names a line of business: "New" does before one (New Energy, New
-    Materials), not in a name of its own (New Life, 新生)."""
-    if words[j] == "new":
-        return j + 1 < len(words) and is_industry_word(words[j + 1])
-    return is_industry_word(words[j])
 
 
 # Words that name something together rather than a line of business: "Silk Road" (丝路) is no

@@ -30,7 +30,10 @@ _MAX_READINGS = 16
 
 def is_romanised(text: str) -> bool:
     """Whether ``text`` is a Chinese name in pinyin: its words end in a pinyin legal form."""
-    words = [w.casefold().replace("'", "") for w in re.findall(r"[A-Za-z']+", text)]
+    folded = text.casefold()
+    if "gongsi" not in folded.replace(" ", "") and "jituan" not in folded:
+        return False
+    words = [w.replace("'", "") for w in re.findall(r"[a-z']+", folded)]
     joined = "".join(words[-4:])
     return len(words) >= 2 and (joined.endswith(_MARKS) or "jituan" in words)
 

@@ -120,6 +120,12 @@ def sector(stem: str) -> str:
 
 
 @cache
+def industry_words() -> frozenset[str]:
+    """Industry words as written and as stems (from the sectors and the term table)."""
+    return frozenset(_stem_sectors()) | known_words()
+
+
+@cache
 def known_words() -> frozenset[str]:
     """Every industry word in full (for telling a word cut off by a 35-character field)."""
     return frozenset(w for words in SECTORS.values() for w in words.split())
