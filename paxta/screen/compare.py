@@ -139,7 +139,7 @@ def _parts(
     if q.legal and c.legal:
         out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
     score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
-    supported = _supported(q, c, place, industry)
+    supported = _supported(q, c, place, industry, _coined(q, c, alias_keys))
     if supported and _place_trade(q, c) and _other_trade(q, c, industry):
         out.relation = out.relation or "the trade name is only a place; the trades differ"
     elif supported and industry < 1.0 and place < 1.0 and _siblings(q, c):
@@ -233,13 +233,17 @@ def _cut_match(
     return Comparison(0.92, MATCH, [said], rule="cut")
 
 
-def _supported(q: NameFeatures, c: NameFeatures, place: float, industry: float) -> bool:
+def _supported(
+    q: NameFeatures, c: NameFeatures, place: float, industry: float, coined: bool = False
+) -> bool:
     """Something besides the trade name confirms the match, and nothing is left unexplained.
 
     A query naming a line of business the listed name lacks (Meiling Pharmaceutical against
-    Meiling) may be another company of that trade name, so it needs review.
+    Meiling) may be another company of that trade name, so it needs review; not when the
+    trade name is a coined name of three characters or more the listed one is known by
+    (深网视界科技 against SenseNets: the registered name says what the list leaves out).
     """
-    if q.industry and not c.industry:
+    if q.industry and not c.industry and not coined:
         return False
     if q.places and not (c.places or c.bracket) and place < 1.0:
         return False  # Qingdao Yason Machinery against Yason Machinery: maybe a subsidiary
@@ -258,6 +262,13 @@ def _other_trade(q: NameFeatures, c: NameFeatures, industry: float) -> bool:
 
 def _sectors(f: NameFeatures) -> frozenset[str]:
     return frozenset(sector(s) for s in _specific(f))
+
+
+def _coined(q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str]) -> bool:
+    """The Chinese trade name (three characters or more) is the listed name's coined one."""
+    if q.script != "Hani" or len(q.trade) < 3 or not alias_keys & set(c.keys):
+        return False
+    return not translations(normalise_han(q.trade)) & set(c.keys)
 
 
 def _pinyin_translated(q: NameFeatures, c: NameFeatures) -> bool:

@@ -532,3 +532,16 @@ def test_words_written_together_and_coined_names() -> None:
             name_features("Tianhei Textile Co."), name_features("Tianhie Textile Co.")
         ).explanation
     )
+
+
+def test_a_coined_name_of_three_characters_or_more_carries_the_registered_industry() -> None:
+    listed = name_features("Beijing Liuhe BGI")
+    found = compare(name_features("北京六合华大基因科技有限公司"), listed, frozenset({"liuhebgi"}))
+    assert found.decision == MATCH, found.explanation
+    # a two-character coined name is an everyday word too: 骆驼 apparel is not Camel Group
+    camel = compare(
+        name_features("骆驼服饰有限公司"),
+        name_features("Camel Group Co., Ltd."),
+        frozenset({"camel"}),
+    )
+    assert camel.decision == REVIEW
