@@ -56,6 +56,30 @@ SECTORS: dict[str, str] = {
     "materials material new enterprise enterprises services service management development "
     "investment production",
 }
+# Words for one line of business (a sector holds several: cotton and textile are two trades of
+# one sector, apparel and garment are one trade).
+SYNONYMS: tuple[str, ...] = (
+    "apparel garment clothing clothes fashion wear dress",
+    "warehousing warehouse storage",
+    "spinning spin spun yarn",
+    "weaving weave woven",
+    "knitting knit knitwear",
+    "dyeing dyed dye",
+    "color colour colored coloured",
+    "technology technologies science tech",
+    "electronics electronic",
+    "biotechnology biological biotech bioscience biology",
+    "pharmaceutical pharma pharmatech",
+    "mining mine mineral",
+    "metal metallurgy metallurgical",
+    "food ingredients",
+    "agriculture agricultural farm farming",
+    "chemical chemistry",
+    "photovoltaic pv solar",
+    "communication telecom",
+    "logistics supply chain",
+    "hair wig",
+)
 # Stems so general they show no line of business: agreeing on them proves little.
 GENERIC_SECTORS = frozenset({"general", "trade"})
 
@@ -129,3 +153,17 @@ def industry_words() -> frozenset[str]:
 def known_words() -> frozenset[str]:
     """Every industry word in full (for telling a word cut off by a 35-character field)."""
     return frozenset(w for words in SECTORS.values() for w in words.split())
+
+
+@cache
+def _synonym_groups() -> dict[str, int]:
+    return {industry_stem(w): i for i, words in enumerate(SYNONYMS) for w in words.split()}
+
+
+def one_trade(a: str, b: str) -> bool:
+    """Whether industry stems ``a`` and ``b`` name one line of business (garment, apparel;
+    biological, biotechnology), not two of one sector (cotton, textile)."""
+    if a == b or a[:3] == b[:3]:
+        return True
+    groups = _synonym_groups()
+    return a in groups and groups[a] == groups.get(b)

@@ -18,7 +18,7 @@ from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, add
 from paxta.names.romanised import translations_of_pinyin
 from paxta.names.terms import trade_words
 from paxta.names.transliterate import is_pinyin, normalise_han
-from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, sector
+from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, one_trade, sector
 from paxta.screen.aliases import translations
 
 MATCH = "match"
@@ -145,6 +145,9 @@ def _parts(
     elif supported and industry < 1.0 and place < 1.0 and _siblings(q, c):
         # Zijin Copper against Zijin Mining Group: the same sector, and nothing else agrees
         out.relation = out.relation or "same trade name, another trade of the same sector"
+    elif supported and _two_trades(q, c):
+        # 湖北银丰纺织 against Hubei Yinfeng Cotton: a sister company of the same group and place
+        out.relation = out.relation or "same trade name, each names a trade the other lacks"
     elif supported and place < 1.0 and _common_word(c) and set(q.industry) != set(c.industry):
         # Western Gold Resources against Western Gold: an everyday word is many companies' name
         out.relation = out.relation or "the trade name is an everyday word; the trades differ"
@@ -285,7 +288,20 @@ def _siblings(q: NameFeatures, c: NameFeatures) -> bool:
     """Both name a line of business of the same sector, in words that are not one word's forms
     (copper and mining are two trades; biological and biotechnology are one)."""
     q_words, c_words = _specific(q), _specific(c)
-    return bool(q_words and c_words) and not any(a[:3] == b[:3] for a in q_words for b in c_words)
+    return bool(q_words and c_words) and not any(one_trade(a, b) for a in q_words for b in c_words)
+
+
+def _two_trades(q: NameFeatures, c: NameFeatures) -> bool:
+    """Each name has an industry word the other lacks, the listed one's a line of business
+    (textile against cotton; silicon materials against silicon energy). Forms of one word
+    (biological, biotechnology) are one."""
+    q_only = set(q.industry) - set(c.industry)
+    c_only = set(c.industry) - set(q.industry)
+    if not q_only or not c_only:
+        return False
+    q_left = {a for a in q_only if not any(one_trade(a, b) for b in c_only)}
+    c_left = {b for b in c_only if not any(one_trade(a, b) for a in q_only)}
+    return bool(q_left) and any(sector(b) not in GENERIC_SECTORS for b in c_left)
 
 
 def _common_word(f: NameFeatures) -> bool:

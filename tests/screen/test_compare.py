@@ -545,3 +545,35 @@ def test_a_coined_name_of_three_characters_or_more_carries_the_registered_indust
         frozenset({"camel"}),
     )
     assert camel.decision == REVIEW
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("湖北银丰纺织有限公司", "Hubei Yinfeng Cotton Co., Ltd."),
+        (
+            "SHIHEZI HUAFU HONGFENG TEXTILE CO LTD",
+            "Shihezi Huafu Hongfeng Cotton Industry Co., Ltd.",
+        ),
+        ("包头美科硅材料有限公司", "Baotou Meike Silicon Energy Co., Ltd."),
+        ("新疆紫金铜业有限公司", "Xinjiang Zijin Nonferrous Metals Co., Ltd."),
+    ],
+)
+def test_a_sister_company_at_the_same_place_in_another_trade_is_review(
+    query: str, listed: str
+) -> None:
+    found = compare(name_features(query), name_features(listed))
+    assert found.decision == REVIEW, found.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("HETIAN TAIDA GARMENT CO LTD", "Hetian Taida Apparel Co., Ltd"),  # one trade, two words
+        ("江苏银海农家乐仓储有限公司", "Jiangsu Yinhai Nongjiale Storage Co., Ltd."),
+        ("天山毛紡织股份有限公司", "Xinjiang Tianshan Wool Textile Co. Ltd."),
+    ],
+)
+def test_two_words_for_one_trade_still_match(query: str, listed: str) -> None:
+    found = compare(name_features(query), name_features(listed))
+    assert found.decision == MATCH, found.explanation
