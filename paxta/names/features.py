@@ -263,7 +263,7 @@ def _han_features(text: str) -> NameFeatures:
             industry_names.append(f"{part.text} = {part.english}")
         elif part.role == "legal_form":
             legal.append(part.text)
-            group = group or "集团" in part.text
+            group = group or "集团" in part.text or "控股" in part.text  # a holding is a parent
             branch = branch or "分" in part.text
         elif part.role == "bracket":
             group = group or "集团" in part.text
@@ -515,7 +515,7 @@ def _latin_features(text: str) -> NameFeatures:
         industry=tuple(dict.fromkeys(industry_stem(w) for w in industry)),
         industry_names=tuple(industry),
         legal=name.legal,
-        group=group or "group" in name.legal,
+        group=group or bool({"group", "holdings", "holding"} & set(name.legal)),
         branch=branch,
         xpcc=xpcc,
     )

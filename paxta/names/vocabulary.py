@@ -61,7 +61,7 @@ SECTORS: dict[str, str] = {
 SYNONYMS: tuple[str, ...] = (
     "apparel garment clothing clothes fashion wear dress",
     "warehousing warehouse storage",
-    "spinning spin spun yarn",
+    "spinning spin spun yarn textile",
     "weaving weave woven",
     "knitting knit knitwear",
     "dyeing dyed dye",

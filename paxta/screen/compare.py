@@ -257,10 +257,15 @@ def _supported(
 
 def _other_trade(q: NameFeatures, c: NameFeatures, industry: float) -> bool:
     """Both name a line of business, and not the same lines (Real Estate against Energy and
-    Real Estate; textile against cotton and linen)."""
+    Real Estate; textile against cotton and linen; Energy Investment against Energy)."""
     if not (q.industry and c.industry):
         return False
-    return industry < 1.0 or _sectors(q) != _sectors(c)
+    extra = {
+        a
+        for a in q.industry
+        if sector(a) != "government" and not any(one_trade(a, b) for b in c.industry)
+    }  # (a government body's words vary: 公安厅 Department, Bureau)
+    return industry < 1.0 or _sectors(q) != _sectors(c) or bool(extra)
 
 
 def _sectors(f: NameFeatures) -> frozenset[str]:

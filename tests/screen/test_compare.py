@@ -577,3 +577,12 @@ def test_a_sister_company_at_the_same_place_in_another_trade_is_review(
 def test_two_words_for_one_trade_still_match(query: str, listed: str) -> None:
     found = compare(name_features(query), name_features(listed))
     assert found.decision == MATCH, found.explanation
+
+
+def test_a_holding_is_a_parent_and_a_place_name_needs_the_same_trades() -> None:
+    listed = name_features("Xinjiang GCL New Energy Material Technology, Co. Ltd.")
+    holding = compare(name_features("协鑫科技控股有限公司"), listed, frozenset({"gcl"}))
+    assert holding.decision == REVIEW, holding.explanation
+    energy = name_features("Xinjiang Energy (Group) Co., Ltd.")
+    assert compare(name_features("XINJIANG ENERGY INVESTMENT CO LTD"), energy).decision == REVIEW
+    assert compare(name_features("新疆能源集团有限公司"), energy).decision == MATCH
