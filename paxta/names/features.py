@@ -170,6 +170,8 @@ def _shipping_noise(text: str) -> str:
     text = first if len(first.split()) >= 2 else text
     for end in _LEGAL_END.finditer(text):
         rest = text[end.end() :]
+        if _AFTER_NAME.match(rest):  # "... CO., LTD. C/O ...", "a/k/a ...", "TEL: ..."
+            return text[: end.end()].strip(" ,;")
         words = re.findall(r"[a-z.]+", rest.lower())
         address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
         if address >= 2 or (address >= 1 and any(ch.isdigit() for ch in rest)):
@@ -177,6 +179,11 @@ def _shipping_noise(text: str) -> str:
     return text
 
 
+_AFTER_NAME = re.compile(
+    r"^[\s,;.]*(?:c/o|a/k/a|aka|f/k/a|fka|d/b/a|dba|tel|fax|phone|e-?mail|add|address|attn)"
+    r"\b",
+    re.I,
+)
 _SUBSIDIARIES_FROM = re.compile(
     r"\b(?:subsidiaries|subordinates|affiliates)\b(?:\s+from\s+[A-Za-z ]+?)?\s*[,:]\s*", re.I
 )
@@ -208,7 +215,19 @@ def _entry_companies(text: str) -> list[str]:
 
 def _clean(name: str) -> str:
     text = "".join(ch if ch.isprintable() else " " for ch in name[:MAX_NAME])
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return _CELL_PREFIX.sub("", text) or text
+
+
+# What a spreadsheet cell puts before a name: a number ("1. ", "(2)", "3、") or a field label
+# ("Supplier:", "供应商：").
+_CELL_PREFIX = re.compile(
+    r"^(?:\(?\d{1,3}[.)、]\s*|[\u2460-\u2473]\s*)?"
+    r"(?:(?:supplier|vendor|shipper|consignee|seller|buyer|manufacturer|exporter|importer|"
+    r"notify\s+party|company(?:\s+name)?|name|供应商|供货商|厂商|生产商|制造商|卖方|买方|"
+    r"发货人|收货人|出口商|进口商|公司名称|企业名称|单位名称|名称)\s*[:：]\s*)?",
+    re.I,
+)
 
 
 def _han_share(text: str) -> float:

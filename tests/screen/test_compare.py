@@ -586,3 +586,18 @@ def test_a_holding_is_a_parent_and_a_place_name_needs_the_same_trades() -> None:
     energy = name_features("Xinjiang Energy (Group) Co., Ltd.")
     assert compare(name_features("XINJIANG ENERGY INVESTMENT CO LTD"), energy).decision == REVIEW
     assert compare(name_features("新疆能源集团有限公司"), energy).decision == MATCH
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "1. 新疆中泰化学股份有限公司",
+        "供应商：新疆中泰化学股份有限公司",
+        "Supplier: Xinjiang Zhongtai Chemical Co., Ltd.",
+        "XINJIANG ZHONGTAI CHEMICAL CO., LTD. C/O ABC LOGISTICS",
+        "XINJIANG ZHONGTAI CHEMICAL CO., LTD. TEL:0991-8751690",
+    ],
+)
+def test_what_a_cell_puts_around_a_name(query: str) -> None:
+    found = compare(name_features(query), name_features("Xinjiang Zhongtai Chemical Co. Ltd."))
+    assert found.decision == MATCH, found.explanation
