@@ -17,7 +17,9 @@ from paxta.names.transliterate import normalise_han, word_pinyin
 from paxta.places.gazetteer import CHINA_OTHER, XJ, Pattern, gazetteer
 
 _BRACKET = re.compile(r"\(([^()]*)\)")
-_XPCC = re.compile(r"(?:中国)?(?:新疆)?(?:生产)?建设兵团|兵团|[第农][一二三四五六七八九十]{1,3}师")
+_XPCC = re.compile(
+    r"(?:中国)?(?:新疆)?(?:生产)?建设兵团|(?:新疆)?兵团|[第农][一二三四五六七八九十]{1,3}师"
+)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ ABBREVIATIONS = {
     "hldg": "holding",
     "corp": "corporation",
     "co": "company",
+    "psb": "public security bureau",
     "coltd": "company limited",  # CO.,LTD written without a space: COLTD, CO.LTD
     "colimited": "company limited",
     "ltd": "limited",
