@@ -94,6 +94,10 @@ def compare(
         unit_q, unit_c = bool(q.trade or q.industry), bool(c.trade or c.industry)
         if not (unit_q and unit_c):
             return _xpcc(q, c, unit_q, unit_c)
+        if not q.keys and not c.keys and set(q.industry) == set(c.industry):
+            said = f"{', '.join(q.industry_names)} ~ {', '.join(c.industry_names)}"
+            corps = f"{_xpcc_words(q)} = Xinjiang Production and Construction Corps (XPCC rule)"
+            return Comparison(1.0, MATCH, [corps, f"{said} (the same unit of the XPCC)"])
     if name_words(q.text) == name_words(c.text):
         parts = _parts(q, c, alias_keys, q_context, c_context)
         if parts.decision != MATCH:

@@ -31,6 +31,18 @@ CASES = [
     ("新疆生产建设兵团", "Xinjiang Production and Construction Corps", MATCH, ["XPCC rule"]),
     ("新疆生產建設兵團", "Bingtuan", MATCH, ["XPCC rule"]),
     ("新疆兵团", "Xinjiang Production and Construction Corps", MATCH, ["XPCC rule"]),
+    (
+        "新疆生产建设兵团公安局",
+        "Xinjiang Production and Construction Corps (XPCC) Public Security Bureau",
+        MATCH,
+        ["the same unit of the XPCC"],
+    ),
+    (
+        "兵团第一师棉麻公司",
+        "Xinjiang Production and Construction Corps (XPCC) Public Security Bureau",
+        CLEAR,
+        [],
+    ),
     ("Kashgar PSB", "Kashgar Prefecture Public Security Bureau", MATCH, ["Kashgar"]),
     ("兵团第一师棉麻公司", "XPCC", MATCH, ["belongs to the XPCC"]),
     (
