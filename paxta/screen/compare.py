@@ -149,6 +149,9 @@ def _parts(
     elif supported and industry < 1.0 and place < 1.0 and _siblings(q, c):
         # Zijin Copper against Zijin Mining Group: the same sector, and nothing else agrees
         out.relation = out.relation or "same trade name, another trade of the same sector"
+    elif supported and _foreign_parent(q, c):
+        # Daqo New Energy Corp. against Xinjiang Daqo New Energy Co., Ltd.: its parent abroad
+        out.relation = out.relation or "a company abroad of the listed name, maybe its parent"
     elif supported and _two_trades(q, c):
         # 湖北银丰纺织 against Hubei Yinfeng Cotton: a sister company of the same group and place
         out.relation = out.relation or "same trade name, each names a trade the other lacks"
@@ -298,6 +301,23 @@ def _siblings(q: NameFeatures, c: NameFeatures) -> bool:
     (copper and mining are two trades; biological and biotechnology are one)."""
     q_words, c_words = _specific(q), _specific(c)
     return bool(q_words and c_words) and not any(one_trade(a, b) for a in q_words for b in c_words)
+
+
+_FOREIGN_FORMS = frozenset({"corporation", "incorporated", "plc", "ag", "sa", "nv", "bv"})
+_CHINESE_FORMS = frozenset({"company", "limited"})
+
+
+def _foreign_parent(q: NameFeatures, c: NameFeatures) -> bool:
+    """The query has a legal form of its own abroad (Corp., Inc.) and no place, and the listed
+    name is a Chinese company at a place (Xinjiang Daqo New Energy Co., Ltd.)."""
+    return (
+        q.script == "Latn"
+        and not q.places
+        and bool(c.places)
+        and bool(_FOREIGN_FORMS & set(q.legal))
+        and set(c.legal) <= _CHINESE_FORMS | {"group"}
+        and not _FOREIGN_FORMS & set(c.legal)
+    )
 
 
 def _two_trades(q: NameFeatures, c: NameFeatures) -> bool:

@@ -44,6 +44,13 @@ CASES = [
         [],
     ),
     ("Kashgar PSB", "Kashgar Prefecture Public Security Bureau", MATCH, ["Kashgar"]),
+    (
+        "Daqo New Energy Corp.",
+        "Xinjiang Daqo New Energy, Co. Ltd",
+        REVIEW,
+        ["A COMPANY ABROAD OF THE LISTED NAME"],
+    ),
+    ("XINJIANG DAQO NEW ENERGY CORP", "Xinjiang Daqo New Energy, Co. Ltd", MATCH, []),
     ("兵团第一师棉麻公司", "XPCC", MATCH, ["belongs to the XPCC"]),
     (
         "合盛硅业(泸州)有限公司",
