@@ -184,6 +184,11 @@ class LatinName:
         return " ".join(self.words)
 
 
+def latin_key(text: str) -> str:
+    """A Latin name as a trade key: lower case, letters and digits only (G&G: gg)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def fold_latin(text: str) -> str:
     """Lower case without accents (Ürümqi → urumqi)."""
     decomposed = unicodedata.normalize("NFKD", text)

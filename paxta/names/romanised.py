@@ -15,6 +15,7 @@ from itertools import product
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from paxta.names.english import latin_key
 from paxta.names.terms import terms_of, trade_words
 from paxta.names.transliterate import normalise_han
 
@@ -143,7 +144,7 @@ def translations_of_pinyin(key: str) -> frozenset[str]:
 def _pinyin_words() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for han, english in trade_words().items():
-        keys = tuple("".join(ch for ch in e.casefold() if ch.isalnum()) for e in english)
+        keys = tuple(map(latin_key, english))
         readings = pinyin(han, style=Style.NORMAL, heteronym=True)  # 噶 ga or ge: Zhungeer
         for syllables in product(*(r[:2] for r in readings)):
             key = "".join(syllables)

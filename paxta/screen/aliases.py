@@ -16,6 +16,7 @@ from functools import lru_cache
 from paxta.config import utc_now
 from paxta.data import data_path
 from paxta.errors import PaxtaError
+from paxta.names.english import latin_key
 from paxta.names.features import NameFeatures, latin_place_keys, name_features, pinyin_keys
 from paxta.names.terms import trade_words
 from paxta.names.transliterate import normalise_han
@@ -39,7 +40,7 @@ class Alias:
     @property
     def latin_key(self) -> str:
         """The English name as a trade key (lower case, no spaces)."""
-        return "".join(ch for ch in self.latin.casefold() if ch.isalnum())
+        return latin_key(self.latin)
 
 
 @dataclass
@@ -109,9 +110,7 @@ def word_by_word(han: str, words: Mapping[str, Iterable[str]]) -> frozenset[str]
         return frozenset()
     keys = {""}
     for english in parts:
-        keys = {
-            k + "".join(ch for ch in e.casefold() if ch.isalnum()) for k in keys for e in english
-        }
+        keys = {k + latin_key(e) for k in keys for e in english}
         if len(keys) > MAX_TRANSLATIONS:
             return frozenset()
     return frozenset(k for k in keys if len(k) >= 4)

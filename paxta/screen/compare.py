@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import Indel
 
-from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
+from paxta.names.english import LEGAL_WORDS, latin_key, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
 from paxta.names.romanised import translations_of_pinyin
 from paxta.names.terms import trade_words
@@ -340,11 +340,7 @@ def _common_word(f: NameFeatures) -> bool:
 
 @cache
 def _common_keys() -> frozenset[str]:
-    return frozenset(
-        "".join(ch for ch in e.casefold() if ch.isalnum())
-        for english in trade_words().values()
-        for e in english
-    )
+    return frozenset(latin_key(e) for english in trade_words().values() for e in english)
 
 
 def _specific(f: NameFeatures) -> frozenset[str]:
@@ -454,7 +450,7 @@ def _swapped(a: str, b: str) -> bool:
         len(diff) == 2
         and diff[1] == diff[0] + 1
         and a[diff[0]] == b[diff[1]]
-        and (a[diff[1]] == b[diff[0]])
+        and a[diff[1]] == b[diff[0]]
     )
 
 
