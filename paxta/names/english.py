@@ -27,6 +27,8 @@ ABBREVIATIONS = {
     "grp": "group",
     "tex": "textile",
     "text": "textile",
+    "txtl": "textile",
+    "txtls": "textiles",
     "chem": "chemical",
     "chems": "chemicals",
     "elec": "electric",
@@ -212,6 +214,7 @@ def word_sequence(name: str) -> tuple[str, ...]:
     text = _POSSESSIVE.sub("", text).replace("'", " ")  # People's: people; Xi'an: xi an
     text = _NON.sub("non", text)  # NON-FERROUS, NON WOVEN: nonferrous, nonwoven
     for token in _merge_letters(_possessive_s(_TOKEN.findall(text))):
+        token = _mended(token)
         expanded = ABBREVIATIONS.get(token) or token.replace("/", " ")  # IMPORT/EXPORT
         for part in expanded.split():
             part = SPELLINGS.get(part, part)
@@ -219,6 +222,40 @@ def word_sequence(name: str) -> tuple[str, ...]:
                 continue
             words.append(part)
     return tuple(_merge_letters(words))  # letters an ampersand kept apart (A&G) join up here
+
+
+def _mended(token: str) -> str:
+    """A word as it was meant: a digit a scan or typist put for a letter (X1NJIANG), a legal
+    form with a slip (LIMTED), one written onto the name (ZHONGTAICHEMICALCOLTD)."""
+    if token.isalpha():
+        if token in _LEGAL_SLIPS:
+            return _LEGAL_SLIPS[token]
+        if len(token) >= 12:
+            for form in _GLUED_FORMS:
+                if token.endswith(form) and len(token) - len(form) >= 6:
+                    return f"{token[: -len(form)]} {ABBREVIATIONS.get(form, form)}"
+        return token
+    letters = sum(c.isalpha() for c in token)
+    if letters >= 4 and len(token) - letters <= 2 and not token[0].isdigit():
+        mended = token.translate(_DIGIT_LETTERS)
+        if mended.isalpha():
+            return mended
+    return token
+
+
+_DIGIT_LETTERS = str.maketrans("01", "oi")
+_GLUED_FORMS = ("coltd", "colimited", "limited", "company", "ltd")
+
+
+def _slips(word: str) -> dict[str, str]:
+    """``word`` with one letter left out, two neighbours swapped or one doubled."""
+    out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    out |= {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return {slip: word for slip in out - {word}}
+
+
+_LEGAL_SLIPS = {**_slips("limited"), **_slips("company"), **_slips("corporation")}
 
 
 _APOSTROPHE = re.compile("[\u2019\u2018\u02bc`]")

@@ -220,12 +220,13 @@ def _clean(name: str) -> str:
 
 
 # What a spreadsheet cell puts before a name: a number ("1. ", "(2)", "3、") or a field label
-# ("Supplier:", "供应商：").
+# ("Supplier:", "供应商："), then M/S or Messrs.
 _CELL_PREFIX = re.compile(
     r"^(?:\(?\d{1,3}[.)、]\s*|[\u2460-\u2473]\s*)?"
     r"(?:(?:supplier|vendor|shipper|consignee|seller|buyer|manufacturer|exporter|importer|"
     r"notify\s+party|company(?:\s+name)?|name|供应商|供货商|厂商|生产商|制造商|卖方|买方|"
-    r"发货人|收货人|出口商|进口商|公司名称|企业名称|单位名称|名称)\s*[:：]\s*)?",
+    r"发货人|收货人|出口商|进口商|公司名称|企业名称|单位名称|名称)\s*[:：]\s*)?"
+    r"(?:m/s\.?\s+|messrs\.?\s+)?",  # M/S, Messrs: how Indian and British papers address firms
     re.I,
 )
 
@@ -571,7 +572,11 @@ def _split_glued(word: str, first: bool) -> list[str]:
         if is_industry_word(head) and is_industry_word(tail) and _generic(head, tail):
             return [head, tail]  # newenergy (FiberHome stays a coined name)
         if first and len(head) >= 6 and len(tail) >= 4 and _major(head):
-            return [head, tail]  # xinjiangzhongtai
+            return [head, *_split_glued(tail, first=False)]  # xinjiangzhongtai
+    if len(word) >= 14:  # zhongtaichemical: a long word ending in an industry word
+        for cut in range(len(word) - 5, 4, -1):
+            if word[cut:] in heads and is_industry_word(word[cut:]):
+                return [word[:cut], word[cut:]]
     return [word]
 
 

@@ -31,8 +31,10 @@ VARIANTS = str.maketrans({"矽": "硅"})
 
 
 def normalise_han(text: str) -> str:
-    """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).translate(VARIANTS).replace(" ", "")
+    """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces;
+    新疆自治区, a short form, written out (新疆维吾尔自治区)."""
+    han = to_simplified(unicodedata.normalize("NFKC", text)).translate(VARIANTS).replace(" ", "")
+    return han.replace("新疆自治区", "新疆维吾尔自治区") if "自治区" in han else han
 
 
 def syllables(han: str) -> list[str]:

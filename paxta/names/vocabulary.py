@@ -79,6 +79,11 @@ SYNONYMS: tuple[str, ...] = (
     "communication telecom",
     "logistics supply chain",
     "hair wig",
+    "intelligent intelligence smart",
+    "computer computing",
+    "cereal grain",
+    "herbal medicinal medicine",
+    "nutrition nutraceutical",
 )
 # Stems so general they show no line of business: agreeing on them proves little.
 GENERIC_SECTORS = frozenset({"general", "trade"})

@@ -50,7 +50,13 @@ class AliasTable:
     rows: list[Alias] = field(default_factory=list)
     _by_han: dict[str, set[str]] = field(default_factory=dict)
     _by_latin: dict[str, set[str]] = field(default_factory=dict)
-    _words: dict[str, set[str]] = field(default_factory=dict)  # _by_han of 2+ characters
+    # the words of longer trade names: common words (丝路 Silk Road) and coined names of two or
+    # more characters (中纺 Chinatex, 华大 BGI), so 丝路华大 is Silk Road BGI
+    _words: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for han, english in trade_words().items():
+            self._words.setdefault(han, set()).update(map(latin_key, english))
 
     def add(self, alias: Alias) -> None:
         """Add one pair (duplicates are ignored)."""
@@ -61,7 +67,7 @@ class AliasTable:
         self.rows.append(alias)
         self._by_han.setdefault(han, set()).add(key)
         if len(han) >= 2:  # a word of longer trade names (中纺 in 中纺银泰)
-            self._words[han] = self._by_han[han]
+            self._words.setdefault(han, set()).add(key)
         for pk in pinyin_keys(han)[:1]:  # both ways: Hoshine is Hesheng, Hesheng is Hoshine
             self._by_latin.setdefault(key, set()).add(pk)
             self._by_latin.setdefault(pk, set()).add(key)
@@ -75,7 +81,8 @@ class AliasTable:
             coined = self._by_han.get(han)
             if coined:
                 return frozenset(coined) | translations(han)
-            # 中纺银泰: a coined name for part of it (中纺 Chinatex), the rest in pinyin
+            # 中纺银泰: a coined name for part of it (中纺 Chinatex), the rest in pinyin or
+            # common words
             return translations(han) | word_by_word(han, self._words)
         out: set[str] = set()
         for key in f.keys:

@@ -125,11 +125,16 @@ class Matcher:
             if company and not entry.entity.is_company:
                 continue  # a company name is not a person, vessel or aircraft
             result = compare(q, entry.features, alias_keys, context, entry.entity.context)
-            if result.decision == CLEAR:
-                continue
-            held = best.get(entry.entity.entity_id)
-            if held is None or result.outranks(held[0]):
-                best[entry.entity.entity_id] = (result, entry)
+            self._keep(best, result, entry)
+        turned = family_first(q)
+        if turned is not None:  # Quanguo Chen, as lists write it CHEN, Quanguo
+            for entry in self.index.candidates(block_keys(turned)):
+                if not entry.entity.is_company:
+                    result = compare(
+                        turned, entry.features, frozenset(), context, entry.entity.context
+                    )
+                    result.agree.insert(0, "the family name written last")
+                    self._keep(best, result, entry)
         _ambiguous_place(q, best)
         _ambiguous_cut(best)
         key = query_key(name) if self.decisions else ""
@@ -146,6 +151,15 @@ class Matcher:
         out = [m for m in out if m.decision != CLEAR or m.explanation.startswith("analyst")]
         out.sort(key=lambda m: (-rank(m.decision), -m.score, m.entity.entity_id))
         return out[:limit]
+
+    @staticmethod
+    def _keep(best: dict[str, tuple[Comparison, Entry]], result: Comparison, entry: Entry) -> None:
+        """Keep ``result`` if it is the entity's best so far."""
+        if result.decision == CLEAR:
+            return
+        held = best.get(entry.entity.entity_id)
+        if held is None or result.outranks(held[0]):
+            best[entry.entity.entity_id] = (result, entry)
 
     def _decided(self, key: str, c: Comparison, entry: Entry) -> Match:
         decision = self.decisions.get((key, entry.entity.entity_id))
@@ -167,6 +181,30 @@ class Matcher:
                 )
             explanation += f"; an analyst decision of {when} no longer applies: the entry changed"
         return Match(entry.entity, entry.name, c.score, c.decision, explanation)
+
+
+def family_first(q: NameFeatures) -> NameFeatures | None:
+    """A Latin name of two to four words that may be a person's, with its last word moved
+    first (Quanguo Chen -> Chen Quanguo: lists write the family name first); None for any
+    other name (a company's, one with a comma, one in another script)."""
+    words = q.trade.split()
+    if (
+        q.script != "Latn"
+        or not 2 <= len(words) <= 4
+        or "," in q.text
+        or q.legal
+        or q.industry
+        or q.places
+        or q.xpcc
+        or not all(w.isalpha() for w in words[-1].split("-"))
+    ):
+        return None
+    last = 2 if len(words) > 2 and words[-2].casefold() in _PARTICLES else 1
+    return name_features(" ".join([*words[-last:], *words[:-last]]))
+
+
+# words that belong to the family name after them (Ayman al-Zawahiri: AL-ZAWAHIRI, Ayman)
+_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "van", "von", "de", "da", "di", "le"})
 
 
 Query = tuple[str, frozenset[str], frozenset[str], str]  # name, registry IDs, countries, address

@@ -20,7 +20,21 @@ CASES = [
     ("HOSHINE SILICON INDL (SHANSHAN)", "Hoshine Silicon Industrial (Shanshan)", "INDL"),
     ("SHANGHAI JUMP MACHINERY & TECH", "Shanghai JUMP Machinery and Technology", "& and TECH"),
     ("Zhejiang Fibre Mfg Intl", "Zhejiang Fiber Manufacturing International", "fibre, MFG, INTL"),
+    (
+        "X1NJIANG ZH0NGTAI CHEMICAL CO LTD",
+        "Xinjiang Zhongtai Chemical Co., Ltd.",
+        "digit for letter",
+    ),
+    ("XINJIANG ZHONGTAI CHEMICAL CO LIMTED", "Xinjiang Zhongtai Chemical Co., Ltd.", "LIMTED"),
+    ("ZHONGTAI CHEMICAL COMAPNY LIMITED", "Zhongtai Chemical Company Limited", "COMAPNY"),
+    ("CHANGJI ESQUEL TXTL CO LTD", "Changji Esquel Textile Co., Ltd.", "TXTL"),
+    ("ZHONGTAICHEMICALCOLTD", "Zhongtaichemical Co., Ltd.", "legal form glued on"),
 ]
+
+
+def test_numbers_stay_numbers() -> None:
+    assert normalise_latin("841 Cotton Transfer Warehouse No.10").words[0] == "841"
+    assert "no10" in normalise_latin("No10 Tiger").key.replace(" ", "")  # starts with a digit
 
 
 @pytest.mark.parametrize(("variant", "canonical", "why"), CASES, ids=[c[2] for c in CASES])

@@ -256,6 +256,16 @@ def test_trade_name_of_common_words_is_translated() -> None:
     assert "easthope" in translations("东方希望")
 
 
+def test_a_trade_name_of_a_common_word_and_a_coined_name() -> None:
+    from paxta.screen.aliases import SEED, Alias, AliasTable
+
+    table = AliasTable()
+    q = name_features("新疆丝路华大基因科技有限公司")
+    assert "silkroadbgi" not in table.expand(q)
+    table.add(Alias("华大", "BGI", SEED))
+    assert "silkroadbgi" in table.expand(q)  # 丝路 Silk Road, 华大 BGI
+
+
 def test_common_words_are_translated_and_the_rest_read_in_pinyin() -> None:
     from paxta.screen.aliases import translations
 
@@ -533,6 +543,9 @@ def test_another_trade_of_the_same_sector_or_an_everyday_trade_name_is_review() 
         "XINJAING ZHONGTAI CHEMICAL CO LTD",  # a place with two letters swapped
         "XINJIANGZHONGTAI CHEMICAL CO.LTD",  # a place written together with the name
         "XINJIANG ZHONGTAI CHEMICAL COLTD",  # CO.,LTD without its space
+        "XINJIANGZHONGTAICHEMICALCOLTD",  # every word written together
+        "M/S XINJIANG ZHONGTAI CHEMICAL CO LTD",  # how Indian papers address a firm
+        "X1NJIANG ZHONGTAI CHEMICAL CO LIMTED",  # a digit for a letter, a slip in the form
     ],
 )
 def test_bill_of_lading_slips(query: str) -> None:

@@ -340,6 +340,29 @@ def test_a_listed_persons_name_is_explained_as_a_name(runner: CliRunner) -> None
     assert "trade name" not in found["explanation"]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Quanguo Chen", "CHEN, Quanguo"), ("Ayman al-Zawahiri", "AL ZAWAHIRI, Dr. Ayman")],
+)
+def test_a_persons_name_with_the_family_name_last(
+    runner: CliRunner, query: str, listed: str
+) -> None:
+    found = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)["matches"][0]
+    assert found["name"] == listed and found["decision"] == "match", found
+    assert found["explanation"].startswith("the family name written last")
+
+
+@pytest.mark.parametrize(
+    "name", ["Golden Star Trading Co., Ltd.", "CHEN, Quanguo", "陈全国", "Kashgar Cotton", "A"]
+)
+def test_only_a_bare_latin_name_is_read_with_the_family_name_last(name: str) -> None:
+    from paxta.names.features import name_features
+    from paxta.screen.matcher import family_first
+
+    assert family_first(name_features(name)) is None
+    assert family_first(name_features("Quanguo Chen")).trade == "Chen Quanguo"  # type: ignore[union-attr]
+
+
 def test_each_company_a_list_entry_names_is_found_by_its_own_name(runner: CliRunner) -> None:
     """CBP lists Shanghai Select Safety Products "and its two subsidiaries from China, Select
     (Nantong) Safety Products Co. Limited and Select Protective Technology (HK) Limited"."""
