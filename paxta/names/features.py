@@ -472,6 +472,7 @@ def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: b
 
 
 def _latin_features(text: str) -> NameFeatures:
+    text = _TITLE.sub(r"\1", text)
     bracket = bracket_name = ""
     group = False
     for inner in _BRACKETS.findall(text):
@@ -540,6 +541,10 @@ def _latin_features(text: str) -> NameFeatures:
         xpcc=xpcc,
     )
 
+
+# A person's title, first or after the comma of FAMILY, Given (AL ZAWAHIRI, Dr. Ayman).
+# First, only with its full stop: MR PRICE GROUP is a company.
+_TITLE = re.compile(r"(^\s*(?=\w+\.)|,\s*)(?:mr|mrs|ms|miss|madam|dr|prof)\.?\s+(?=[a-z])", re.I)
 
 _LONGEST_WORD = 40  # longer is no word written together but a broken cell
 

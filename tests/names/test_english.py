@@ -52,3 +52,11 @@ def test_legal_form_words_are_set_apart() -> None:
 def test_idempotent_on_its_own_key(text: str) -> None:
     once = normalise_latin(text)
     assert normalise_latin(once.key).words == once.words
+
+
+def test_a_title_is_not_part_of_a_name_but_a_company_word_is() -> None:
+    from paxta.names.features import name_features
+
+    assert name_features("AL ZAWAHIRI, Dr. Ayman").trade == "AL Zawahiri Ayman"
+    assert name_features("Mr. Chen Quanguo").trade == "Chen Quanguo"
+    assert name_features("MR PRICE GROUP").trade == "MR Price"  # no full stop: a company

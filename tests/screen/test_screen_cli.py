@@ -342,7 +342,11 @@ def test_a_listed_persons_name_is_explained_as_a_name(runner: CliRunner) -> None
 
 @pytest.mark.parametrize(
     ("query", "listed"),
-    [("Quanguo Chen", "CHEN, Quanguo"), ("Ayman al-Zawahiri", "AL ZAWAHIRI, Dr. Ayman")],
+    [
+        ("Quanguo Chen", "CHEN, Quanguo"),
+        ("Ayman al-Zawahiri", "AL ZAWAHIRI, Dr. Ayman"),
+        ("Mr. Quanguo Chen", "CHEN, Quanguo"),
+    ],
 )
 def test_a_persons_name_with_the_family_name_last(
     runner: CliRunner, query: str, listed: str
