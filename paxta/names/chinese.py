@@ -89,6 +89,8 @@ def segment(name: str) -> ChineseName:
     brackets = [m.group(1) for m in _BRACKET.finditer(text) if m.group(1).strip()]
     body = _BRACKET.sub("", text)
     head, legal = _strip_suffix(body, _legal_forms())
+    if legal is not None and legal.zh == "子公司" and _strip_suffix(head + "子", _industries())[1]:
+        head, legal = head + "子", _legal_forms()["公司"]  # 微电子公司: 微电子, then 公司
     tail_parts: list[Part] = []
     while True:  # industries come off the end first, longest first (毛纺织 before 纺织)
         if head.endswith("集团") and len(head) > 2:  # 世纪阳光集团控股: the group marker

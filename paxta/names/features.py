@@ -166,11 +166,12 @@ def _shipping_noise(text: str) -> str:
     naming several ("X Co., Ltd. and its two subsidiaries ...", "A Co., Ltd. and B Co., Ltd.",
     "A; B", "... (of Nagoya, Japan)")."""
     text = _PARTY_PREFIX.sub("", text) or text
+    text = _PRC_END.sub("", text) or text
     first = _entry_companies(text)[0]
     text = first if len(first.split()) >= 2 else text
     for end in _LEGAL_END.finditer(text):
         rest = text[end.end() :]
-        if _AFTER_NAME.match(rest):  # "... CO., LTD. C/O ...", "a/k/a ...", "TEL: ..."
+        if _AFTER_NAME.match(rest) or _CHINA.match(rest):  # "C/O ...", "TEL: ...", "CHINA"
             return text[: end.end()].strip(" ,;")
         words = re.findall(r"[a-z.]+", rest.lower())
         address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
@@ -184,6 +185,11 @@ _AFTER_NAME = re.compile(
     r"\b",
     re.I,
 )
+# The country written after a name, as an address line would: it says nothing of which Chinese
+# company it is ("... CO., LTD., P.R. CHINA"; a bare CHINA only after a legal form).
+_PRC = r"(?:the\s+)?(?:p\.?\s*r\.?\s*c\.?|p\.?\s*r\.?\s*china|people'?s\s+republic\s+of\s+china)"
+_PRC_END = re.compile(rf"[\s,;]+{_PRC}[\s.]*$", re.I)
+_CHINA = re.compile(rf"^[\s,;.]*(?:{_PRC}|(?:mainland\s+)?china)[\s.]*$", re.I)
 _SUBSIDIARIES_FROM = re.compile(
     r"\b(?:subsidiaries|subordinates|affiliates)\b(?:\s+from\s+[A-Za-z ]+?)?\s*[,:]\s*", re.I
 )
@@ -215,8 +221,16 @@ def _entry_companies(text: str) -> list[str]:
 
 def _clean(name: str) -> str:
     text = "".join(ch if ch.isprintable() else " " for ch in name[:MAX_NAME])
-    text = " ".join(text.split())
+    text = " ".join(text.translate(_QUOTES).split())
+    if len(text) > 2 and text[0] in "'\u2018" and text[-1] in "'\u2019":
+        text = text[1:-1].strip()  # 'Xinjiang Zhongtai' (an apostrophe inside stays: Xi'an)
     return _CELL_PREFIX.sub("", text) or text
+
+
+# Quotation marks press text and cells put around a name (「新疆中泰化学」, "...", 《...》).
+_QUOTES = str.maketrans(
+    "", "", '\u300c\u300d\u300e\u300f\u201c\u201d"\u300a\u300b\u3008\u3009\xab\xbb\u201e'
+)
 
 
 # What a spreadsheet cell puts before a name: a number ("1. ", "(2)", "3、") or a field label
@@ -472,7 +486,7 @@ def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: b
 
 
 def _latin_features(text: str) -> NameFeatures:
-    text = _TITLE.sub(r"\1", text)
+    text = _TITLE.sub(r"\1", _THE.sub("", text)) or text
     bracket = bracket_name = ""
     group = False
     for inner in _BRACKETS.findall(text):
@@ -545,6 +559,8 @@ def _latin_features(text: str) -> NameFeatures:
 # A person's title, first or after the comma of FAMILY, Given (AL ZAWAHIRI, Dr. Ayman).
 # First, only with its full stop: MR PRICE GROUP is a company.
 _TITLE = re.compile(r"(^\s*(?=\w+\.)|,\s*)(?:mr|mrs|ms|miss|madam|dr|prof)\.?\s+(?=[a-z])", re.I)
+
+_THE = re.compile(r"^\s*the\s+(?=\S+\s)", re.I)  # THE China Cotton Group ...: "the" says nothing
 
 _LONGEST_WORD = 40  # longer is no word written together but a broken cell
 

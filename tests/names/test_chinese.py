@@ -48,6 +48,7 @@ CASES = [
         "有限公司",
         "short form of the region's name",
     ),
+    ("珠海艾派克微电子公司", ["珠海"], "艾派克", ["微电子"], "公司", "电子 then 公司, not 子公司"),
     (
         "北京格靈深瞳資訊科技股份有限公司",
         ["北京"],
@@ -111,3 +112,16 @@ def test_segment_never_raises_and_keeps_every_character(text: str) -> None:
     assert isinstance(s.parts, list)
     for p in s.parts:
         assert p.text
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    ["「新疆中泰化学股份有限公司」", "“新疆中泰化学股份有限公司”", "《新疆中泰化学股份有限公司》"],
+)
+def test_quotation_marks_around_a_name_are_not_part_of_it(quoted: str) -> None:
+    from paxta.names.features import name_features
+
+    bare, found = name_features("新疆中泰化学股份有限公司"), name_features(quoted)
+    assert (found.keys, found.places, found.industry) == (bare.keys, bare.places, bare.industry)
+    assert name_features("'Xinjiang Zhongtai'").trade == "Zhongtai"
+    assert name_features("Xi'an Aerospace").keys == name_features("XI AN AEROSPACE").keys

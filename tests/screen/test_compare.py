@@ -546,6 +546,10 @@ def test_another_trade_of_the_same_sector_or_an_everyday_trade_name_is_review() 
         "XINJIANGZHONGTAICHEMICALCOLTD",  # every word written together
         "M/S XINJIANG ZHONGTAI CHEMICAL CO LTD",  # how Indian papers address a firm
         "X1NJIANG ZHONGTAI CHEMICAL CO LIMTED",  # a digit for a letter, a slip in the form
+        "XINJIANG ZHONGTAI CHEMICAL CO., LTD., P.R. CHINA",  # the country after it
+        "XINJIANG ZHONGTAI CHEMICAL CO LTD CHINA",
+        '"Xinjiang Zhongtai Chemical Co. Ltd."',  # quoted
+        "THE XINJIANG ZHONGTAI CHEMICAL CO LTD",
     ],
 )
 def test_bill_of_lading_slips(query: str) -> None:
