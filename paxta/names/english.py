@@ -188,7 +188,10 @@ class LatinName:
 
 def latin_key(text: str) -> str:
     """A Latin name as a trade key: lower case, letters and digits only (G&G: gg)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is what str.isalnum() keeps, and the underscore
 
 
 def fold_latin(text: str) -> str:

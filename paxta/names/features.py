@@ -220,7 +220,9 @@ def _entry_companies(text: str) -> list[str]:
 
 
 def _clean(name: str) -> str:
-    text = "".join(ch if ch.isprintable() else " " for ch in name[:MAX_NAME])
+    text = name[:MAX_NAME]
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = " ".join(text.translate(_QUOTES).split())
     if len(text) > 2 and text[0] in "'\u2018" and text[-1] in "'\u2019":
         text = text[1:-1].strip()  # 'Xinjiang Zhongtai' (an apostrophe inside stays: Xi'an)
