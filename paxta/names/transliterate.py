@@ -26,14 +26,37 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
-# Characters OpenCC's t2s keeps that the mainland writes otherwise (Taiwan 矽 = 硅 silicon).
-VARIANTS = str.maketrans({"矽": "硅"})
+@cache
+def variants() -> dict[int, str]:
+    """Characters OpenCC's t2s keeps that the mainland writes otherwise: Taiwan 矽 = 硅
+    (silicon), and the Japanese forms Japanese papers and supplier lists write Chinese names in
+    (新疆生産建設兵団: 産 = 产, 団 = 团). A Japanese form is one OpenCC's jp2t changes that is not
+    itself a common Chinese character (GB 2312) and whose simplified form is one (研 stays)."""
+    kanji = [chr(code) for code in range(0x4E00, 0xA000)]  # one call each: "\n" keeps them apart
+    traditional = opencc.OpenCC("jp2t").convert("\n".join(kanji)).split("\n")
+    simplified = _t2s().convert("\n".join(traditional)).split("\n")
+    out = {ord("矽"): "硅"}
+    for k, t, s in zip(kanji, traditional, simplified, strict=True):
+        if t != k and s != k and not _common(k) and _common(s):
+            out[ord(k)] = s
+    return out
+
+
+def _common(han: str) -> bool:
+    try:
+        han.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def normalise_han(text: str) -> str:
     """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces;
     新疆自治区, a short form, written out (新疆维吾尔自治区)."""
-    han = to_simplified(unicodedata.normalize("NFKC", text)).translate(VARIANTS).replace(" ", "")
+    han = to_simplified(unicodedata.normalize("NFKC", text))
+    if not han.isascii():
+        han = han.translate(variants())
+    han = han.replace(" ", "")
     return han.replace("新疆自治区", "新疆维吾尔自治区") if "自治区" in han else han
 
 

@@ -125,3 +125,14 @@ def test_quotation_marks_around_a_name_are_not_part_of_it(quoted: str) -> None:
     assert (found.keys, found.places, found.industry) == (bare.keys, bare.places, bare.industry)
     assert name_features("'Xinjiang Zhongtai'").trade == "Zhongtai"
     assert name_features("Xi'an Aerospace").keys == name_features("XI AN AEROSPACE").keys
+
+
+def test_japanese_forms_of_chinese_names() -> None:
+    """Japanese papers and supplier lists write Chinese names in Japanese forms (産, 団, 県)."""
+    from paxta.names.features import name_features
+    from paxta.names.transliterate import normalise_han
+
+    assert normalise_han("新疆生産建設兵団") == "新疆生产建设兵团"
+    assert name_features("新疆生産建設兵団").xpcc
+    assert normalise_han("新疆華孚色紡集団") == "新疆华孚色纺集团"
+    assert normalise_han("研究 郎 概") == "研究郎概"  # Chinese characters jp2t would change stay
