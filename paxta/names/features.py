@@ -522,6 +522,8 @@ def _latin_features(text: str) -> NameFeatures:
     for j, w in enumerate(rest):  # "New" names a trade only before one: New Energy, New Life
         if w == "new":
             says_industry[j] = j + 1 < len(rest) and says_industry[j + 1]
+        elif w == "green":  # Green Energy (绿能), as LONGi Green Energy; Green Land is a name
+            says_industry[j] = j + 1 < len(rest) and rest[j + 1] in _GREEN_TRADES
     industry = [w for w, yes in zip(rest, says_industry, strict=True) if yes]
     trade_words = [w for w, yes in zip(rest, says_industry, strict=True) if not yes]
     group_name = _china_group(tokens)
@@ -562,6 +564,7 @@ def _latin_features(text: str) -> NameFeatures:
 # First, only with its full stop: MR PRICE GROUP is a company.
 _TITLE = re.compile(r"(^\s*(?=\w+\.)|,\s*)(?:mr|mrs|ms|miss|madam|dr|prof)\.?\s+(?=[a-z])", re.I)
 
+_GREEN_TRADES = frozenset({"energy", "power", "new", "solar", "photovoltaic", "electric"})
 _THE = re.compile(r"^\s*the\s+(?=\S+\s)", re.I)  # THE China Cotton Group ...: "the" says nothing
 
 _LONGEST_WORD = 40  # longer is no word written together but a broken cell

@@ -639,3 +639,11 @@ def test_a_holding_is_a_parent_and_a_place_name_needs_the_same_trades() -> None:
 def test_what_a_cell_puts_around_a_name(query: str) -> None:
     found = compare(name_features(query), name_features("Xinjiang Zhongtai Chemical Co. Ltd."))
     assert found.decision == MATCH, found.explanation
+
+
+def test_green_energy_is_a_line_of_business_and_green_land_a_name() -> None:
+    listed = name_features("Hongyuan Green Energy Co., Ltd.")
+    assert listed.trade == "Hongyuan" and listed.industry == ("green", "energy")
+    found = compare(name_features("弘元綠能"), listed)  # 绿能, short for 绿色能源
+    assert found.decision == MATCH, found.explanation
+    assert name_features("Green Land Trading Co.").trade == "Green Land"
