@@ -329,6 +329,10 @@ def _han_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     elif trade and not places and han_place_keys(trade):
         trade_keys += place_keys(han_place_keys(trade))  # 喀什建工: the trade name is a place
+    if trade_keys and places and places[-1][3:] in _counties():
+        # 黄梅县小池银丰: English names often keep a county's name, without "County", in the
+        # trade name (Huangmei Xiaochi Yinfeng Cotton)
+        trade_keys += (places[-1][3:] + trade_keys[0],)
     if _restated(bracket, places, trade_keys):
         bracket = bracket_name = ""  # 昌吉溢达纺织有限公司（新疆）: Changji is in Xinjiang
     return NameFeatures(

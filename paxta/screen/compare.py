@@ -8,7 +8,7 @@ registry ID differs, the result is ``review`` with the relation spelled out, nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import Indel
@@ -129,6 +129,7 @@ def _parts(
     c_context: Context,
 ) -> Comparison:
     """Trade name, places, industry, legal form and role, each compared and explained."""
+    q, c = _county_in_trade(q, c), _county_in_trade(c, q)
     t, trade_note = trade_similarity(q, c, alias_keys)
     if t < TRADE_REVIEW * 0.9:
         return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
@@ -438,6 +439,23 @@ def _respelled(a: str, b: str) -> bool:
         return False
     sa = _skeleton(a)
     return len(sa) >= 5 and sa == _skeleton(b)
+
+
+def _county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
+    """``h`` (Chinese) with its county read as part of its trade name where ``other``'s English
+    trade name starts with it (黄梅县小池银丰: Huangmei Xiaochi Yinfeng Cotton)."""
+    if h.script != "Hani" or not h.places or not other.keys or other.script == "Hani":
+        return h
+    county = h.places[-1][3:]
+    if not other.keys[0].startswith(county) or other.keys[0] not in h.keys:
+        return h
+    return replace(
+        h,
+        trade=h.place_names[-1].split(" = ")[0] + h.trade,
+        keys=(other.keys[0],),
+        places=h.places[:-1],
+        place_names=h.place_names[:-1],
+    )
 
 
 def _swapped(a: str, b: str) -> bool:

@@ -270,7 +270,7 @@ def test_common_words_are_translated_and_the_rest_read_in_pinyin() -> None:
     from paxta.screen.aliases import translations
 
     assert "hongyuangreen" in translations("弘元绿色")  # 弘元 in pinyin, 绿色 = Green
-    q, c = name_features("弘元绿色能源股份有限公司"), name_features("Hongyuan Green Energy Co.")
+    q, c = name_features("弘元绿色科技股份有限公司"), name_features("Hongyuan Green Technology Co.")
     found = compare(q, c, translations("弘元绿色"))
     assert found.decision == MATCH and "translated word by word" in found.explanation
     # a single common character inside a pinyin name is not translated: 中 is not "China"
@@ -647,3 +647,13 @@ def test_green_energy_is_a_line_of_business_and_green_land_a_name() -> None:
     found = compare(name_features("弘元綠能"), listed)  # 绿能, short for 绿色能源
     assert found.decision == MATCH, found.explanation
     assert name_features("Green Land Trading Co.").trade == "Green Land"
+
+
+def test_a_county_the_english_name_keeps_in_its_trade_name() -> None:
+    listed = name_features("Huangmei Xiaochi Yinfeng Cotton")  # 黄梅县, written without County
+    found = compare(name_features("黄梅县小池银丰棉业有限公司"), listed)
+    assert (
+        found.decision == MATCH and "黄梅县小池银丰 = Huangmei Xiaochi Yinfeng" in found.explanation
+    )
+    other = compare(name_features("武穴市小池银丰棉业有限公司"), listed)  # another place
+    assert other.decision != MATCH, other.explanation
