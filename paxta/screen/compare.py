@@ -519,6 +519,11 @@ def _places(
     by_address = bool(q_regions) and not c_regions and not c.bracket
     where = address_places(c_context.addresses) if by_address else frozenset()
     where |= {k for p in c_regions for k in _keyset(p)}
+    abroad = [p for p in q_regions if p.startswith("country:") and p not in where]
+    if abroad and where and len(abroad) < len(q_regions):  # XINJIANG ZHONGTAI ... VIETNAM
+        out.relation = "the query names another country: a company there of the listed name"
+        out.differ.append(f"the query names {', '.join(q.place_names)}")
+        return 0.3
     if q_regions and where:
         said = "the listed address" if by_address else ", ".join(c.place_names)
         if any(_keyset(p) & where for p in q_regions):

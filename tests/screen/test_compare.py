@@ -657,3 +657,12 @@ def test_a_county_the_english_name_keeps_in_its_trade_name() -> None:
     )
     other = compare(name_features("武穴市小池银丰棉业有限公司"), listed)  # another place
     assert other.decision != MATCH, other.explanation
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["XINJIANG ZHONGTAI CHEMICAL VIETNAM CO LTD", "XINJIANG ZHONGTAI CHEMICAL CO LTD, VIETNAM"],
+)
+def test_a_listed_name_in_another_country_is_review(query: str) -> None:
+    found = compare(name_features(query), name_features("Xinjiang Zhongtai Chemical Co. Ltd."))
+    assert found.decision == REVIEW and "ANOTHER COUNTRY" in found.explanation
