@@ -89,8 +89,8 @@ def segment(name: str) -> ChineseName:
     brackets = [m.group(1) for m in _BRACKET.finditer(text) if m.group(1).strip()]
     body = _BRACKET.sub("", text)
     head, legal = _strip_suffix(body, _legal_forms())
-    if legal is not None and legal.zh == "子公司" and _strip_suffix(head + "子", _industries())[1]:
-        head, legal = head + "子", _legal_forms()["公司"]  # 微电子公司: 微电子, then 公司
+    if legal is not None:
+        head, legal = _industry_before(head, legal)
     tail_parts: list[Part] = []
     while True:  # industries come off the end first, longest first (毛纺织 before 纺织)
         if head.endswith("集团") and len(head) > 2:  # 世纪阳光集团控股: the group marker
@@ -169,6 +169,19 @@ def _industry_then_place(head: str, parts: list[Part]) -> str:
         parts.append(Part(word, "region", _place_english(word, patterns), patterns[0].kind == XJ))
         return before + head[at + len(word) :]
     return head
+
+
+def _industry_before(head: str, legal: Term) -> tuple[str, Term]:
+    """A shorter legal form where the longer one took the end of an industry word: 化工厂 is
+    化工 then 厂 (not 工厂), 微电子公司 is 微电子 then 公司 (not 子公司)."""
+    for cut in range(1, len(legal.zh)):
+        shorter = _legal_forms().get(legal.zh[cut:])
+        if shorter is None:
+            continue
+        term = _strip_suffix(head + legal.zh[:cut], _industries())[1]
+        if term is not None and len(term.zh) > cut:  # the word begins in the head
+            return head + legal.zh[:cut], shorter
+    return head, legal
 
 
 def _strip_suffix(text: str, table: dict[str, Term], min_rest: int = 0) -> tuple[str, Term | None]:
