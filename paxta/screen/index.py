@@ -272,6 +272,8 @@ class MatchIndex:
         for stage in (0, 1, 2, 3):
             if stage == 3 and seen:
                 break
+            if stage == 3:  # a typo: trade names one letter off (ESQUL, CMEL, ZIJN)
+                stages[3] += [k for key in stages[2] for k in self._one_letter_off(key)]
             room = limit - len(seen)
             if stage == 2 and placed:
                 room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
@@ -288,6 +290,21 @@ class MatchIndex:
                         seen[i] = None
                         taken += 1
         return [self.entry(j) for j in seen]
+
+    def _one_letter_off(self, key: str) -> list[str]:
+        """The trade-name blocks one letter away from block ``key``: a letter left out, added
+        or changed (for names of four letters or more)."""
+        word = key[2:]
+        if len(word) < 4 or not word.isalpha() or not word.isascii():
+            return []
+        near = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        for i in range(len(word) + 1):
+            for letter in _LETTERS:
+                near.add(word[:i] + letter + word[i:])
+                if i < len(word):
+                    near.add(word[:i] + letter + word[i + 1 :])
+        near.discard(word)
+        return [f"k:{w}" for w in near if f"k:{w}" in self.blocks]
 
     def starting_with(self, words: tuple[str, ...], limit: int = 50) -> list[Entry]:
         """Names whose words begin with ``words`` (for names a 35-character field cut off).
@@ -317,6 +334,7 @@ def _shared_strings(column: pa.ChunkedArray) -> list[str]:
 
 
 _ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] = ()) -> set[str]:

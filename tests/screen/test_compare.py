@@ -666,3 +666,26 @@ def test_a_county_the_english_name_keeps_in_its_trade_name() -> None:
 def test_a_listed_name_in_another_country_is_review(query: str) -> None:
     found = compare(name_features(query), name_features("Xinjiang Zhongtai Chemical Co. Ltd."))
     assert found.decision == REVIEW and "ANOTHER COUNTRY" in found.explanation
+
+
+def test_a_letter_off() -> None:
+    esquel = name_features("Guangdong Esquel Textile Co., Ltd.")
+    slip = compare(name_features("GUANGDONG ESQUL TEXTILE CO LTD"), esquel)
+    assert slip.decision == MATCH and "a letter off" in slip.explanation
+    # nothing else to confirm it: another company may be called that
+    alone = compare(name_features("Chamtex Limited"), name_features("CHATEX"))
+    assert alone.decision == REVIEW, alone.explanation
+    # a pinyin name a letter off is another name as often as a slip
+    huafu = compare(
+        name_features("AWATI HAFU TEXTILE CO LTD"), name_features("Awati Huafu Textile")
+    )
+    assert huafu.decision == REVIEW and "a slip or another name" in huafu.explanation
+
+
+def test_a_letter_off_is_found(store: object) -> None:
+    from paxta.lists.shipped import ensure_lists
+    from paxta.screen.matcher import Matcher
+
+    ensure_lists(store)  # type: ignore[arg-type]
+    found = Matcher.from_store(store).match("GUANGDONG ESQUL TEXTILE CO LTD")  # type: ignore[arg-type]
+    assert found and found[0].entity.name == "Guangdong Esquel Textile Co., Ltd."
