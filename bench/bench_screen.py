@@ -28,7 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LogicV2, machine
-from screen_set import Case, Groups, as_deployed, held_out, labelled_set, press_rows, probe_cases
+from screen_set import (
+    Case,
+    Groups,
+    as_deployed,
+    held_out,
+    labelled_set,
+    press_rows,
+    probe_cases,
+    typo_cases,
+)
 
 METHODS = ("paxta", "logic-v2", "token_set_ratio")
 
@@ -54,6 +63,7 @@ def main() -> None:
     ensure_lists(store)
     groups = Groups(store)
     cases = labelled_set(store, args.seed, args.ofac_sample) + probe_cases(groups)
+    cases += typo_cases(groups, args.seed)
     if args.as_deployed:
         cases = as_deployed(cases, args.seed)
     else:

@@ -216,6 +216,36 @@ def _bol_cases(groups: Groups, rng: random.Random) -> list[Case]:
     return out
 
 
+TYPOS = ("left out", "added", "changed", "doubled")
+
+
+def typo_cases(groups: Groups, seed: int = 2026) -> list[Case]:
+    """Bill-of-lading names of listed Chinese companies with one slip in a trade-name word of
+    five letters or more, one of each kind (a letter left out, added, changed, doubled):
+    category ``probe-typo``, reported apart (generated after the rule for them was written)."""
+    rng = random.Random(seed + 2)
+    out = []
+    for entity_id in chinese_orgs(groups):
+        main = primary(groups, entity_id)
+        words = [w for w in name_features(main).trade.split() if len(w) >= 5 and w.isalpha()]
+        if not main.isascii() or not words:
+            continue
+        word = rng.choice(words)
+        for kind in TYPOS:
+            at = rng.randrange(1, len(word) - 1)
+            letter = rng.choice("aeiounst")
+            slip = {
+                "left out": word[:at] + word[at + 1 :],
+                "added": word[:at] + letter + word[at:],
+                "changed": word[:at] + letter + word[at + 1 :],
+                "doubled": word[:at] + word[at] + word[at:],
+            }[kind]
+            query = re.sub(re.escape(word), slip, main, count=1, flags=re.I)
+            if query.casefold() != main.casefold():
+                out.append(Case(bol_form(query, rng), groups.group(entity_id), "probe-typo"))
+    return out
+
+
 def _exhibitor_cases(groups: Groups) -> list[Case]:
     """The exhibitors, less any that are listed (one is: Xinjiang Tianshan Wool Textile)."""
     path = SHARED / "names" / "textile_fair_exhibitors_en_zh.csv"

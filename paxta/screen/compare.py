@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel
 
 from paxta.names.english import LEGAL_WORDS, latin_key, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
@@ -143,11 +143,14 @@ def _parts(
     legal = 1.0 if q.legal and c.legal else 0.5
     if q.legal and c.legal:
         out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
+    confirmed = (place == 1.0) + (industry >= 0.8)  # a slip in the trade name needs these
+    if trade_note.endswith(_PINYIN_SLIP) and confirmed < 2:
+        if not confirmed:  # Baiyi Textile in Guangdong is not Bayi Iron and Steel
+            return Comparison(round(0.6 * TRADE_REVIEW, 3), CLEAR, differ=[trade_note])
+        t = TRADE_REVIEW  # Hafu Textile against Huafu Textile elsewhere: review
     score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
     supported = _supported(q, c, place, industry, _coined(q, c, alias_keys))
-    if trade_note.endswith((_SLIP, _PINYIN_SLIP)) and place < 1.0 and industry < 0.8:
-        if trade_note.endswith(_PINYIN_SLIP):  # Baiyi Textile in Guangdong is not Bayi Steel
-            return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
+    if trade_note.endswith(_SLIP) and not confirmed:
         supported = False  # Chamtex is not CHATEX: a slip needs a place or trade to confirm it
     if supported and _place_trade(q, c) and _other_trade(q, c, industry):
         out.relation = out.relation or "the trade name is only a place; the trades differ"
@@ -411,8 +414,9 @@ def trade_similarity(
     if q.script == c.script == "Latn" and _one_letter_off(q.keys[0], c.keys[0]):
         if len(q.keys[0]) >= 5 and len(c.keys[0]) >= 5 and not is_pinyin(q.keys[0]):
             return 0.93, f"{q.trade} = {c.trade} ({label}{_SLIP}"
-        # pinyin one letter off is another name as often as a slip (Hafu, Huafu)
-        return TRADE_REVIEW, f"{q.trade} ~ {c.trade} ({label}{_PINYIN_SLIP}"
+        # pinyin a letter off is another name as often as a slip (Hafu, Huafu): it needs the
+        # place and the trade to agree
+        return 0.93, f"{q.trade} ~ {c.trade} ({label}{_PINYIN_SLIP}"
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -467,13 +471,14 @@ def _county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
     )
 
 
-_SLIP = ", a letter off)"
-_PINYIN_SLIP = ", a letter off: a slip or another name)"
+_SLIP = ", a slip of one letter)"
+_PINYIN_SLIP = ", a slip of one letter, or another name)"
 
 
 def _one_letter_off(a: str, b: str) -> bool:
-    """``a`` is ``b`` with one letter left out, added or changed (both four letters or more)."""
-    return min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b, score_cutoff=1) == 1
+    """``a`` is ``b`` with one letter left out, added or changed, or two neighbours swapped
+    (both four letters or more)."""
+    return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) == 1
 
 
 def _swapped(a: str, b: str) -> bool:
