@@ -409,8 +409,6 @@ def trade_similarity(
         return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
     if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
         return 0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)"
-    if q.script == c.script == "Latn" and _swapped(q.keys[0], c.keys[0]):
-        return 0.93, f"{q.trade} = {c.trade} ({label}, two letters swapped)"
     if q.script == c.script == "Latn" and _one_letter_off(q.keys[0], c.keys[0]):
         if len(q.keys[0]) >= 5 and len(c.keys[0]) >= 5 and not is_pinyin(q.keys[0]):
             return 0.93, f"{q.trade} = {c.trade} ({label}{_SLIP}"
@@ -471,28 +469,14 @@ def _county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
     )
 
 
-_SLIP = ", a slip of one letter)"
-_PINYIN_SLIP = ", a slip of one letter, or another name)"
+_SLIP = ", a typing slip)"
+_PINYIN_SLIP = ", a typing slip, or another name)"
 
 
 def _one_letter_off(a: str, b: str) -> bool:
     """``a`` is ``b`` with one letter left out, added or changed, or two neighbours swapped
     (both four letters or more)."""
     return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) == 1
-
-
-def _swapped(a: str, b: str) -> bool:
-    """A typing slip: ``a`` is ``b`` with two neighbouring letters swapped, and is no pinyin
-    name of its own (ZHONGTIA for Zhongtai; Haifu and Huafu stay two names)."""
-    if len(a) != len(b) or len(a) < 6 or is_pinyin(a):
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and a[diff[0]] == b[diff[1]]
-        and a[diff[1]] == b[diff[0]]
-    )
 
 
 def _shared_words(a: list[str], b: list[str]) -> float:
