@@ -174,14 +174,27 @@ def _industry_then_place(head: str, parts: list[Part]) -> str:
 def _industry_before(head: str, legal: Term) -> tuple[str, Term]:
     """A shorter legal form where the longer one took the end of an industry word: 化工厂 is
     化工 then 厂 (not 工厂), 微电子公司 is 微电子 then 公司 (not 子公司)."""
-    for cut in range(1, len(legal.zh)):
-        shorter = _legal_forms().get(legal.zh[cut:])
-        if shorter is None:
-            continue
-        term = _strip_suffix(head + legal.zh[:cut], _industries())[1]
-        if term is not None and len(term.zh) > cut:  # the word begins in the head
-            return head + legal.zh[:cut], shorter
+    for lent, shorter, starts in _lenders().get(legal.zh, ()):
+        if head.endswith(starts):  # the word begins in the head
+            return head + lent, shorter
     return head, legal
+
+
+@cache
+def _lenders() -> dict[str, list[tuple[str, Term, tuple[str, ...]]]]:
+    """For each legal form ending in a shorter one (工厂, 厂), the characters before the shorter
+    one (工) and the beginnings of the industry words that end in them (化 of 化工): most forms
+    have none, so most names are not looked at twice."""
+    forms, industries = _legal_forms(), _industries()
+    out: dict[str, list[tuple[str, Term, tuple[str, ...]]]] = {}
+    for zh in forms:
+        for cut in range(1, len(zh)):
+            shorter = forms.get(zh[cut:])
+            lent = zh[:cut]
+            starts = tuple(t[:-cut] for t in industries if len(t) > cut and t.endswith(lent))
+            if shorter is not None and starts:
+                out.setdefault(zh, []).append((lent, shorter, starts))
+    return out
 
 
 def _strip_suffix(text: str, table: dict[str, Term], min_rest: int = 0) -> tuple[str, Term | None]:

@@ -196,6 +196,8 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is what str.isalnum() keeps, and the un
 
 def fold_latin(text: str) -> str:
     """Lower case without accents (Ürümqi → urumqi)."""
+    if text.isascii():  # (most names: nothing to decompose)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

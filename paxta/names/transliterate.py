@@ -32,7 +32,7 @@ def variants() -> dict[int, str]:
     (silicon), and the Japanese forms Japanese papers and supplier lists write Chinese names in
     (新疆生産建設兵団: 産 = 产, 団 = 团). A Japanese form is one OpenCC's jp2t changes that is not
     itself a common Chinese character (GB 2312) and whose simplified form is one (研 stays)."""
-    kanji = [chr(code) for code in range(0x4E00, 0xA000)]  # one call each: "\n" keeps them apart
+    kanji = [chr(code) for code in range(0x4E00, 0xA000)]  # converted in one call, "\n" apart
     traditional = opencc.OpenCC("jp2t").convert("\n".join(kanji)).split("\n")
     simplified = _t2s().convert("\n".join(traditional)).split("\n")
     out = {ord("矽"): "硅"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -130,7 +131,7 @@ def _parts(
 ) -> Comparison:
     """Trade name, places, industry, legal form and role, each compared and explained."""
     q, c = _county_in_trade(q, c), _county_in_trade(c, q)
-    t, trade_note = trade_similarity(q, c, alias_keys)
+    t, trade_note, slip = trade_similarity(q, c, alias_keys)
     if t < TRADE_REVIEW * 0.9:
         return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
     out = Comparison(0.0, CLEAR, agree=[trade_note] if t >= TRADE_REVIEW else [])
@@ -144,13 +145,13 @@ def _parts(
     if q.legal and c.legal:
         out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
     confirmed = (place == 1.0) + (industry >= 0.8)  # a slip in the trade name needs these
-    if trade_note.endswith(_PINYIN_SLIP) and confirmed < 2:
+    if slip == PINYIN_SLIP and confirmed < 2:
         if not confirmed:  # Baiyi Textile in Guangdong is not Bayi Iron and Steel
             return Comparison(round(0.6 * TRADE_REVIEW, 3), CLEAR, differ=[trade_note])
         t = TRADE_REVIEW  # Hafu Textile against Huafu Textile elsewhere: review
     score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
     supported = _supported(q, c, place, industry, _coined(q, c, alias_keys))
-    if trade_note.endswith(_SLIP) and not confirmed:
+    if slip == COINED_SLIP and not confirmed:
         supported = False  # Chamtex is not CHATEX: a slip needs a place or trade to confirm it
     if supported and _place_trade(q, c) and _other_trade(q, c, industry):
         out.relation = out.relation or "the trade name is only a place; the trades differ"
@@ -378,25 +379,39 @@ def _xpcc_words(f: NameFeatures) -> str:
     return f.text if len(f.text) <= 40 else f.text[:40] + "..."
 
 
+COINED_SLIP, PINYIN_SLIP = "coined", "pinyin"  # a trade name a typing slip away: which kind
+
+
+class Trade(NamedTuple):
+    """How two trade names compare: a similarity (0-1), how it was found, and, when they are a
+    typing slip apart, whether the slip is in a coined name or in a pinyin one."""
+
+    score: float
+    note: str
+    slip: str = ""
+
+
 def trade_similarity(
     q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str] = frozenset()
-) -> tuple[float, str]:
-    """How alike the trade names are (0-1), and how that was found."""
+) -> Trade:
+    """How alike the trade names are (0-1), how that was found, and whether by a slip."""
     if not q.keys or not c.keys:
         words = plain_words(q.text)
         if not q.keys and not c.keys and words == plain_words(c.text) and _telling(words):
-            return 1.0, "same name (legal form aside)"
-        return 0.0, "no trade name to compare"
+            return Trade(1.0, "same name (legal form aside)")
+        return Trade(0.0, "no trade name to compare")
     label = _trade_label(q, c)
     if _pinyin_translated(q, c):
-        return 1.0, f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)"
+        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)")
     if alias_keys & set(c.keys):
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
-            return 1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)"
-        return 1.0, f"{q.trade} = {c.trade} ({label}, alias table)"
+            return Trade(1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)")
+        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, alias table)")
     coined = alias_keys - translations(normalise_han(q.trade)) if q.script == "Hani" else set()
     if c.trade and c.trade.casefold().split()[0] in coined:
-        return 0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
+        return Trade(
+            0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
+        )
     shared = set(q.keys) & set(c.keys)
     if shared:
         how = (
@@ -406,15 +421,17 @@ def trade_similarity(
             if q.script != c.script
             else "same"
         )
-        return 1.0, f"{q.trade} = {c.trade} ({label}, {how})"
+        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, {how})")
     if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
-        return 0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)"
+        return Trade(0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)")
     if q.script == c.script == "Latn" and _one_letter_off(q.keys[0], c.keys[0]):
         if len(q.keys[0]) >= 5 and len(c.keys[0]) >= 5 and not is_pinyin(q.keys[0]):
-            return 0.93, f"{q.trade} = {c.trade} ({label}{_SLIP}"
+            return Trade(0.93, f"{q.trade} = {c.trade} ({label}, a typing slip)", COINED_SLIP)
         # pinyin a letter off is another name as often as a slip (Hafu, Huafu): it needs the
         # place and the trade to agree
-        return 0.93, f"{q.trade} ~ {c.trade} ({label}{_PINYIN_SLIP}"
+        return Trade(
+            0.93, f"{q.trade} ~ {c.trade} ({label}, a typing slip, or another name)", PINYIN_SLIP
+        )
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -427,8 +444,8 @@ def trade_similarity(
     how = f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)"
     part = _partial(q, c)
     if part > best:
-        return part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
-    return best, how
+        return Trade(part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)")
+    return Trade(best, how)
 
 
 _SOUNDS = (("kh", "k"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ck", "k"), ("w", "v"))
@@ -467,10 +484,6 @@ def _county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
         places=h.places[:-1],
         place_names=h.place_names[:-1],
     )
-
-
-_SLIP = ", a typing slip)"
-_PINYIN_SLIP = ", a typing slip, or another name)"
 
 
 def _one_letter_off(a: str, b: str) -> bool:

@@ -273,7 +273,7 @@ class MatchIndex:
             if stage == 3 and seen:
                 break
             if stage == 3:  # a typo: trade names one letter off (ESQUL, CMEL, ZIJN)
-                stages[3] += [k for key in stages[2] for k in self._one_letter_off(key)]
+                stages[3] += [k for key in stages[2] for k in self._blocks_a_slip_away(key)]
             room = limit - len(seen)
             if stage == 2 and placed:
                 room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
@@ -291,9 +291,10 @@ class MatchIndex:
                         taken += 1
         return [self.entry(j) for j in seen]
 
-    def _one_letter_off(self, key: str) -> list[str]:
+    def _blocks_a_slip_away(self, key: str) -> list[str]:
         """The trade-name blocks one letter away from block ``key``: a letter left out, added
-        or changed (for names of four letters or more)."""
+        or changed (for names of four letters or more). ``compare`` also counts two letters
+        swapped as a slip; those are found through the prefix and suffix blocks."""
         word = key[2:]
         if len(word) < 4 or not word.isalpha() or not word.isascii():
             return []
