@@ -183,6 +183,23 @@ def _alias_cases(groups: Groups, rng: random.Random, ofac_sample: int) -> list[C
     return out
 
 
+def person_cases(groups: Groups, seed: int = 2026, sample: int = 400) -> list[Case]:
+    """Listed persons' names as papers write them, given name first (OFAC's "CHEN, Quanguo" as
+    "Quanguo Chen"): category ``person``, a seeded sample."""
+    rng = random.Random(seed + 3)
+    people = sorted(
+        e
+        for e in groups.names
+        if groups.schema[e] == "Person" and primary(groups, e).count(",") == 1
+    )
+    out = []
+    for entity_id in rng.sample(people, min(sample, len(people))):
+        family, given = (p.strip() for p in primary(groups, entity_id).split(","))
+        if family and given:
+            out.append(Case(f"{given} {family.title()}", groups.group(entity_id), "person"))
+    return [c for c in out if not groups.listed(c.query)]
+
+
 def _press_cases(groups: Groups) -> list[Case]:
     out = []
     for r in press_rows():
@@ -309,6 +326,28 @@ def _generated_negatives(groups: Groups, rng: random.Random) -> list[Case]:
             if normalise_han(zh).startswith(region):
                 out.append(Case(city + normalise_han(zh)[len(region) :], None, "sister"))
     return [c for c in out if not groups.listed(c.query)]
+
+
+def background_rows() -> list[dict[str, str]]:
+    """Real company names on no list (shipped ``background_companies.csv``)."""
+    with data_path("names", "background_companies.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def fit_half(row: dict[str, str]) -> bool:
+    """The half of the background names the screening model is fitted on, by a hash of the
+    company (a company's Chinese and English names go together; pools without a company key,
+    by name). The other half is only ever measured."""
+    source = row["source"]
+    pooled = source.split(":")[0] not in ("ashare", "twse", "nse", "forbes")
+    key = source + row["name"] if pooled else source
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == 0
+
+
+def background_cases() -> list[Case]:
+    """The half of the background names the model was not fitted on: category ``background``
+    (held out), reported apart from the labelled set."""
+    return [Case(r["name"], None, "background", True) for r in background_rows() if not fit_half(r)]
 
 
 PROBES = Path(__file__).resolve().parent / "probe"

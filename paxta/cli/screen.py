@@ -17,7 +17,14 @@ from paxta.lists.shipped import ensure_lists
 from paxta.screen.aliases import add_alias, load_aliases
 from paxta.screen.batch import Columns, latest_screening, screen_file
 from paxta.screen.matcher import Matcher
-from paxta.screen.review import record_decision, rescreen, saved_rows, screenings
+from paxta.screen.model import model
+from paxta.screen.review import (
+    algorithm_change,
+    record_decision,
+    rescreen,
+    saved_rows,
+    screenings,
+)
 from paxta.store import Backend, session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,8 +156,15 @@ def screen(
             lambda n: bar.update(task, description=f"screening {file.name}: {n:,} rows"),
         )
     counts = ", ".join(f"{summary.decisions.get(d, 0):,} {d}" for d in ("match", "review", "clear"))
+    regions = summary.regions.get("xinjiang", 0) + summary.regions.get("xpcc", 0)
+    where = (
+        f"; {regions:,} in Xinjiang by name, address or registry ID "
+        f"({summary.regions.get('xpcc', 0):,} of them XPCC)"
+        if regions
+        else "; none in Xinjiang by name, address or registry ID"
+    )
     sys.stdout.write(
-        f"Screened {summary.rows:,} rows ({counts}): {target}\n"
+        f"Screened {summary.rows:,} rows ({counts}{where}): {target}\n"
         f"Saved as screening {summary.screening_id}: paxta review {summary.screening_id}\n"
     )
 
@@ -285,14 +299,23 @@ def rescreen_cmd(
     with store_with_lists() as store:
         sid = screening or latest_screening(store)
         matcher = Matcher.from_store(store, _chosen(lists_))
+        changed_algorithm = algorithm_change(store, sid)
         new_id, changes = rescreen(store, matcher, sid)
     if out is not None:
         write_rows((c.as_json() for c in changes), out)
     if as_json:
         print_json(
-            {"screening": sid, "new_screening": new_id, "changes": [c.as_json() for c in changes]}
+            {
+                "screening": sid,
+                "new_screening": new_id,
+                "algorithm": model().algorithm,
+                "algorithm_changed": changed_algorithm,
+                "changes": [c.as_json() for c in changes],
+            }
         )
         return
+    if changed_algorithm:
+        console.print(f"[yellow]{changed_algorithm}[/yellow]")
     if not changes:
         console.print(
             f"Screening {sid} against the newest lists: nothing changed (saved as {new_id})."

@@ -66,7 +66,7 @@ class RowWriter:
                 self._sheet.append(self._columns)
         if self.suffix == ".csv":
             assert self._csv is not None
-            self._csv.writerow(row)
+            self._csv.writerow({k: formula_safe(v) for k, v in row.items()})
         elif self.suffix in (".jsonl", ".json"):
             assert self._file is not None
             text = orjson.dumps(row).decode()
@@ -119,12 +119,21 @@ def write_rows(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or
+    carriage return) gets a leading apostrophe, as OWASP advises; numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
 def _cell(value: Any) -> Any:
     if value is None or isinstance(value, int | float):
         return value
-    text = _CONTROL.sub("", str(value))  # a worksheet cannot hold control characters
-    # A cell starting with = + - @ would be a formula in a spreadsheet: keep it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return formula_safe(_CONTROL.sub("", str(value)))  # (a worksheet holds no control chars)
 
 
 _DECISION_CLASS = {"match": "match", "review": "review", "clear": "clear"}

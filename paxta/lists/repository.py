@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from paxta.errors import PaxtaError
 from paxta.lists.model import Entity, Identifier, Name, Program
 from paxta.store import Backend
 
@@ -97,6 +98,38 @@ def current_versions(store: Backend) -> list[ListVersion]:
         "FROM list_versions GROUP BY source)"
     )
     return [ListVersion(*r) for r in store.sql(versions_sql(latest))]
+
+
+# Short names people use for the sources (case aside): ofac is OFAC's SDN list.
+SOURCE_SHORT_NAMES = {
+    "ofac": "ofac-sdn",
+    "sdn": "ofac-sdn",
+    "bis": "bis-entity-list",
+    "entity-list": "bis-entity-list",
+    "cbp": "cbp-wro",
+    "wro": "cbp-wro",
+    "uflpa-entity-list": "uflpa",
+}
+
+
+def resolve_sources(store: Backend, names: Iterable[str]) -> list[str]:
+    """The list sources ``names`` mean (case aside, short names such as ofac accepted); an
+    error naming the lists there are for any name that is none of them, or for no name."""
+    known = sorted({v.source for v in current_versions(store)})
+    out: list[str] = []
+    unknown: list[str] = []
+    for name in names:
+        key = name.strip().casefold()
+        key = SOURCE_SHORT_NAMES.get(key, key)
+        if key in known:
+            out.append(key)
+        else:
+            unknown.append(name.strip())
+    if unknown or not out:
+        there = ", ".join(known) if known else "none (import one with paxta lists import)"
+        what = ", ".join(repr(u) for u in unknown) if unknown else "no list named"
+        raise PaxtaError(f"no list {what} to screen against: the lists there are {there}.")
+    return sorted(set(out))
 
 
 def find_by_sha(store: Backend, source: str, sha256: str) -> ListVersion | None:

@@ -16,11 +16,12 @@ from itertools import product
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
+from rapidfuzz.distance import OSA
 
 from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
 from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
-from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
+from paxta.names.transliterate import PINYIN_OVERRIDES, is_pinyin, normalise_han
 from paxta.names.vocabulary import (
     GENERIC_SECTORS,
     industry_stem,
@@ -33,6 +34,9 @@ from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Patt
 from paxta.places.locator import place_mentions
 from paxta.scripts import HAN, detect_script
 
+# The version of the code that makes features: raise it with any change that alters the
+# features of a name, so stores recompute their index (the tables it reads are checksummed).
+FEATURES_ALGORITHM = "features-8"
 TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
 MAX_NAME = 300  # characters kept of a name: a cell of 10,000 characters is not a name
 
@@ -584,7 +588,7 @@ def _unglued(words: list[str]) -> list[str]:
             out.append(word)
             continue
         if i == 0:
-            fixed = _transposed_place(word)
+            fixed = _transposed_place(word) or _misspelled_place(word)
             if fixed:
                 out.append(fixed)
                 continue
@@ -641,6 +645,32 @@ def _transposed_place(word: str) -> str:
         if fixed != word and _major(fixed):
             return fixed
     return ""
+
+
+@lru_cache(maxsize=20_000)
+def _misspelled_place(word: str) -> str:
+    """The Xinjiang or province name ``word`` misspells (XINGJANG, GUANGDONGG): a letter or two
+    off (one for names under eight letters), same first letter, and ``word`` is no run of
+    pinyin syllables itself (Shanghui is a name, not Shanghai misspelt)."""
+    if len(word) < 6 or is_pinyin(word):
+        return ""
+    limit = 1 if len(word) < 8 else 2
+    near = [
+        (OSA.distance(word, place), abs(len(place) - len(word)), place)
+        for place in _major_by_initial().get(word[0], ())
+        if abs(len(place) - len(word)) <= limit
+    ]
+    best = min((n for n in near if n[0] <= limit), default=None)
+    return best[2] if best else ""
+
+
+@cache
+def _major_by_initial() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for place in sorted(_major_places()):
+        if len(place) >= 6 and place.isalpha():
+            out.setdefault(place[0], []).append(place)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache

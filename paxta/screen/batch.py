@@ -24,9 +24,10 @@ from paxta.errors import InputError, PaxtaError
 from paxta.files import open_table
 from paxta.files.writers import RowWriter
 from paxta.names.transliterate import to_simplified
-from paxta.places.locator import locate_address
+from paxta.places.locator import Location, locate_address
 from paxta.screen.compare import CLEAR
 from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, match_many
+from paxta.screen.model import model
 from paxta.store import Backend
 
 OUTPUT_COLUMNS = (
@@ -38,6 +39,9 @@ OUTPUT_COLUMNS = (
     "paxta_matched_name",
     "paxta_explanation",
     "paxta_list_version",
+    "paxta_region",
+    "paxta_region_why",
+    "paxta_algorithm",
 )
 # Headers that name the party, most telling first (compared case- and space-insensitively).
 NAME_HEADERS = (
@@ -88,6 +92,8 @@ ROW_SCHEMA = pa.schema(
         ("matched_name", pa.string()),
         ("explanation", pa.string()),
         ("fingerprint", pa.string()),
+        ("region", pa.string()),
+        ("region_why", pa.string()),
     ]
 )
 
@@ -109,6 +115,7 @@ class Summary:
     screening_id: int
     rows: int = 0
     decisions: dict[str, int] = field(default_factory=dict)
+    regions: dict[str, int] = field(default_factory=dict)  # xinjiang / xpcc -> rows
     finished: bool = False
 
 
@@ -146,6 +153,7 @@ def result_columns(best: Match | None) -> dict[str, Any]:
             "paxta_matched_name": "",
             "paxta_explanation": "no listed name shares this trade name",
             "paxta_list_version": "",
+            "paxta_algorithm": model().algorithm,
         }
     return {
         "paxta_decision": best.decision,
@@ -156,7 +164,36 @@ def result_columns(best: Match | None) -> dict[str, Any]:
         "paxta_matched_name": best.matched_name,
         "paxta_explanation": best.explanation,
         "paxta_list_version": best.entity.version,
+        "paxta_algorithm": model().algorithm,
     }
+
+
+def region_of(name: str, address: str = "", registry_ids: frozenset[str] = frozenset()) -> Region:
+    """Whether a party is in the XUAR or of the XPCC by its name, its address or its registry
+    ID, whatever the lists say: the UFLPA presumption covers goods made there, listed or not."""
+    found: list[tuple[str, Location]] = []
+    for field_name, text in (
+        ("name", name),
+        ("address", address),
+        *(("registry ID", i) for i in sorted(registry_ids)),
+    ):
+        if text.strip():
+            where = locate_address(text)
+            if where.xinjiang:
+                found.append((field_name, where))
+    if not found:
+        return Region("", "")
+    xpcc = [(f, w) for f, w in found if (w.place or {}).get("xpcc")]
+    field_name, where = (xpcc or found)[0]
+    return Region("xpcc" if xpcc else "xinjiang", f"by its {field_name}: {where.why}")
+
+
+@dataclass(frozen=True)
+class Region:
+    """``xinjiang``, ``xpcc`` or "" for a screened party, and why."""
+
+    region: str
+    why: str
 
 
 def screen_file(
@@ -181,8 +218,13 @@ def screen_file(
             ):
                 result = result_columns(best)
                 extra = _address_columns(values, cols)
+                region = region_of(*_query_parts(values, cols))
+                result["paxta_region"], result["paxta_region_why"] = region.region, region.why
                 writer.write({**values, **result, **extra})
-                pending.append(_saved_row(summary.screening_id, row_no, line, values, cols, best))
+                saved = _saved_row(summary.screening_id, row_no, line, values, cols, best)
+                pending.append({**saved, "region": region.region, "region_why": region.why})
+                if region.region:
+                    summary.regions[region.region] = summary.regions.get(region.region, 0) + 1
                 summary.rows = row_no
                 decision = str(result["paxta_decision"])
                 summary.decisions[decision] = summary.decisions.get(decision, 0) + 1
@@ -251,12 +293,9 @@ def _screen_rows(
         for row in rows:
             values: dict[str, str] = row.values
             held.append((row.line, values))
-            yield (
-                clean_cell(values.get(cols.name, "")),
-                cell_ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
-                cell_countries(values.get(cols.country, "") if cols.country else ""),
-                clean_cell(values.get(cols.address, "")) if cols.address else "",
-            )
+            name, address, ids = _query_parts(values, cols)
+            countries = cell_countries(values.get(cols.country, "") if cols.country else "")
+            yield name, ids, countries, address
 
     first = list(itertools.islice(queries(), PARALLEL_ROWS))
     stream = itertools.chain(first, queries())
@@ -264,6 +303,15 @@ def _screen_rows(
     for best in match_many(matcher, stream, workers):
         line, values = held.popleft()
         yield line, values, best
+
+
+def _query_parts(values: dict[str, str], cols: Columns) -> tuple[str, str, frozenset[str]]:
+    """A row's name, address and registry IDs, as screened."""
+    return (
+        clean_cell(values.get(cols.name, "")),
+        clean_cell(values.get(cols.address, "")) if cols.address else "",
+        cell_ids(values.get(cols.registry_id, "") if cols.registry_id else ""),
+    )
 
 
 def cell_ids(cell: str) -> frozenset[str]:
@@ -299,8 +347,16 @@ def _new_screening(store: Backend, path: Path, out: Path, cols: Columns, matcher
     ).decode()
     versions = orjson.dumps([f"{s} {v}" for s, v in matcher.index.versions]).decode()
     store.sql(
-        "INSERT INTO screenings VALUES (?, ?, ?, ?, ?, ?, 0, false)",
-        [screening_id, str(path.resolve()), str(out.resolve()), options, versions, utc_now()],
+        "INSERT INTO screenings VALUES (?, ?, ?, ?, ?, ?, 0, false, ?)",
+        [
+            screening_id,
+            str(path.resolve()),
+            str(out.resolve()),
+            options,
+            versions,
+            utc_now(),
+            model().algorithm,
+        ],
     )
     return screening_id
 

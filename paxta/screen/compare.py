@@ -8,19 +8,20 @@ registry ID differs, the result is ``review`` with the relation spelled out, nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA, Indel
 
-from paxta.names.english import LEGAL_WORDS, latin_key, normalise_latin, word_sequence
+from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
 from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
 from paxta.names.romanised import translations_of_pinyin
-from paxta.names.terms import trade_words
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, one_trade, sector
 from paxta.screen.aliases import translations
+from paxta.screen.model import Model, Part, model
 
 MATCH = "match"
 REVIEW = "review"
@@ -28,9 +29,7 @@ CLEAR = "clear"
 DECISIONS = (MATCH, REVIEW, CLEAR)
 _RANK = {MATCH: 2, REVIEW: 1, CLEAR: 0}
 
-TRADE_MATCH = 0.92  # trade-name similarity needed for a match
 TRADE_REVIEW = 0.80  # ... and for review
-SCORE_MATCH = 0.80
 REVIEW_CAP = 0.79  # a result with a relation never scores as a match
 
 
@@ -44,6 +43,13 @@ class Comparison:
     differ: list[str] = field(default_factory=list)
     relation: str = ""
     rule: str = ""  # "cut": the 35-character cut rule; "address": placed by the query's address
+    levels: dict[str, str] = field(default_factory=dict)  # comparison -> level
+    value: tuple[str, ...] = ()  # the agreeing trade name's words (for its term frequency)
+    industry_value: tuple[str, ...] = ()  # the industry words both names carry (likewise)
+    parts: list[Part] = field(default_factory=list)  # the levels weighed (the fitted score)
+    weight: float = 0.0  # the match weight, prior included
+    relation_part: str = ""  # the comparison that makes the relation (place, role ...)
+    relation_level: str = ""  # that comparison's level were the relation's difference not there
 
     @property
     def explanation(self) -> str:
@@ -55,6 +61,16 @@ class Comparison:
         if self.differ:
             parts.append("differs: " + "; ".join(self.differ))
         return "; ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        """The comparison vector: each part's level, weight and reason, and the total."""
+        return {
+            "decision": self.decision,
+            "probability": self.score,
+            "match_weight": round(self.weight, 2),
+            "relation": self.relation,
+            "parts": [p.as_json() for p in self.parts],
+        }
 
     def outranks(self, other: Comparison) -> bool:
         """Decision first, then score."""
@@ -73,6 +89,7 @@ class Context:
     ids: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     addresses: tuple[str, ...] = ()  # as the list publishes them (listed entities)
+    company: bool = True  # a listed organisation (False: a person, vessel or aircraft)
 
 
 NO_CONTEXT = Context()
@@ -85,20 +102,39 @@ def compare(
     q_context: Context = NO_CONTEXT,
     c_context: Context = NO_CONTEXT,
 ) -> Comparison:
-    """Compare query ``q`` with listed name ``c``; ``alias_keys`` are the query's coined names."""
+    """Compare query ``q`` with listed name ``c``; ``alias_keys`` are the query's coined names.
+
+    A shared registry ID, the XPCC's own names, the same words and a name a 35-character field
+    cut off are decided by those rules (recorded as the part ``rule``); every other pair by the
+    fitted model over its parts."""
+    found = _by_rule(q, c, alias_keys, q_context, c_context)
+    if found is None:
+        return _parts(q, c, alias_keys, q_context, c_context)
+    result, rule = found
+    if rule:
+        result.parts.insert(0, Part("rule", rule, 0.0, result.explanation))
+    return result
+
+
+def _by_rule(
+    q: NameFeatures,
+    c: NameFeatures,
+    alias_keys: frozenset[str],
+    q_context: Context,
+    c_context: Context,
+) -> tuple[Comparison, str] | None:
     shared_ids = q_context.ids & c_context.ids
     if shared_ids:
-        return Comparison(
-            1.0, MATCH, [f"registry ID {sorted(shared_ids)[0]} is on the list for this entity"]
-        )
+        said = f"registry ID {sorted(shared_ids)[0]} is on the list for this entity"
+        return Comparison(1.0, MATCH, [said]), "registry_id"
     if q.xpcc and c.xpcc:
         unit_q, unit_c = bool(q.trade or q.industry), bool(c.trade or c.industry)
         if not (unit_q and unit_c):
-            return _xpcc(q, c, unit_q, unit_c)
+            return _xpcc(q, c, unit_q, unit_c), "xpcc"
         if not q.keys and not c.keys and set(q.industry) == set(c.industry):
             said = f"{', '.join(q.industry_names)} ~ {', '.join(c.industry_names)}"
             corps = f"{_xpcc_words(q)} = Xinjiang Production and Construction Corps (XPCC rule)"
-            return Comparison(1.0, MATCH, [corps, f"{said} (the same unit of the XPCC)"])
+            return Comparison(1.0, MATCH, [corps, f"{said} (the same unit of the XPCC)"]), "xpcc"
     if name_words(q.text) == name_words(c.text):
         parts = _parts(q, c, alias_keys, q_context, c_context)
         if parts.decision != MATCH:
@@ -109,8 +145,10 @@ def compare(
             _context(q_context, c_context, parts)
             if parts.relation:
                 parts.score, parts.decision = REVIEW_CAP, REVIEW
+            parts.rule = "same"
+            return parts, "same_name"
         parts.rule = "same"
-        return parts
+        return parts, ""  # (decided by the model)
     cut = cut_name(q.text)
     if cut is not None:
         found = _cut_match(q, c, cut)
@@ -118,8 +156,8 @@ def compare(
             _context(q_context, c_context, found)
             if found.relation and found.decision == MATCH:
                 found.score, found.decision = REVIEW_CAP, REVIEW
-            return found
-    return _parts(q, c, alias_keys, q_context, c_context)
+            return found, "cut"
+    return None
 
 
 def _parts(
@@ -129,61 +167,128 @@ def _parts(
     q_context: Context,
     c_context: Context,
 ) -> Comparison:
-    """Trade name, places, industry, legal form and role, each compared and explained."""
+    """Each part compared to a level (trade name, places, industry, legal form, role,
+    country, registry ID), explained, and weighed by the fitted model."""
     q, c = _county_in_trade(q, c), _county_in_trade(c, q)
-    t, trade_note, slip = trade_similarity(q, c, alias_keys)
-    if t < TRADE_REVIEW * 0.9:
-        return Comparison(round(0.6 * t, 3), CLEAR, differ=[trade_note])
-    out = Comparison(0.0, CLEAR, agree=[trade_note] if t >= TRADE_REVIEW else [])
-    if t < TRADE_REVIEW:
-        out.differ.append(trade_note)
-    place = _places(q, c, out, q_context, c_context)
-    industry = _industry(q, c, out)
+    trade = trade_similarity(q, c, alias_keys)
+    out = Comparison(0.0, CLEAR, value=trade.words)
+    _level(out, "trade", trade.level, trade.note)
+    (out.agree if trade.score >= TRADE_REVIEW else out.differ).append(trade.note)
+    if trade.level in _NOTHING_SHARED:
+        return _decide(out, model())  # (the rest cannot make two names one company)
+    _places(q, c, out, q_context, c_context)
+    _industry(q, c, out)
     _roles(q, c, out)
     _context(q_context, c_context, out)
-    legal = 1.0 if q.legal and c.legal else 0.5
     if q.legal and c.legal:
-        out.agree.append(f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)")
-    confirmed = (place == 1.0) + (industry >= 0.8)  # a slip in the trade name needs these
-    if slip == PINYIN_SLIP and confirmed < 2:
-        if not confirmed:  # Baiyi Textile in Guangdong is not Bayi Iron and Steel
-            return Comparison(round(0.6 * TRADE_REVIEW, 3), CLEAR, differ=[trade_note])
-        t = TRADE_REVIEW  # Hafu Textile against Huafu Textile elsewhere: review
-    score = 0.55 * t + 0.2 * place + 0.2 * industry + 0.05 * legal
-    supported = _supported(q, c, place, industry, _coined(q, c, alias_keys))
-    if slip == COINED_SLIP and not confirmed:
-        supported = False  # Chamtex is not CHATEX: a slip needs a place or trade to confirm it
-    if supported and _place_trade(q, c) and _other_trade(q, c, industry):
-        out.relation = out.relation or "the trade name is only a place; the trades differ"
-    elif supported and industry < 1.0 and place < 1.0 and _siblings(q, c):
-        # Zijin Copper against Zijin Mining Group: the same sector, and nothing else agrees
-        out.relation = out.relation or "same trade name, another trade of the same sector"
-    elif supported and _foreign_parent(q, c):
-        # Daqo New Energy Corp. against Xinjiang Daqo New Energy Co., Ltd.: its parent abroad
-        out.relation = out.relation or "a company abroad of the listed name, maybe its parent"
-    elif supported and _two_trades(q, c):
-        # 湖北银丰纺织 against Hubei Yinfeng Cotton: a sister company of the same group and place
-        out.relation = out.relation or "same trade name, each names a trade the other lacks"
-    elif supported and place < 1.0 and _common_word(c) and set(q.industry) != set(c.industry):
-        # Western Gold Resources against Western Gold: an everyday word is many companies' name
-        out.relation = out.relation or "the trade name is an everyday word; the trades differ"
-    if out.relation:
-        out.score = round(min(score, REVIEW_CAP), 3)
-        out.decision = REVIEW if t >= TRADE_REVIEW else CLEAR
-    elif t >= TRADE_MATCH and score >= SCORE_MATCH and supported:
-        out.score, out.decision = round(score, 3), MATCH
-    elif t >= TRADE_REVIEW:
-        out.score, out.decision = round(min(score, REVIEW_CAP), 3), REVIEW
-        if not supported:
-            out.relation = (
-                "the query names a line of business the listed name lacks"
-                if q.industry and not c.industry
-                else "the query names a place the listed name lacks: it or a subsidiary there"
-                if q.places and not (c.places or c.bracket)
-                else "trade name agrees, nothing else to confirm it"
-            )
+        said = f"{_legal_text(q)} ~ {_legal_text(c)} (legal form)"
+        out.agree.append(said)
+        _level(out, "legal", "both", said)
     else:
-        out.score = round(min(score, 0.6), 3)
+        _level(out, "legal", "query_only" if q.legal else "listed_only" if c.legal else "neither")
+    if _foreign_parent(q, c):
+        # Daqo New Energy Corp. against Xinjiang Daqo New Energy Co., Ltd.: its parent abroad
+        _relate(out, "a company abroad of the listed name, maybe its parent", "place")
+    elif _levels(out).get("place") == "same" and _two_trades(q, c):
+        # 湖北银丰纺织 against Hubei Yinfeng Cotton: a sister company of the same group and place
+        _relate(out, "same trade name, each names a trade the other lacks", "industry")
+    _level(out, "whole", _whole(q, c, _levels(out)))
+    return _decide(out, model())
+
+
+def _whole(q: NameFeatures, c: NameFeatures, levels: dict[str, str]) -> str:
+    """``all_agree`` when every part agrees or is absent on both sides, the same industry
+    words on both, and something besides the trade name agrees (a place, an industry, 集团 on
+    both); ``trade_only`` when nothing but the trade name is there to agree; else ``partly``."""
+    if not all(levels.get(part, "") in agree for part, agree in _WHOLE.items()):
+        return "partly"
+    if _trades(q) != _trades(c):
+        return "partly"
+    besides = levels["place"] != "neither" or q.industry or levels["role"] == "both_group"
+    return "all_agree" if besides else "trade_only"
+
+
+# A name agrees as a whole when every part agrees or is absent on both sides: nothing is left
+# over on either side (世纪阳光集团控股 = Century Sunshine Group Holdings).
+_WHOLE = {
+    "trade": frozenset(
+        {"exact", "pinyin", "alias", "alias_part", "translated", "place_name", "respelled"}
+    ),
+    "place": frozenset({"same", "same_by_address", "bracket_same", "neither"}),
+    "industry": frozenset({"same", "neither"}),
+    "role": frozenset({"same", "both_group"}),
+    "country": frozenset({"same", "unknown"}),
+    "registry": frozenset({"unknown"}),
+}
+
+
+# Trade levels after which nothing else is compared: the names share no trade name.
+_NOTHING_SHARED = frozenset({"fuzzy_low", "none"})
+# Trade levels strong enough for a relation (a sister, a parent, a branch) to be worth a review.
+_RELATED_TRADE = frozenset(
+    {"exact", "pinyin", "alias", "alias_part", "translated", "respelled", "slip", "same_words"}
+)
+
+
+def _relate(out: Comparison, relation: str, part: str, as_if: str = "") -> None:
+    """Name the relation the two names are in (the first one found stands), the part that
+    makes it one (a subsidiary's place, a group's role ...), and the level that part would
+    have without the difference that makes the relation (none: no evidence either way)."""
+    if not out.relation:
+        out.relation, out.relation_part, out.relation_level = relation, part, as_if
+
+
+def _level(out: Comparison, comparison: str, level: str, reason: str = "") -> None:
+    """Record ``comparison``'s level (its weight is added by :func:`_decide`)."""
+    out.parts = [p for p in out.parts if p.comparison != comparison]
+    out.parts.append(Part(comparison, level, 0.0, reason))
+
+
+def _value(out: Comparison, comparison: str) -> tuple[str, ...]:
+    """What agreed in a comparison, for its term frequency: the trade name's words, the
+    industry words both names carry."""
+    return (
+        out.value
+        if comparison == "trade"
+        else out.industry_value
+        if comparison == "industry"
+        else ()
+    )
+
+
+def _levels(out: Comparison) -> dict[str, str]:
+    return {p.comparison: p.level for p in out.parts}
+
+
+def _decide(out: Comparison, m: Model) -> Comparison:
+    """Weigh the levels, add them up, and decide by the model's thresholds.
+
+    A relation (a subsidiary at another bracketed place, a group parent, a branch, a company
+    abroad, another trade at the same place) is never the same company: it is ``review`` when
+    what agrees (the trade name and every part that agrees) makes the two names likely kin,
+    ``clear`` otherwise.
+    """
+    parts = []
+    for p in out.parts:
+        w = m.weight(p.comparison, p.level)
+        w += m.tf_adjustment(p.comparison, p.level, _value(out, p.comparison))
+        parts.append(replace(p, weight=w))
+    out.parts = parts
+    out.weight = m.prior + sum(p.weight for p in parts)
+    probability = m.probability(out.weight)
+    if out.relation:
+        # kin: the weight were the difference that makes the relation not there (a subsidiary
+        # at another place: its region still counts; a group parent: the rest of its name)
+        trade = parts[0]
+        kin = out.weight - sum(p.weight for p in parts if p.comparison == out.relation_part)
+        if out.relation_level:
+            kin += m.weight(out.relation_part, out.relation_level)
+        related = m.probability(kin)
+        out.score = round(min(related, m.match - 0.01), 3)
+        out.decision = REVIEW if trade.level in _RELATED_TRADE and related >= m.review else CLEAR
+        return out
+    out.score = round(probability, 3)
+    out.decision = MATCH if probability >= m.match else REVIEW if probability >= m.review else CLEAR
     return out
 
 
@@ -252,49 +357,6 @@ def _cut_match(
     return Comparison(0.92, MATCH, [said], rule="cut")
 
 
-def _supported(
-    q: NameFeatures, c: NameFeatures, place: float, industry: float, coined: bool = False
-) -> bool:
-    """Something besides the trade name confirms the match, and nothing is left unexplained.
-
-    A query naming a line of business the listed name lacks (Meiling Pharmaceutical against
-    Meiling) may be another company of that trade name, so it needs review; not when the
-    trade name is a coined name of three characters or more the listed one is known by
-    (深网视界科技 against SenseNets: the registered name says what the list leaves out).
-    """
-    if q.industry and not c.industry and not coined:
-        return False
-    if q.places and not (c.places or c.bracket) and place < 1.0:
-        return False  # Qingdao Yason Machinery against Yason Machinery: maybe a subsidiary
-    if place == 1.0 or industry >= 0.8:
-        return True
-    return not (c.places or c.industry or c.bracket) and not (q.places and q.industry)
-
-
-def _other_trade(q: NameFeatures, c: NameFeatures, industry: float) -> bool:
-    """Both name a line of business, and not the same lines (Real Estate against Energy and
-    Real Estate; textile against cotton and linen; Energy Investment against Energy)."""
-    if not (q.industry and c.industry):
-        return False
-    extra = {
-        a
-        for a in q.industry
-        if sector(a) != "government" and not any(one_trade(a, b) for b in c.industry)
-    }  # (a government body's words vary: 公安厅 Department, Bureau)
-    return industry < 1.0 or _sectors(q) != _sectors(c) or bool(extra)
-
-
-def _sectors(f: NameFeatures) -> frozenset[str]:
-    return frozenset(sector(s) for s in _specific(f))
-
-
-def _coined(q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str]) -> bool:
-    """The Chinese trade name (three characters or more) is the listed name's coined one."""
-    if q.script != "Hani" or len(q.trade) < 3 or not alias_keys & set(c.keys):
-        return False
-    return not translations(normalise_han(q.trade)) & set(c.keys)
-
-
 def _pinyin_translated(q: NameFeatures, c: NameFeatures) -> bool:
     """The query is a pinyin name whose common words, in English, are the listed trade name."""
     return (
@@ -303,13 +365,6 @@ def _pinyin_translated(q: NameFeatures, c: NameFeatures) -> bool:
         and c.keys[0] in q.keys[1:]
         and c.keys[0] in translations_of_pinyin(q.keys[0])
     )
-
-
-def _siblings(q: NameFeatures, c: NameFeatures) -> bool:
-    """Both name a line of business of the same sector, in words that are not one word's forms
-    (copper and mining are two trades; biological and biotechnology are one)."""
-    q_words, c_words = _specific(q), _specific(c)
-    return bool(q_words and c_words) and not any(one_trade(a, b) for a in q_words for b in c_words)
 
 
 _FOREIGN_FORMS = frozenset({"corporation", "incorporated", "plc", "ag", "sa", "nv", "bv"})
@@ -342,27 +397,6 @@ def _two_trades(q: NameFeatures, c: NameFeatures) -> bool:
     return bool(q_left) and any(sector(b) not in GENERIC_SECTORS for b in c_left)
 
 
-def _common_word(f: NameFeatures) -> bool:
-    """The trade name is one of the common words trade names are made of (Western, Golden)."""
-    return bool(f.keys) and f.keys[0] in _common_keys()
-
-
-@cache
-def _common_keys() -> frozenset[str]:
-    return frozenset(latin_key(e) for english in trade_words().values() for e in english)
-
-
-def _specific(f: NameFeatures) -> frozenset[str]:
-    """The industry words that say a line of business (not Industry, Trading, Development)."""
-    return frozenset(s for s in f.industry if sector(s) not in GENERIC_SECTORS)
-
-
-def _place_trade(q: NameFeatures, c: NameFeatures) -> bool:
-    """Both trade names are a place's name (their keys carry the place's codes): 菏泽纺织
-    against Heze Cotton and Linen, where the city's name is no company's own name."""
-    return all(any(k.startswith("@") for k in f.keys) for f in (q, c))
-
-
 def _xpcc(q: NameFeatures, c: NameFeatures, unit_q: bool, unit_c: bool) -> Comparison:
     said = [f"{_xpcc_words(q)} = Xinjiang Production and Construction Corps (XPCC rule)"]
     if unit_c:
@@ -379,59 +413,58 @@ def _xpcc_words(f: NameFeatures) -> str:
     return f.text if len(f.text) <= 40 else f.text[:40] + "..."
 
 
-COINED_SLIP, PINYIN_SLIP = "coined", "pinyin"  # a trade name a typing slip away: which kind
-
-
 class Trade(NamedTuple):
-    """How two trade names compare: a similarity (0-1), how it was found, and, when they are a
-    typing slip apart, whether the slip is in a coined name or in a pinyin one."""
+    """How two trade names compare: a similarity (0-1), how it was found (the note an analyst
+    reads), its level for the model, and the words of the agreeing trade name (whose
+    commonness the model weighs)."""
 
     score: float
     note: str
-    slip: str = ""
+    level: str
+    words: tuple[str, ...] = ()
 
 
 def trade_similarity(
     q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str] = frozenset()
 ) -> Trade:
-    """How alike the trade names are (0-1), how that was found, and whether by a slip."""
+    """How alike the trade names are (0-1), how that was found, and its level."""
     if not q.keys or not c.keys:
         words = plain_words(q.text)
         if not q.keys and not c.keys and words == plain_words(c.text) and _telling(words):
-            return Trade(1.0, "same name (legal form aside)")
-        return Trade(0.0, "no trade name to compare")
+            return Trade(1.0, "same name (legal form aside)", "same_words", tuple(words.split()))
+        return Trade(0.0, "no trade name to compare", "none")
     label = _trade_label(q, c)
+    listed = value_words(c, c.keys[0])
     if _pinyin_translated(q, c):
-        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)")
+        note = f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)"
+        return Trade(1.0, note, "translated", listed)
     if alias_keys & set(c.keys):
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
-            return Trade(1.0, f"{q.trade} = {c.trade} ({label}, translated word by word)")
-        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, alias table)")
+            note = f"{q.trade} = {c.trade} ({label}, translated word by word)"
+            return Trade(1.0, note, "translated", listed)
+        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, alias table)", "alias", listed)
     coined = alias_keys - translations(normalise_han(q.trade)) if q.script == "Hani" else set()
     if c.trade and c.trade.casefold().split()[0] in coined:
-        return Trade(
-            0.95, f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
-        )
+        note = f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
+        return Trade(0.95, note, "alias_part", listed)
     shared = set(q.keys) & set(c.keys)
     if shared:
-        how = (
-            "the same place"
-            if all(k.startswith("@") for k in shared)
-            else "pinyin"
-            if q.script != c.script
-            else "same"
-        )
-        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, {how})")
+        key = min(shared, key=lambda k: (k.startswith("@"), c.keys.index(k)))
+        if any(k.startswith("@") for k in shared):  # (a place's name is many companies' name)
+            level, how = "place_name", "the same place"
+        else:
+            level, how = ("pinyin", "pinyin") if q.script != c.script else ("exact", "same")
+        agreed = value_words(c, key) if c.script == "Latn" else value_words(q, key)
+        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, {how})", level, agreed)
     if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
-        return Trade(0.93, f"{q.trade} = {c.trade} ({label}, spelled another way)")
+        note = f"{q.trade} = {c.trade} ({label}, spelled another way)"
+        return Trade(0.93, note, "respelled", listed)
     if q.script == c.script == "Latn" and _one_letter_off(q.keys[0], c.keys[0]):
         if len(q.keys[0]) >= 5 and len(c.keys[0]) >= 5 and not is_pinyin(q.keys[0]):
-            return Trade(0.93, f"{q.trade} = {c.trade} ({label}, a typing slip)", COINED_SLIP)
-        # pinyin a letter off is another name as often as a slip (Hafu, Huafu): it needs the
-        # place and the trade to agree
-        return Trade(
-            0.93, f"{q.trade} ~ {c.trade} ({label}, a typing slip, or another name)", PINYIN_SLIP
-        )
+            return Trade(0.93, f"{q.trade} = {c.trade} ({label}, a typing slip)", "slip", listed)
+        # pinyin a letter off is another name as often as a slip (Hafu, Huafu)
+        note = f"{q.trade} ~ {c.trade} ({label}, a typing slip, or another name)"
+        return Trade(0.93, note, "slip_pinyin", listed)
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -441,11 +474,25 @@ def trade_similarity(
         best = min(best, _shared_words(q_words, c_words))  # Daesong Credit Bank, Daedong ...
         if set(q_words) < set(c_words) or set(c_words) < set(q_words):
             best = min(best, 0.85)  # a word more: "Forging Press Control Toys" is not the same
-    how = f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)"
     part = _partial(q, c)
-    if part > best:
-        return Trade(part, f"{q.trade} ~ {c.trade} ({label}, one contains the other)")
-    return Trade(best, how)
+    if part is not None and part[0] > best:
+        note = f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
+        return Trade(part[0], note, "contained", part[1])
+    level = "fuzzy_high" if best >= 0.9 else "fuzzy_mid" if best >= TRADE_REVIEW else "fuzzy_low"
+    return Trade(best, f"{q.trade} ~ {c.trade} ({label}, {best:.2f} alike)", level)
+
+
+def value_words(f: NameFeatures, key: str) -> tuple[str, ...]:
+    """The words of trade key ``key`` of ``f``: a Latin trade name's own words when the key is
+    its trade name (Golden Star: golden, star), else the key itself (a pinyin key: zhongtai)."""
+    if f.script == "Latn" and f.trade:
+        words = tuple(_WORD.findall(f.trade.casefold()))
+        if "".join(words) == key:
+            return words
+    return (key.lstrip("@"),)
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 _SOUNDS = (("kh", "k"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ck", "k"), ("w", "v"))
@@ -503,36 +550,57 @@ def _trade_label(q: NameFeatures, c: NameFeatures) -> str:
     return "trade name" if q.script == c.script else "trade name, across scripts"
 
 
-def _partial(q: NameFeatures, c: NameFeatures) -> float:
-    """One trade name holds the other whole (a short name, or an extra word): at most review."""
+def _partial(q: NameFeatures, c: NameFeatures) -> tuple[float, tuple[str, ...]] | None:
+    """One trade name holds the other whole (a short name, or an extra word): at most review.
+    Also the shorter name's words (what the two share)."""
     for a in q.keys:
         for b in c.keys:
             short, long = sorted((a, b), key=len)
             if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
-                return 0.85
-    return 0.0
+                side = q if short == a else c
+                return 0.85, value_words(side, short)
+    return None
 
 
 def _places(
     q: NameFeatures, c: NameFeatures, out: Comparison, q_context: Context, c_context: Context
-) -> float:
+) -> None:
+    """The place level: brackets first (a subsidiary's place), then regions, the listed
+    address when the listed name gives no place, the query's address when the query gives
+    none."""
     q_all = set(q.places) | ({q.bracket} if q.bracket else set())
     c_all = set(c.places) | ({c.bracket} if c.bracket else set())
     if q.bracket and c.bracket:
         if _same_place(q.bracket, c.bracket):
-            out.agree.append(f"{_written(q.bracket_name)} = {c.bracket_name} (bracketed place)")
+            said = f"{_written(q.bracket_name)} = {c.bracket_name} (bracketed place)"
+            out.agree.append(said)
+            if not (q.places or c.places):
+                return _level(out, "place", "bracket_same", said)
         else:
-            out.relation = "same group, different subsidiary"
-            out.differ.append(f"bracketed place {q.bracket_name} vs {c.bracket_name}")
-            return 0.0
+            _relate(out, "same group, different subsidiary", "place", _regions_agree(q, c))
+            said = f"bracketed place {q.bracket_name} vs {c.bracket_name}"
+            out.differ.append(said)
+            return _level(out, "place", "bracket_differ", said)
     elif c.bracket and not any(_same_place(c.bracket, p) for p in q_all):
-        out.relation = "the listed company is a subsidiary at one place; the query names no such"
-        out.differ.append(f"listed subsidiary at {c.bracket_name}, query does not say")
-        return 0.3
+        _relate(
+            out,
+            "the listed company is a subsidiary at one place; the query names no such",
+            "place",
+            _regions_agree(q, c),
+        )
+        said = f"listed subsidiary at {c.bracket_name}, query does not say"
+        out.differ.append(said)
+        return _level(out, "place", "listed_bracket_only", said)
     elif q.bracket and not any(_same_place(q.bracket, p) for p in c_all):
-        out.relation = "the query is a subsidiary or branch at a place the listed name lacks"
-        out.differ.append(f"query at {q.bracket_name}, listed name has no such place")
-        return 0.3
+        _relate(
+            out,
+            "the query is a subsidiary or branch at a place the listed name lacks",
+            "place",
+            _regions_agree(q, c),
+        )
+        said = f"query at {q.bracket_name}, listed name has no such place"
+        out.differ.append(said)
+        return _level(out, "place", "query_bracket_only", said)
     q_regions, c_regions = set(q.places), set(c.places)
     # Without a place in the listed name, the list's address says where the company is
     # (Dahua Technology, listed at Hangzhou and Urumqi, for 浙江大华技术).
@@ -541,43 +609,59 @@ def _places(
     where |= {k for p in c_regions for k in _keyset(p)}
     abroad = [p for p in q_regions if p.startswith("country:") and p not in where]
     if abroad and where and len(abroad) < len(q_regions):  # XINJIANG ZHONGTAI ... VIETNAM
-        out.relation = "the query names another country: a company there of the listed name"
-        out.differ.append(f"the query names {', '.join(q.place_names)}")
-        return 0.3
+        _relate(out, "the query names another country: a company there of the listed name", "place")
+        said = f"the query names {', '.join(q.place_names)}"
+        out.differ.append(said)
+        return _level(out, "place", "abroad", said)
     if q_regions and where:
         said = "the listed address" if by_address else ", ".join(c.place_names)
         if any(_keyset(p) & where for p in q_regions):
             agreed = _place_pairs(q, c) if c_regions else ", ".join(q.place_names)
-            out.agree.append(f"{agreed} (region{'; the listed address' if by_address else ''})")
-            return 1.0
-        out.relation = "same trade name, different place" + (
-            ": the listed address is elsewhere" if by_address else ""
-        )
-        out.differ.append(f"region {', '.join(q.place_names)} vs {said}")
-        return 0.0
+            said = f"{agreed} (region{'; the listed address' if by_address else ''})"
+            out.agree.append(said)
+            return _level(out, "place", "same_by_address" if by_address else "same", said)
+        said = f"region {', '.join(q.place_names)} vs {said}"
+        out.differ.append(said)
+        _relate(out, "same trade name, different place", "place")
+        return _level(out, "place", "differ_by_address" if by_address else "differ", said)
     if c_regions and not q_regions and not q.bracket and q_context.addresses:
         # 华孚纺织 with its address at Awati: the Awati company, not the Ninghai one
         named = address_places(q_context.addresses, within=False)
         if any(_keyset(p) & named for p in c_regions):
-            out.agree.append(f"{', '.join(c.place_names)} (region; the query's address)")
+            said = f"{', '.join(c.place_names)} (region; the query's address)"
+            out.agree.append(said)
             out.rule = "address"
-            return 1.0
+            return _level(out, "place", "same_by_address", said)
         here = address_places(q_context.addresses)
         if any(_keyset(p) & here for p in c_regions):  # Awati lies in Aksu prefecture
-            out.differ.append(f"the query's address lies within {', '.join(c.place_names)}")
-            return 0.6
+            said = f"the query's address lies within {', '.join(c.place_names)}"
+            out.differ.append(said)
+            return _level(out, "place", "within", said)
         if here:
-            out.relation = "same trade name, different place: the query's address is elsewhere"
-            out.differ.append(f"region {', '.join(c.place_names)} vs the query's address")
-            return 0.0
+            said = f"region {', '.join(c.place_names)} vs the query's address"
+            out.differ.append(said)
+            _relate(
+                out, "same trade name, different place: the query's address is elsewhere", "place"
+            )
+            return _level(out, "place", "differ_by_address", said)
     if q_regions or c_regions:
         side = "query" if q_regions else "listed name"
         names = q.place_names if q_regions else c.place_names
-        out.differ.append(f"only the {side} names a region ({', '.join(names)})")
-        return 0.6
-    if q.bracket or c.bracket:
-        return 1.0
-    return 0.7
+        said = f"only the {side} names a region ({', '.join(names)})"
+        out.differ.append(said)
+        return _level(out, "place", "query_only" if q_regions else "listed_only", said)
+    _level(out, "place", "bracket_same" if q.bracket or c.bracket else "neither")
+
+
+def _trades(f: NameFeatures) -> frozenset[str]:
+    """A name's industry words, a government body's words as one (公安厅 Department, Bureau)."""
+    return frozenset("government" if sector(s) == "government" else s for s in f.industry)
+
+
+def _regions_agree(q: NameFeatures, c: NameFeatures) -> str:
+    """The place level of two names' regions alone (brackets aside): same, or no evidence."""
+    shared = {k for p in q.places for k in _keyset(p)} & {k for p in c.places for k in _keyset(p)}
+    return "same" if shared else ""
 
 
 _LEGAL_SHORT = {
@@ -616,43 +700,42 @@ def _place_pairs(q: NameFeatures, c: NameFeatures) -> str:
     return f"{', '.join(q_names)} = {', '.join(c.place_names)}"
 
 
-def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> float:
+def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
     if not q.industry or not c.industry:
         if q.industry or c.industry:
             side = q if q.industry else c
-            words = side.industry_names
-            out.differ.append(
+            said = (
                 f"only the {'query' if side is q else 'listed name'} names an industry "
-                f"({', '.join(words)})"
+                f"({', '.join(side.industry_names)})"
             )
-            return 0.6
-        return 0.7
+            out.differ.append(said)
+            return _level(out, "industry", "query_only" if side is q else "listed_only", said)
+        return _level(out, "industry", "neither")
     q_specific = {s for s in q.industry if sector(s) not in GENERIC_SECTORS}
     c_specific = {s for s in c.industry if sector(s) not in GENERIC_SECTORS}
     shown = f"{', '.join(q.industry_names)} ~ {', '.join(c.industry_names)}"
+    out.industry_value = tuple(sorted(set(q.industry) & set(c.industry)))
     if set(q.industry) & set(c.industry) and (q_specific & c_specific or not q_specific):
         extra = {sector(s) for s in q_specific} - {sector(s) for s in c_specific}
         if extra and c_specific:  # Xinjiang Energy Group Real Estate against Xinjiang Energy Group
-            out.relation = out.relation or "the query names another line of business too"
+            _relate(out, "the query names another line of business too", "industry")
             out.differ.append(f"only the query names {', '.join(sorted(extra))}")
             out.agree.append(f"{shown} (industry, in part)")
-            return 0.8
+            return _level(out, "industry", "same_extra", f"{shown}, and {', '.join(extra)}")
         out.agree.append(f"{shown} (industry)")
-        return 1.0
+        if _trades(q) != _trades(c):  # Western Gold Resources against Western Gold
+            return _level(out, "industry", "same_more", f"{shown}, and more on one side")
+        return _level(out, "industry", "same", shown)
     q_sectors = {sector(s) for s in q_specific}
     c_sectors = {sector(s) for s in c_specific}
     if q_sectors & c_sectors:
         out.agree.append(f"{shown} (industry, same sector)")
-        return 0.8
+        return _level(out, "industry", "same_sector", shown)
     if not q_specific and not c_specific:
-        return 0.6
-    if not q_specific or not c_specific:  # Chengxing Pharmaceutical against Chengxing Trading
-        out.relation = out.relation or "same trade name, another line of business"
-        out.differ.append(f"industry {shown}")
-        return 0.3
-    out.relation = out.relation or "same trade name, different line of business"
+        return _level(out, "industry", "generic", shown)
     out.differ.append(f"industry {shown}")
-    return 0.0
+    _relate(out, "same trade name, another line of business", "industry")
+    _level(out, "industry", "one_generic" if not (q_specific and c_specific) else "differ", shown)
 
 
 def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
@@ -660,28 +743,51 @@ def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
         # 喀什建工 for Kashgar Construction Engineering (Group): the group's own name written
         # without the word; a member company would name its own place or line of business.
         out.differ.append("only the listed name says group (集团)")
-    elif q.group and not c.group and not c.legal and not (q.bracket or c.bracket or q.branch):
+        return _level(out, "role", "group_unsaid", "only the listed name says group")
+    if q.group and not c.group and not c.legal and not (q.bracket or c.bracket or q.branch):
         # CloudWalk Technology, listed without any legal form, for 云从科技集团股份有限公司
         out.differ.append("only the query says group (集团); the listed name gives no legal form")
-    elif q.group != c.group:
-        out.relation = out.relation or (
-            "group parent of the listed company" if q.group else "member of the listed group"
+        return _level(out, "role", "group_unsaid", "only the query says group")
+    if q.group != c.group:
+        _relate(
+            out,
+            "group parent of the listed company" if q.group else "member of the listed group",
+            "role",
         )
-        out.differ.append("query is a group (集团)" if q.group else "listed name is a group")
+        said = "query is a group (集团)" if q.group else "listed name is a group"
+        out.differ.append(said)
+        return _level(out, "role", "query_group" if q.group else "listed_group", said)
     if q.branch and not c.branch:
-        out.relation = out.relation or "branch of the listed company"
+        _relate(out, "branch of the listed company", "role")
         out.differ.append("query is a branch (分公司)")
-    elif c.branch and not q.branch:
-        out.relation = out.relation or "the listed entry is a branch of this company"
+        return _level(out, "role", "query_branch", "query is a branch")
+    if c.branch and not q.branch:
+        _relate(out, "the listed entry is a branch of this company", "role")
         out.differ.append("listed name is a branch")
+        return _level(out, "role", "listed_branch", "listed name is a branch")
+    if q.group and c.group:
+        return _level(out, "role", "both_group", "both are groups (集团)")
+    _level(out, "role", "same")
 
 
 def _context(q: Context, c: Context, out: Comparison) -> None:
+    if c.company:
+        _level(out, "kind", "company")
+    else:  # a person's whole name, or a part of one (Castro against CASTRO, Jorge)
+        whole = _levels(out).get("trade") in ("exact", "pinyin", "same_words", "alias")
+        _level(out, "kind", "person" if whole else "person_part")
     if q.ids and c.ids and not q.ids & c.ids:
-        out.relation = out.relation or "same name, different registry ID"
-        out.differ.append(f"registry ID {sorted(q.ids)[0]} is not the listed one")
-    if q.countries and c.countries and not q.countries & c.countries:
-        out.relation = out.relation or "same name, different country"
-        out.differ.append(
-            f"country {', '.join(sorted(q.countries))} vs {', '.join(sorted(c.countries))}"
-        )
+        _relate(out, "same name, different registry ID", "registry")
+        said = f"registry ID {sorted(q.ids)[0]} is not the listed one"
+        out.differ.append(said)
+        _level(out, "registry", "differ", said)
+    else:
+        _level(out, "registry", "unknown")
+    if q.countries and c.countries:
+        if q.countries & c.countries:
+            return _level(out, "country", "same", ", ".join(sorted(q.countries & c.countries)))
+        _relate(out, "same name, different country", "country")
+        said = f"country {', '.join(sorted(q.countries))} vs {', '.join(sorted(c.countries))}"
+        out.differ.append(said)
+        return _level(out, "country", "differ", said)
+    _level(out, "country", "unknown")

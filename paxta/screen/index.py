@@ -18,15 +18,20 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
-from pathlib import Path
 
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from paxta.data import data_path
-from paxta.lists.repository import current_versions
-from paxta.names.features import NameFeatures, name_features, other_companies
+from paxta.errors import PaxtaError
+from paxta.lists.repository import current_versions, resolve_sources
+from paxta.names.features import (
+    FEATURES_ALGORITHM,
+    NameFeatures,
+    name_features,
+    other_companies,
+)
 from paxta.screen.compare import Context, name_words, plain_words
 from paxta.store import Backend
 
@@ -46,16 +51,11 @@ _INDEX_SCHEMA = pa.schema(
 
 @cache
 def features_version() -> int:
-    """A checksum of the code and tables that make features: when they change, recompute."""
-    import paxta.names
-    import paxta.places.gazetteer
-
-    crc = 0
-    names_dir = Path(paxta.names.__file__).parent
+    """The index's key: the feature algorithm's version (``FEATURES_ALGORITHM``, raised by hand
+    when the code that makes features changes) and a checksum of the tables it reads. A
+    change of either recomputes the index; an edit elsewhere in the source does not."""
+    crc = zlib.crc32(FEATURES_ALGORITHM.encode())
     for path in [
-        *sorted(names_dir.glob("*.py")),
-        Path(paxta.places.gazetteer.__file__),  # place names and keys
-        Path(__file__),
         *sorted(data_path("terms").glob("*.csv")),
         data_path("names", "paxta_trade_words.csv"),  # pinyin names read as common words
         *sorted(data_path("places").glob("*.csv")),
@@ -248,7 +248,7 @@ class MatchIndex:
                 name,
                 schema,
                 fingerprint,
-                Context(ids, countries, addresses),
+                Context(ids, countries, addresses, schema not in ("Person", "Vessel", "Airplane")),
             )
         return held
 
@@ -390,9 +390,10 @@ def _with_other_companies(store: Backend, names: pa.Table, version_ids: list[int
 def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex:
     """The current list versions (or only ``lists``) with their indexed features."""
     update_index(store)
-    chosen = [v for v in current_versions(store) if lists is None or v.source in set(lists)]
+    wanted = None if lists is None else set(resolve_sources(store, lists))
+    chosen = [v for v in current_versions(store) if wanted is None or v.source in wanted]
     if not chosen:
-        return MatchIndex.empty()
+        raise PaxtaError("no list to screen against: import one with paxta lists import.")
     marks = ", ".join("?" for _ in chosen)
     ids = [v.version_id for v in chosen]
     names = store.arrow(

@@ -16,6 +16,7 @@ from datetime import datetime
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
+from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
@@ -32,6 +33,7 @@ from paxta.screen.compare import (
     rank,
 )
 from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
+from paxta.screen.model import Part, model
 from paxta.store import Backend
 
 
@@ -44,6 +46,8 @@ class Match:
     score: float
     decision: str
     explanation: str
+    parts: tuple[Part, ...] = ()  # each comparison's level, weight and reason
+    weight: float = 0.0  # the match weight (prior included)
 
     def outranks_decision(self, other: Match) -> bool:
         """A match beats a review; among equals, the higher score wins."""
@@ -60,7 +64,14 @@ class Match:
             "score": self.score,
             "decision": self.decision,
             "explanation": self.explanation,
+            "algorithm": model().algorithm,
+            "match_weight": round(self.weight, 2),
+            "parts": [p.as_json() for p in self.parts],
         }
+
+    def features(self) -> dict[str, float]:
+        """The weight of each part, as yente reports its features (``trade:exact``: 9.8)."""
+        return {f"{p.comparison}:{p.level}": round(p.weight, 2) for p in self.parts}
 
 
 @dataclass(frozen=True)
@@ -107,34 +118,10 @@ class Matcher:
     ) -> list[Match]:
         """The listed entities ``name`` may be, best first (``clear`` results left out); the
         query's ``address`` places a name that does not say where it is."""
-        q = name_features(name)
-        if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
-            return []
-        alias_keys = self.aliases.expand(q)
-        keys = block_keys(q, ids, sorted(alias_keys))
-        context = Context(
-            ids, frozenset(c.casefold() for c in countries), (address,) if address else ()
-        )
+        q = name_features(fold_confusables(name)[0])
         best: dict[str, tuple[Comparison, Entry]] = {}
-        company = bool(q.legal or q.industry)
-        entries = self.index.candidates(keys)
-        cut = cut_name(name)
-        if cut is not None:  # a name a bill-of-lading field cut off: the names it starts
-            entries += self.index.starting_with(cut[0])
-        for entry in entries:
-            if company and not entry.entity.is_company:
-                continue  # a company name is not a person, vessel or aircraft
-            result = compare(q, entry.features, alias_keys, context, entry.entity.context)
+        for result, entry in self.compared(name, ids, countries, address, q):
             self._keep(best, result, entry)
-        turned = family_first(q)
-        if turned is not None:  # Quanguo Chen, as lists write it CHEN, Quanguo
-            for entry in self.index.candidates(block_keys(turned)):
-                if not entry.entity.is_company:
-                    result = compare(
-                        turned, entry.features, frozenset(), context, entry.entity.context
-                    )
-                    result.agree.insert(0, "the family name written last")
-                    self._keep(best, result, entry)
         _ambiguous_place(q, best)
         _ambiguous_cut(best)
         key = query_key(name) if self.decisions else ""
@@ -151,6 +138,46 @@ class Matcher:
         out = [m for m in out if m.decision != CLEAR or m.explanation.startswith("analyst")]
         out.sort(key=lambda m: (-rank(m.decision), -m.score, m.entity.entity_id))
         return out[:limit]
+
+    def compared(
+        self,
+        name: str,
+        ids: frozenset[str] = frozenset(),
+        countries: frozenset[str] = frozenset(),
+        address: str = "",
+        q: NameFeatures | None = None,
+    ) -> Iterator[tuple[Comparison, Entry]]:
+        """Every candidate listed name compared with ``name`` (``clear`` ones too): what
+        :meth:`match` ranks, and what the model is fitted on."""
+        name, replaced = fold_confusables(name)
+        q = q or name_features(name)
+        if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
+            return
+        alias_keys = self.aliases.expand(q)
+        keys = block_keys(q, ids, sorted(alias_keys))
+        context = Context(
+            ids, frozenset(c.casefold() for c in countries), (address,) if address else ()
+        )
+        company = bool(q.legal or q.industry)
+        entries = self.index.candidates(keys)
+        cut = cut_name(name)
+        if cut is not None:  # a name a bill-of-lading field cut off: the names it starts
+            entries += self.index.starting_with(cut[0])
+        for entry in entries:
+            if company and not entry.entity.is_company:
+                continue  # a company name is not a person, vessel or aircraft
+            result = compare(q, entry.features, alias_keys, context, entry.entity.context)
+            if replaced:
+                result.agree.insert(0, f"letters from another alphabet read as Latin ({replaced})")
+            yield result, entry
+        for turned in family_first(q):  # Quanguo Chen, as lists write it CHEN, Quanguo
+            for entry in self.index.candidates(block_keys(turned)):
+                if not entry.entity.is_company:
+                    result = compare(
+                        turned, entry.features, frozenset(), context, entry.entity.context
+                    )
+                    result.agree.insert(0, "the family name written last")
+                    yield result, entry
 
     @staticmethod
     def _keep(best: dict[str, tuple[Comparison, Entry]], result: Comparison, entry: Entry) -> None:
@@ -180,17 +207,26 @@ class Matcher:
                     f"analyst {said} on {when}{note} (was: {c.decision}; {explanation})",
                 )
             explanation += f"; an analyst decision of {when} no longer applies: the entry changed"
-        return Match(entry.entity, entry.name, c.score, c.decision, explanation)
+        return Match(
+            entry.entity,
+            entry.name,
+            c.score,
+            c.decision,
+            explanation,
+            tuple(c.parts),
+            c.weight,
+        )
 
 
-def family_first(q: NameFeatures) -> NameFeatures | None:
-    """A Latin name of two to four words that may be a person's, with its last word moved
-    first (Quanguo Chen -> Chen Quanguo: lists write the family name first); None for any
+def family_first(q: NameFeatures) -> list[NameFeatures]:
+    """A Latin name of two to six words that may be a person's, with its last one, two or
+    three words moved first (Quanguo Chen -> Chen Quanguo; Walter Alexander Del Nogal Marquez
+    -> Del Nogal Marquez Walter Alexander: lists write the family name first); [] for any
     other name (a company's, one with a comma, one in another script)."""
     words = q.trade.split()
     if (
         q.script != "Latn"
-        or not 2 <= len(words) <= 4
+        or not 2 <= len(words) <= 6
         or "," in q.text
         or q.legal
         or q.industry
@@ -198,9 +234,13 @@ def family_first(q: NameFeatures) -> NameFeatures | None:
         or q.xpcc
         or not all(w.isalpha() for w in words[-1].split("-"))
     ):
-        return None
-    last = 2 if len(words) > 2 and words[-2].casefold() in _PARTICLES else 1
-    return name_features(" ".join([*words[-last:], *words[:-last]]))
+        return []
+    out = []
+    for last in range(1, min(3, len(words) - 1) + 1):
+        if last == 1 and len(words) > 2 and words[-2].casefold() in _PARTICLES:
+            continue  # (Ayman al-Zawahiri: the particle goes with the family name)
+        out.append(name_features(" ".join([*words[-last:], *words[:-last]])))
+    return out
 
 
 # words that belong to the family name after them (Ayman al-Zawahiri: AL-ZAWAHIRI, Ayman)

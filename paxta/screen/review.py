@@ -17,9 +17,17 @@ from paxta.config import utc_now
 from paxta.errors import PaxtaError
 from paxta.lists.repository import find_entity
 from paxta.screen.aliases import ANALYST, learn
-from paxta.screen.batch import ROW_SCHEMA, cell_countries, cell_ids, match_fields, result_columns
+from paxta.screen.batch import (
+    ROW_SCHEMA,
+    cell_countries,
+    cell_ids,
+    match_fields,
+    region_of,
+    result_columns,
+)
 from paxta.screen.compare import CLEAR
 from paxta.screen.matcher import Matcher, query_key
+from paxta.screen.model import model
 from paxta.store import Backend
 
 
@@ -96,14 +104,23 @@ def saved_rows(
 
 
 def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, list[Change]]:
-    """Run a saved screening again; save it as a new screening and return what changed."""
+    """Run a saved screening again; save it as a new screening and return what changed
+    (:func:`algorithm_change` says whether the screening algorithm changed too)."""
     rows = saved_rows(store, screening_id)
     source = store.dicts("SELECT * FROM screenings WHERE screening_id = ?", [screening_id])[0]
     new_id = int(store.scalar("SELECT max(screening_id) + 1 FROM screenings"))
     versions = [f"{s} {v}" for s, v in matcher.index.versions]
     store.sql(
-        "INSERT INTO screenings VALUES (?, ?, NULL, ?, ?, ?, ?, true)",
-        [new_id, source["input"], source["options"], str(versions), utc_now(), len(rows)],
+        "INSERT INTO screenings VALUES (?, ?, NULL, ?, ?, ?, ?, true, ?)",
+        [
+            new_id,
+            source["input"],
+            source["options"],
+            str(versions),
+            utc_now(),
+            len(rows),
+            model().algorithm,
+        ],
     )
     changes: list[Change] = []
     fresh: list[dict[str, Any]] = []
@@ -133,10 +150,32 @@ def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, 
                     str(result["paxta_explanation"]),
                 )
             )
-        fresh.append({**row, "screening_id": new_id, **match_fields(best)})
+        region = region_of(row["query"], address, ids)
+        fresh.append(
+            {
+                **row,
+                "screening_id": new_id,
+                **match_fields(best),
+                "region": region.region,
+                "region_why": region.why,
+            }
+        )
     if fresh:
         store.append("screening_rows", pa.Table.from_pylist(fresh, schema=ROW_SCHEMA))
     return new_id, changes
+
+
+def algorithm_change(store: Backend, screening_id: int) -> str:
+    """A sentence when ``screening_id`` was screened by another algorithm than today's ("" when
+    it was the same; an old run without a record says so)."""
+    was = store.scalar("SELECT algorithm FROM screenings WHERE screening_id = ?", [screening_id])
+    now = model().algorithm
+    if was == now:
+        return ""
+    return (
+        f"The screening algorithm changed since screening {screening_id} "
+        f"({was or 'not recorded'} -> {now}): some changes below come from it, not the lists."
+    )
 
 
 def screenings(store: Backend) -> list[dict[str, Any]]:

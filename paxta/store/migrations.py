@@ -173,6 +173,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "screening: the algorithm of each run; each row's Xinjiang region and why",
+        [
+            "ALTER TABLE screenings ADD COLUMN algorithm VARCHAR",
+            "ALTER TABLE screening_rows ADD COLUMN region VARCHAR",
+            "ALTER TABLE screening_rows ADD COLUMN region_why VARCHAR",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

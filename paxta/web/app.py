@@ -37,6 +37,7 @@ from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.profile import entity_profile, find_entities
 from paxta.screen.matcher import Match, Matcher
+from paxta.screen.model import model
 from paxta.screen.review import record_decision
 from paxta.store import Backend, open_store, session
 from paxta.trace.case import case_of_shipment, stored_shipments
@@ -49,7 +50,12 @@ from paxta.web.pages import TOKEN_COOKIE, add_pages, refused
 
 ANALYST, VIEWER = "analyst", "viewer"
 MAX_UPLOAD = 50 * 2**20
-MATCH_THRESHOLD = 0.7  # a result at least this score is "match": true, as yente reports it
+ALGORITHM_DESCRIPTION = (
+    "Fellegi-Sunter weights over typed comparisons of the trade name (with its term "
+    "frequency), place, industry, role, legal form, country and registry ID, fitted on real "
+    "unlisted company names and positives generated from the lists; match and review are "
+    "thresholds on the probability."
+)
 
 
 @dataclass
@@ -110,6 +116,9 @@ class MatchResult(BaseModel):
     decision: str
     explanation: str
     list_version: str
+    features: dict[str, float] = Field(
+        default_factory=dict, description="Each compared part's level and its weight."
+    )
 
 
 class MatchAnswer(BaseModel):
@@ -121,10 +130,19 @@ class MatchAnswer(BaseModel):
     query: dict[str, Any]
 
 
+class MatcherInfo(BaseModel):
+    """The algorithm that scored the results (yente's ``matcher``)."""
+
+    name: str
+    description: str
+
+
 class MatchResponse(BaseModel):
     """yente's match response body."""
 
     responses: dict[str, MatchAnswer]
+    matcher: MatcherInfo
+    algorithm: str
     limit: int
 
 
@@ -288,8 +306,12 @@ def create_app(
         responses = {}
         for key, query in body.queries.items():
             responses[key] = _respond(matcher, query, max(1, min(limit, 50)))
+        algorithm = model().algorithm
+        about = {"name": algorithm, "description": ALGORITHM_DESCRIPTION}
         return Response(
-            orjson.dumps({"responses": responses, "limit": limit}),
+            orjson.dumps(
+                {"responses": responses, "matcher": about, "algorithm": algorithm, "limit": limit}
+            ),
             media_type="application/json",
         )
 
@@ -533,10 +555,11 @@ def _result(m: Match) -> dict[str, Any]:
         "properties": {"name": [m.entity.name], "alias": [m.matched_name]},
         "datasets": [m.entity.list],
         "score": m.score,
-        "match": m.decision == "match" and m.score >= MATCH_THRESHOLD,
+        "match": m.decision == "match",
         "decision": m.decision,
         "explanation": m.explanation,
         "list_version": m.entity.version,
+        "features": m.features(),
     }
 
 
