@@ -97,7 +97,7 @@ def match(
         where = "in Xinjiang" if located.xinjiang else "not in Xinjiang"
         console.print(f"Address: {where} ({located.why})")
     if not found:
-        console.print("[green]clear[/green]: no listed name shares this trade name.")
+        console.print("[green]clear[/green]: no listed name is likely to be this one.")
         return
     for m in found:
         style = _DECISION_STYLE.get(m.decision, "")

@@ -151,7 +151,7 @@ def result_columns(best: Match | None) -> dict[str, Any]:
             "paxta_list": "",
             "paxta_listed_name": "",
             "paxta_matched_name": "",
-            "paxta_explanation": "no listed name shares this trade name",
+            "paxta_explanation": "no listed name is likely to be this one",
             "paxta_list_version": "",
             "paxta_algorithm": model().algorithm,
         }

@@ -43,10 +43,10 @@ class Comparison:
     differ: list[str] = field(default_factory=list)
     relation: str = ""
     rule: str = ""  # "cut": the 35-character cut rule; "address": placed by the query's address
-    levels: dict[str, str] = field(default_factory=dict)  # comparison -> level
     value: tuple[str, ...] = ()  # the agreeing trade name's words (for its term frequency)
     industry_value: tuple[str, ...] = ()  # the industry words both names carry (likewise)
     parts: list[Part] = field(default_factory=list)  # the levels weighed (the fitted score)
+    levels: dict[str, tuple[str, str]] = field(default_factory=dict)  # comparison: level, why
     weight: float = 0.0  # the match weight, prior included
     relation_part: str = ""  # the comparison that makes the relation (place, role ...)
     relation_level: str = ""  # that comparison's level were the relation's difference not there
@@ -240,8 +240,7 @@ def _relate(out: Comparison, relation: str, part: str, as_if: str = "") -> None:
 
 def _level(out: Comparison, comparison: str, level: str, reason: str = "") -> None:
     """Record ``comparison``'s level (its weight is added by :func:`_decide`)."""
-    out.parts = [p for p in out.parts if p.comparison != comparison]
-    out.parts.append(Part(comparison, level, 0.0, reason))
+    out.levels[comparison] = (level, reason)
 
 
 def _value(out: Comparison, comparison: str) -> tuple[str, ...]:
@@ -257,7 +256,7 @@ def _value(out: Comparison, comparison: str) -> tuple[str, ...]:
 
 
 def _levels(out: Comparison) -> dict[str, str]:
-    return {p.comparison: p.level for p in out.parts}
+    return {comparison: level for comparison, (level, _) in out.levels.items()}
 
 
 def _decide(out: Comparison, m: Model) -> Comparison:
@@ -268,11 +267,16 @@ def _decide(out: Comparison, m: Model) -> Comparison:
     what agrees (the trade name and every part that agrees) makes the two names likely kin,
     ``clear`` otherwise.
     """
-    parts = []
-    for p in out.parts:
-        w = m.weight(p.comparison, p.level)
-        w += m.tf_adjustment(p.comparison, p.level, _value(out, p.comparison))
-        parts.append(replace(p, weight=w))
+    parts = [
+        Part(
+            comparison,
+            level,
+            m.weight(comparison, level)
+            + m.tf_adjustment(comparison, level, _value(out, comparison)),
+            reason,
+        )
+        for comparison, (level, reason) in out.levels.items()
+    ]
     out.parts = parts
     out.weight = m.prior + sum(p.weight for p in parts)
     probability = m.probability(out.weight)
@@ -434,19 +438,19 @@ def trade_similarity(
             return Trade(1.0, "same name (legal form aside)", "same_words", tuple(words.split()))
         return Trade(0.0, "no trade name to compare", "none")
     label = _trade_label(q, c)
-    listed = value_words(c, c.keys[0])
     if _pinyin_translated(q, c):
         note = f"{q.trade} = {c.trade} ({label}, pinyin translated word by word)"
-        return Trade(1.0, note, "translated", listed)
+        return Trade(1.0, note, "translated", value_words(c, c.keys[0]))
     if alias_keys & set(c.keys):
         if q.script == "Hani" and translations(normalise_han(q.trade)) & set(c.keys):
             note = f"{q.trade} = {c.trade} ({label}, translated word by word)"
-            return Trade(1.0, note, "translated", listed)
-        return Trade(1.0, f"{q.trade} = {c.trade} ({label}, alias table)", "alias", listed)
+            return Trade(1.0, note, "translated", value_words(c, c.keys[0]))
+        note = f"{q.trade} = {c.trade} ({label}, alias table)"
+        return Trade(1.0, note, "alias", value_words(c, c.keys[0]))
     coined = alias_keys - translations(normalise_han(q.trade)) if q.script == "Hani" else set()
     if c.trade and c.trade.casefold().split()[0] in coined:
         note = f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
-        return Trade(0.95, note, "alias_part", listed)
+        return Trade(0.95, note, "alias_part", value_words(c, c.keys[0]))
     shared = set(q.keys) & set(c.keys)
     if shared:
         key = min(shared, key=lambda k: (k.startswith("@"), c.keys.index(k)))
@@ -458,13 +462,14 @@ def trade_similarity(
         return Trade(1.0, f"{q.trade} = {c.trade} ({label}, {how})", level, agreed)
     if q.script == c.script == "Latn" and _respelled(q.keys[0], c.keys[0]):
         note = f"{q.trade} = {c.trade} ({label}, spelled another way)"
-        return Trade(0.93, note, "respelled", listed)
+        return Trade(0.93, note, "respelled", value_words(c, c.keys[0]))
     if q.script == c.script == "Latn" and _one_letter_off(q.keys[0], c.keys[0]):
         if len(q.keys[0]) >= 5 and len(c.keys[0]) >= 5 and not is_pinyin(q.keys[0]):
-            return Trade(0.93, f"{q.trade} = {c.trade} ({label}, a typing slip)", "slip", listed)
+            note = f"{q.trade} = {c.trade} ({label}, a typing slip)"
+            return Trade(0.93, note, "slip", value_words(c, c.keys[0]))
         # pinyin a letter off is another name as often as a slip (Hafu, Huafu)
         note = f"{q.trade} ~ {c.trade} ({label}, a typing slip, or another name)"
-        return Trade(0.93, note, "slip_pinyin", listed)
+        return Trade(0.93, note, "slip_pinyin", value_words(c, c.keys[0]))
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -507,6 +512,7 @@ def _skeleton(key: str) -> str:
     return "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
 
 
+@lru_cache(maxsize=200_000)
 def _respelled(a: str, b: str) -> bool:
     """Two Latin trade names that are one name transliterated two ways (Arabic or Russian
     vowels and doubled letters); never pinyin, where a vowel tells names apart."""

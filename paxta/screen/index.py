@@ -22,9 +22,9 @@ from multiprocessing import get_context
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz.distance import OSA
 
 from paxta.data import data_path
-from paxta.errors import PaxtaError
 from paxta.lists.repository import current_versions, resolve_sources
 from paxta.names.features import (
     FEATURES_ALGORITHM,
@@ -173,6 +173,7 @@ class MatchIndex:
         self._features: list[str] = names.column("features").to_pylist()
         self._parsed: dict[int, NameFeatures] = {}
         self._sorted: list[str] | None = None
+        self._deleted: dict[str, list[str]] | None = None  # see _blocks_a_slip_away
         self._sorted_at = array("l")
         # block -> name positions; a block of one name holds the int itself (most do).
         self.blocks: dict[str, int | list[int]] = {}
@@ -292,20 +293,30 @@ class MatchIndex:
         return [self.entry(j) for j in seen]
 
     def _blocks_a_slip_away(self, key: str) -> list[str]:
-        """The trade-name blocks one letter away from block ``key``: a letter left out, added
-        or changed (for names of four letters or more). ``compare`` also counts two letters
-        swapped as a slip; those are found through the prefix and suffix blocks."""
+        """The trade-name blocks one slip away from block ``key``: a letter left out, added or
+        changed, or two neighbours swapped (names of four letters or more). Found through a
+        table of each trade word with one letter deleted, built on first use: two words a slip
+        apart share a deletion (SymSpell's idea)."""
         word = key[2:]
         if len(word) < 4 or not word.isalpha() or not word.isascii():
             return []
-        near = {word[:i] + word[i + 1 :] for i in range(len(word))}
-        for i in range(len(word) + 1):
-            for letter in _LETTERS:
-                near.add(word[:i] + letter + word[i:])
-                if i < len(word):
-                    near.add(word[:i] + letter + word[i + 1 :])
+        table = self._deletions()
+        near: set[str] = set()
+        for variant in {word, *_deleted(word)}:
+            near.update(table.get(variant, ()))
         near.discard(word)
-        return [f"k:{w}" for w in near if f"k:{w}" in self.blocks]
+        return [f"k:{w}" for w in near if OSA.distance(word, w, score_cutoff=1) == 1]
+
+    def _deletions(self) -> dict[str, list[str]]:
+        if self._deleted is None:
+            table: dict[str, list[str]] = {}
+            for key in self.blocks:
+                word = key[2:]
+                if key.startswith("k:") and len(word) >= 4 and word.isalpha() and word.isascii():
+                    for variant in {word, *_deleted(word)}:
+                        table.setdefault(variant, []).append(word)
+            self._deleted = table
+        return self._deleted
 
     def starting_with(self, words: tuple[str, ...], limit: int = 50) -> list[Entry]:
         """Names whose words begin with ``words`` (for names a 35-character field cut off).
@@ -335,7 +346,11 @@ def _shared_strings(column: pa.ChunkedArray) -> list[str]:
 
 
 _ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _deleted(word: str) -> set[str]:
+    """``word`` with each one of its letters left out."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] = ()) -> set[str]:
@@ -392,8 +407,8 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
     update_index(store)
     wanted = None if lists is None else set(resolve_sources(store, lists))
     chosen = [v for v in current_versions(store) if wanted is None or v.source in wanted]
-    if not chosen:
-        raise PaxtaError("no list to screen against: import one with paxta lists import.")
+    if not chosen:  # (a store without lists: the commands load the shipped ones first)
+        return MatchIndex.empty()
     marks = ", ".join("?" for _ in chosen)
     ids = [v.version_id for v in chosen]
     names = store.arrow(

@@ -37,7 +37,8 @@ YIELDS: dict[str, tuple[float, float]] = {
     "extrusion": (0.90, 0.99),
     "recycling": (0.70, 0.95),
 }
-REVIEW_SCORE = 0.7  # a possible list match weaker than this is left to screening, not the dossier
+REVIEW_SCORE = 0.33  # a possible list match less likely than this (one in three) is left to
+# screening, not the dossier
 TOLERANCE = 0.02  # quantities may differ this much (moisture, rounding) before it is a finding
 RAW_ROLES = frozenset({"farm", "mine", "raw_material"})
 _HIDDEN = re.compile(r"^\s*(to\s+order|\[?redacted\]?|\*{3,}|n/?a|unknown)\s*$", re.IGNORECASE)

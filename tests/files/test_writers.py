@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from paxta.files.writers import formula_safe, write_rows
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "plain", "中泰"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "plain", "中泰"]
 
 
 def test_a_formula_is_kept_as_text() -> None:
@@ -32,4 +32,4 @@ def test_no_cell_of_a_result_file_starts_a_formula(tmp_path: Path, suffix: str) 
         cells = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert all(not str(c).startswith(("=", "+", "-", "@", "\t")) for c in cells), cells
     assert "plain" in cells and "中泰" in cells
-    assert "'=HYPERLINK(\"http://x\")" in cells  # the text is kept, made inert
+    assert '\'=HYPERLINK("http://x")' in cells  # the text is kept, made inert
