@@ -40,7 +40,7 @@ def queries(n: int, seed: int, listed: list[str]) -> tuple[list[str], Counter[st
     real = [r["name"] for r in background_rows()]
     out: list[str] = []
     kinds: Counter[str] = Counter()
-    for i in range(n):
+    for _ in range(n):
         roll = rng.random()
         if roll < 0.01 and listed:
             out.append(bol_form(rng.choice(listed), rng))

@@ -15,7 +15,12 @@ Writes ``trade_frequencies.csv`` and ``model.json`` (with the fit's own figures 
 - **m** (how often a true match shows it): the best pair of each labelled positive with the
   listed entity it is, generated from the lists and the shipped names
   (``bench/screen_set.py``: other names of listed entities in bill-of-lading form, the dev part
-  of the Chinese names the press prints, bill-of-lading renderings, one-letter slips).
+  of the Chinese names the press prints, bill-of-lading renderings, one-letter slips, listed
+  persons' names given name first) and the listed names of the developers' probe sets
+  (``bench/probe/``: registered Chinese names, news and Japanese forms of listed companies,
+  written from general knowledge; the generated sets never add the industry words a registered
+  name carries). m is shrunk toward u by ``SHRINK`` pseudo-pairs, and a level no pair
+  shows weighs nothing.
 - **Prior**: one supplier in a hundred listed (an assumption, stated in the file), spread over
   the pairs compared per name.
 - **Thresholds**: ``review`` where ``--review-rate`` of the fit-half background names would be
@@ -47,7 +52,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 LISTED_SHARE = 0.01  # the assumed share of screened names that are listed (for the prior)
 MATCH_RATE = 0.0005  # the share of fit-half background names allowed at match
 SLIP_SHARE = 0.05  # the assumed share of bill-of-lading names with a slip in the trade name
-SMOOTH = 0.5  # added to every level's count
+SMOOTH = 0.5  # added to every level's count (u)
+SHRINK = 50.0  # pseudo-pairs that pull m toward u (see main)
+MIN_PAIRS = 1  # a level no pair shows weighs nothing
 WORDFREQ_TOP = 60_000  # general words read from wordfreq, per language
 # Levels that say the names share nothing: never evidence for a match, whatever the counts.
 NO_EVIDENCE = frozenset({("trade", "none"), ("trade", "fuzzy_low")})
@@ -72,6 +79,7 @@ def main() -> None:
         labelled_set,
         person_cases,
         press_rows,
+        probe_cases,
         typo_cases,
     )
 
@@ -110,7 +118,7 @@ def main() -> None:
     neutral = Model("fitting", 0.0, {}, {}, tf_unknown, 1.01, 0.0)
     use_model(neutral)
     cases = labelled_set(store, args.seed, 400) + typo_cases(groups, args.seed)
-    cases += person_cases(groups, args.seed)
+    cases += person_cases(groups, args.seed) + probe_cases(groups)
     positives = [c for c in as_deployed(cases, args.seed) if c.expected and not c.held_out]
     # The slip set has four slips for each listed name: weighed so that slips are SLIP_SHARE
     # of the positives, as in the bill-of-lading names they stand for.
@@ -149,13 +157,18 @@ def main() -> None:
 
     levels: dict[str, dict[str, dict[str, float]]] = {}
     for comparison, names in LEVELS.items():
-        pos_total = sum(pos_counts[comparison].values()) + SMOOTH * len(names)
         neg_total = sum(neg_counts[comparison].values()) + SMOOTH * len(names)
         levels[comparison] = {}
+        n_pos = sum(pos_counts[comparison].values())
         for level in names:
-            m = (pos_counts[comparison][level] + SMOOTH) / pos_total
             u = (neg_counts[comparison][level] + SMOOTH) / neg_total
+            # m shrunk toward u by SHRINK pseudo-pairs: a level the positives rarely show
+            # (they are generated, and miss kinds of real renderings) says little either way
+            m = (pos_counts[comparison][level] + SHRINK * u) / (n_pos + SHRINK)
             weight = math.log2(m / u)
+            seen = pos_counts[comparison][level] + neg_counts[comparison][level]
+            if seen < MIN_PAIRS:
+                weight = 0.0  # too few pairs show it to say anything
             if (comparison, level) in NO_EVIDENCE:
                 weight = min(weight, 0.0)
             if (comparison, level) in NULL_LEVELS:

@@ -50,6 +50,7 @@ def _common(han: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=100_000)
 def normalise_han(text: str) -> str:
     """NFKC (full-width brackets and digits to ASCII), simplified characters, no spaces;
     新疆自治区, a short form, written out (新疆维吾尔自治区)."""
@@ -62,11 +63,13 @@ def normalise_han(text: str) -> str:
 
 def syllables(han: str) -> list[str]:
     """Toneless pinyin syllables of ``han``, with the Xinjiang overrides."""
-    out = []
-    for ch in han:
-        override = PINYIN_OVERRIDES.get(ch)
-        out.append(override if override else lazy_pinyin(ch, style=Style.NORMAL)[0])
-    return out
+    return [_syllable(ch) for ch in han]
+
+
+@lru_cache(maxsize=20_000)
+def _syllable(ch: str) -> str:
+    override = PINYIN_OVERRIDES.get(ch)
+    return override if override else lazy_pinyin(ch, style=Style.NORMAL)[0]
 
 
 @lru_cache(maxsize=100_000)

@@ -90,6 +90,8 @@ class Context:
     countries: frozenset[str] = frozenset()
     addresses: tuple[str, ...] = ()  # as the list publishes them (listed entities)
     company: bool = True  # a listed organisation (False: a person, vessel or aircraft)
+    places: frozenset[str] = frozenset()  # place keys of all the entity's names (listed)
+    industry: tuple[str, ...] = ()  # industry words of all the entity's names (listed)
 
 
 NO_CONTEXT = Context()
@@ -174,9 +176,16 @@ def _parts(
     out = Comparison(0.0, CLEAR, value=trade.words)
     _level(out, "trade", trade.level, trade.note)
     (out.agree if trade.score >= TRADE_REVIEW else out.differ).append(trade.note)
-    if trade.level in _NOTHING_SHARED:
-        return _decide(out, model())  # (the rest cannot make two names one company)
+    if trade.level in _NOTHING_SHARED:  # the rest cannot make two names one company
+        m = model()
+        weight = m.weight("trade", trade.level)
+        out.parts = [Part("trade", trade.level, weight, trade.note)]
+        out.weight = m.prior + weight
+        out.score = round(m.probability(out.weight), 3)
+        return out  # (clear: the prior and a weight that is never positive)
     _places(q, c, out, q_context, c_context)
+    if not c.industry and c_context.industry:  # an alias without a trade: the entity's trade
+        c = replace(c, industry=c_context.industry, industry_names=c_context.industry)
     _industry(q, c, out)
     _roles(q, c, out)
     _context(q_context, c_context, out)
@@ -447,8 +456,12 @@ def trade_similarity(
             return Trade(1.0, note, "translated", value_words(c, c.keys[0]))
         note = f"{q.trade} = {c.trade} ({label}, alias table)"
         return Trade(1.0, note, "alias", value_words(c, c.keys[0]))
-    coined = alias_keys - translations(normalise_han(q.trade)) if q.script == "Hani" else set()
-    if c.trade and c.trade.casefold().split()[0] in coined:
+    coined = (
+        alias_keys - translations(normalise_han(q.trade))
+        if alias_keys and q.script == "Hani"
+        else ()
+    )
+    if coined and c.trade and c.trade.casefold().split()[0] in coined:
         note = f"{q.trade} = {c.trade} ({label}, alias table, one word of the trade name)"
         return Trade(0.95, note, "alias_part", value_words(c, c.keys[0]))
     shared = set(q.keys) & set(c.keys)
@@ -611,7 +624,8 @@ def _places(
     # Without a place in the listed name, the list's address says where the company is
     # (Dahua Technology, listed at Hangzhou and Urumqi, for 浙江大华技术).
     by_address = bool(q_regions) and not c_regions and not c.bracket
-    where = address_places(c_context.addresses) if by_address else frozenset()
+    # (an alias without a place: where the entity's other names, or its address, say it is)
+    where = address_places(c_context.addresses) | c_context.places if by_address else frozenset()
     where |= {k for p in c_regions for k in _keyset(p)}
     abroad = [p for p in q_regions if p.startswith("country:") and p not in where]
     if abroad and where and len(abroad) < len(q_regions):  # XINJIANG ZHONGTAI ... VIETNAM
@@ -620,10 +634,11 @@ def _places(
         out.differ.append(said)
         return _level(out, "place", "abroad", said)
     if q_regions and where:
-        said = "the listed address" if by_address else ", ".join(c.place_names)
+        source = "the listed entity's other names" if c_context.places else "the listed address"
+        said = source if by_address else ", ".join(c.place_names)
         if any(_keyset(p) & where for p in q_regions):
             agreed = _place_pairs(q, c) if c_regions else ", ".join(q.place_names)
-            said = f"{agreed} (region{'; the listed address' if by_address else ''})"
+            said = f"{agreed} (region{'; ' + source if by_address else ''})"
             out.agree.append(said)
             return _level(out, "place", "same_by_address" if by_address else "same", said)
         said = f"region {', '.join(q.place_names)} vs {said}"

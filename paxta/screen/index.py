@@ -189,6 +189,9 @@ class MatchIndex:
             self.blocks[key] = members[0] if len(members) == 1 else members
         del pairs
         by_entity = {e: i for i, e in reversed(list(enumerate(self._name_entity)))}
+        self._names_of: dict[str, list[int]] = {}
+        for i, e in enumerate(self._name_entity):
+            self._names_of.setdefault(e, []).append(i)
         self._entity_ids_of: list[list[dict[str, str]]] = [
             v or [] for v in entities.column("identifiers").to_pylist()
         ]
@@ -242,6 +245,8 @@ class MatchIndex:
             countries = frozenset(x.casefold() for x in self._entity_countries[row])
             source, version, name, schema, fingerprint = (col[row] for col in self._entity_text)
             addresses = tuple(self._entity_addresses[row].as_py() or ())
+            places, industry = self._profile(entity_id)
+            company = schema not in ("Person", "Vessel", "Airplane")
             held = self._listed[row] = Listed(
                 entity_id,
                 source,
@@ -249,9 +254,22 @@ class MatchIndex:
                 name,
                 schema,
                 fingerprint,
-                Context(ids, countries, addresses, schema not in ("Person", "Vessel", "Airplane")),
+                Context(ids, countries, addresses, company, places, industry),
             )
         return held
+
+    def _profile(self, entity_id: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The place keys and industry words of all of an entity's names: where an alias
+        without a place is, and what trade an alias without one is in."""
+        places: set[str] = set()
+        industry: dict[str, None] = {}
+        for i in self._names_of.get(entity_id, ()):
+            f = self._parsed.get(i)
+            if f is None:
+                f = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i]))
+            places.update(k for p in (*f.places, f.bracket) if p for k in p.split("|"))
+            industry.update(dict.fromkeys(f.industry))
+        return frozenset(places), tuple(industry)
 
     def candidates(self, keys: Iterable[str], limit: int = 300) -> list[Entry]:
         """Entries sharing a block with ``keys``, the most telling blocks first.
