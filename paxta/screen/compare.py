@@ -601,25 +601,23 @@ def _places(
             out.differ.append(said)
             return _level(out, "place", "bracket_differ", said)
     elif c.bracket and not any(_same_place(c.bracket, p) for p in q_all):
-        _relate(
+        return _bracket_only(
             out,
+            q,
+            c,
             "the listed company is a subsidiary at one place; the query names no such",
-            "place",
-            _regions_agree(q, c),
+            "listed_bracket_only",
+            f"listed subsidiary at {c.bracket_name}, query does not say",
         )
-        said = f"listed subsidiary at {c.bracket_name}, query does not say"
-        out.differ.append(said)
-        return _level(out, "place", "listed_bracket_only", said)
     elif q.bracket and not any(_same_place(q.bracket, p) for p in c_all):
-        _relate(
+        return _bracket_only(
             out,
+            q,
+            c,
             "the query is a subsidiary or branch at a place the listed name lacks",
-            "place",
-            _regions_agree(q, c),
+            "query_bracket_only",
+            f"query at {q.bracket_name}, listed name has no such place",
         )
-        said = f"query at {q.bracket_name}, listed name has no such place"
-        out.differ.append(said)
-        return _level(out, "place", "query_bracket_only", said)
     q_regions, c_regions = set(q.places), set(c.places)
     # Without a place in the listed name, the list's address says where the company is
     # (Dahua Technology, listed at Hangzhou and Urumqi, for 浙江大华技术).
@@ -677,6 +675,16 @@ def _places(
 def _trades(f: NameFeatures) -> frozenset[str]:
     """A name's industry words, a government body's words as one (公安厅 Department, Bureau)."""
     return frozenset("government" if sector(s) == "government" else s for s in f.industry)
+
+
+def _bracket_only(
+    out: Comparison, q: NameFeatures, c: NameFeatures, relation: str, level: str, said: str
+) -> None:
+    """One name is a subsidiary at a bracketed place the other does not name: a relation,
+    weighed as kin by the regions the two names give."""
+    _relate(out, relation, "place", _regions_agree(q, c))
+    out.differ.append(said)
+    _level(out, "place", level, said)
 
 
 def _regions_agree(q: NameFeatures, c: NameFeatures) -> str:
