@@ -49,6 +49,9 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from paxta.screen.compare import agreed_value  # noqa: E402
+from paxta.screen.model import tf_key  # noqa: E402
+
 LISTED_SHARE = 0.01  # the assumed share of screened names that are listed (for the prior)
 MATCH_RATE = 0.0005  # the share of fit-half background names allowed at match
 SLIP_SHARE = 0.05  # the assumed share of bill-of-lading names with a slip in the trade name
@@ -260,12 +263,9 @@ def _count(result, counts, tfs, trade_frequency, floor, weight=1.0) -> None:  # 
     """Count a pair's levels (pairs decided by a rule, not the model, are left out)."""
     if any(p.comparison == "rule" for p in result.parts):
         return
-    from paxta.screen.compare import _value
-    from paxta.screen.model import tf_key
-
     for p in result.parts:
         counts[p.comparison][p.level] += weight
-        key, words = tf_key(p.comparison, p.level), _value(result, p.comparison)
+        key, words = tf_key(p.comparison, p.level), agreed_value(result, p.comparison)
         if key is not None and words:
             prefix = "" if p.comparison == "trade" else f"{p.comparison}:"
             tfs[key].append(trade_frequency(tuple(prefix + w for w in words), floor))

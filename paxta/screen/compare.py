@@ -252,7 +252,7 @@ def _level(out: Comparison, comparison: str, level: str, reason: str = "") -> No
     out.levels[comparison] = (level, reason)
 
 
-def _value(out: Comparison, comparison: str) -> tuple[str, ...]:
+def agreed_value(out: Comparison, comparison: str) -> tuple[str, ...]:
     """What agreed in a comparison, for its term frequency: the trade name's words, the
     industry words both names carry."""
     return (
@@ -281,7 +281,7 @@ def _decide(out: Comparison, m: Model) -> Comparison:
             comparison,
             level,
             m.weight(comparison, level)
-            + m.tf_adjustment(comparison, level, _value(out, comparison)),
+            + m.tf_adjustment(comparison, level, agreed_value(out, comparison)),
             reason,
         )
         for comparison, (level, reason) in out.levels.items()
