@@ -30,6 +30,7 @@ from paxta.names.vocabulary import (
     known_words,
     sector,
 )
+from paxta.names.wordtables import table, words
 from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
 from paxta.places.locator import place_mentions
 from paxta.scripts import HAN, detect_script
@@ -131,38 +132,7 @@ _LEGAL_END = re.compile(
     r"\b(?:co\.?,?\s*ltd|company\s+limited|limited|ltd|inc|llc|corp|corporation|gmbh)\b\.?",
     re.I,
 )
-_ADDRESS_WORDS = frozenset(
-    [
-        "road",
-        "rd",
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "lu",
-        "district",
-        "dist",
-        "building",
-        "bldg",
-        "floor",
-        "fl",
-        "room",
-        "rm",
-        "zone",
-        "park",
-        "province",
-        "city",
-        "county",
-        "town",
-        "township",
-        "village",
-        "industrial",
-        "estate",
-        "china",
-        "prc",
-        "p.r.c",
-    ]
-)
+_ADDRESS_WORDS = words("address")  # road, street, district ... (paxta/data/names)
 
 
 def _shipping_noise(text: str) -> str:
@@ -464,7 +434,7 @@ def latin_place_keys(words: tuple[str, ...]) -> str:
 
 
 # A place named after a lake, river or mountain is sometimes written with the word translated.
-_FEATURE_WORDS = {"lake": "hu", "river": "he", "mountain": "shan", "mountains": "shan"}
+_FEATURE_WORDS: dict[str, str] = table("feature_words")
 
 
 @lru_cache(maxsize=20_000)
@@ -696,7 +666,7 @@ def _china_group(tokens: list[str]) -> list[str]:
 
 # Words that name something together rather than a line of business: "Silk Road" (丝路) is no
 # silk company.
-_PHRASES = {("silk", "road"): "silkroad"}
+_PHRASES = {tuple(k.split()): v for k, v in table("phrases").items()}
 
 
 def _phrases(words: list[str]) -> list[str]:

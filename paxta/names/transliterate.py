@@ -12,8 +12,10 @@ from functools import cache, lru_cache
 import opencc
 from pypinyin import Style, lazy_pinyin
 
+from paxta.names.wordtables import table
+
 # pypinyin's readings that are wrong in Xinjiang names (勒 le not lei: 库尔勒 Kuerle).
-PINYIN_OVERRIDES = {"勒": "le", "什": "shi", "伽": "jia"}
+PINYIN_OVERRIDES: dict[str, str] = table("pinyin_overrides")
 
 
 @cache

@@ -20,6 +20,7 @@ from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, add
 from paxta.names.romanised import translations_of_pinyin
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, one_trade, sector
+from paxta.names.wordtables import table
 from paxta.screen.aliases import translations
 from paxta.screen.model import Model, Part, model
 
@@ -693,15 +694,7 @@ def _regions_agree(q: NameFeatures, c: NameFeatures) -> str:
     return "same" if shared else ""
 
 
-_LEGAL_SHORT = {
-    "company": "Co.",
-    "limited": "Ltd.",
-    "corporation": "Corp.",
-    "incorporated": "Inc.",
-    "group": "Group",
-    "holding": "Holding",
-    "holdings": "Holdings",
-}
+_LEGAL_SHORT: dict[str, str] = table("legal_short")  # company: Co.
 
 
 def _legal_text(f: NameFeatures) -> str:

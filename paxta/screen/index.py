@@ -58,6 +58,7 @@ def features_version() -> int:
     for path in [
         *sorted(data_path("terms").glob("*.csv")),
         data_path("names", "paxta_trade_words.csv"),  # pinyin names read as common words
+        data_path("names", "vocabulary.toml"),  # industry, legal, address words ...
         *sorted(data_path("places").glob("*.csv")),
     ]:
         crc = zlib.crc32(path.read_bytes(), crc)
