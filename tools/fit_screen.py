@@ -233,8 +233,8 @@ def main() -> None:
     )
     use_model(None)
     print(f"{raw['algorithm']}: prior {prior:.2f}, match >= {match:.4f}, review >= {review:.4f}")
-    for comparison, names in levels.items():
-        shown = ", ".join(f"{k} {v['weight']:+.1f}" for k, v in names.items())
+    for comparison, by_level in levels.items():
+        shown = ", ".join(f"{k} {v['weight']:+.1f}" for k, v in by_level.items())
         print(f"  {comparison}: {shown}")
     print(f"written to {args.out} in {time.perf_counter() - t0:.0f} s")
 

@@ -37,7 +37,7 @@ from paxta.scripts import HAN, detect_script
 
 # The version of the code that makes features: raise it with any change that alters the
 # features of a name, so stores recompute their index (the tables it reads are checksummed).
-FEATURES_ALGORITHM = "features-8"
+FEATURES_ALGORITHM = "features-9"
 TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
 MAX_NAME = 300  # characters kept of a name: a cell of 10,000 characters is not a name
 
@@ -54,6 +54,12 @@ _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _LEGAL_ROLE_BRANCH = frozenset({"branch", "subbranch"})
 
 
+# A place as keys: its gazetteer division code(s) in Xinjiang (653101), cn:<pinyin> elsewhere in
+# China (cn:hangzhou), country:<name> abroad; several when the name is ambiguous. Two places
+# are the same when they share a key.
+PlaceKeys = tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class NameFeatures:
     """A name's comparable parts; every field is plain data (stored as JSON in the index)."""
@@ -62,9 +68,9 @@ class NameFeatures:
     script: str
     trade: str  # the trade name as written: 中泰, "Zhongtai"
     keys: tuple[str, ...]  # comparable trade keys, lower case without spaces: zhongtai
-    places: tuple[str, ...]  # each a place's keys joined by "|"
+    places: tuple[PlaceKeys, ...]  # the places the name gives, each as its keys
     place_names: tuple[str, ...]  # the places as written
-    bracket: str  # a bracketed place's keys ("" when none)
+    bracket: PlaceKeys  # a bracketed place's keys (() when none)
     bracket_name: str
     industry: tuple[str, ...]  # industry word stems
     industry_names: tuple[str, ...]  # the industry words as written, with their English
@@ -85,8 +91,12 @@ class NameFeatures:
     @classmethod
     def from_row(cls, row: list[Any]) -> NameFeatures:
         """Rebuild from :meth:`as_row` output."""
-        values: list[Any] = [tuple(v) if isinstance(v, list) else v for v in row]
-        return cls(*values)
+        return cls(*(_tuples(v) for v in row))
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back to tuples, at every depth (places are tuples of tuples)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 _FIELDS = [f.name for f in fields(NameFeatures)]
@@ -252,9 +262,10 @@ def _han_head(text: str) -> tuple[str, str]:
 def _han_features(text: str) -> NameFeatures:
     head, branch_of = _han_head(text)
     name = segment(head)
-    places: list[str] = []
+    places: list[PlaceKeys] = []
     place_names: list[str] = []
-    bracket = bracket_name = ""
+    bracket: PlaceKeys = ()
+    bracket_name = ""
     industry: list[str] = []
     industry_names: list[str] = []
     legal: list[str] = []
@@ -283,7 +294,7 @@ def _han_features(text: str) -> NameFeatures:
             keys = (  # 新野分公司: a county's branch, named without 县
                 han_place_keys(part.text) or han_place_keys(part.text + "县")
                 if part.role in ("region", "trade_name")
-                else ""
+                else ()
             )
             if keys and not bracket:
                 bracket, bracket_name = keys, f"{part.text} = {part.english}"
@@ -303,12 +314,12 @@ def _han_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     elif trade and not places and han_place_keys(trade):
         trade_keys += place_keys(han_place_keys(trade))  # 喀什建工: the trade name is a place
-    if trade_keys and places and places[-1][3:] in _counties():
+    if trade_keys and places and county_of(places[-1]):
         # 黄梅县小池银丰: English names often keep a county's name, without "County", in the
         # trade name (Huangmei Xiaochi Yinfeng Cotton)
-        trade_keys += (places[-1][3:] + trade_keys[0],)
+        trade_keys += (county_of(places[-1]) + trade_keys[0],)
     if _restated(bracket, places, trade_keys):
-        bracket = bracket_name = ""  # 昌吉溢达纺织有限公司（新疆）: Changji is in Xinjiang
+        bracket, bracket_name = (), ""  # 昌吉溢达纺织有限公司（新疆）: Changji is in Xinjiang
     return NameFeatures(
         text=text,
         script="Hani",
@@ -367,7 +378,7 @@ def _lazy(han: str) -> list[str]:
 
 
 @cache
-def han_place_keys(word: str) -> str:
+def han_place_keys(word: str) -> PlaceKeys:
     """The keys of a place written in Chinese: gazetteer keys, or cn:<pinyin> elsewhere."""
     patterns = gazetteer().han_names().get(fold(word), ())
     return _keys_of(patterns, word, han=True)
@@ -384,7 +395,7 @@ def _han_stem(word: str) -> str:
     return word
 
 
-def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
+def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> PlaceKeys:
     keys: set[str] = set()
     for p in patterns:
         if p.kind == XJ:
@@ -399,7 +410,7 @@ def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> str:
                 keys.add("cn:" + "".join(lazy_pinyin(_han_stem(word), style=Style.NORMAL)))
             else:
                 keys.add("cn:" + re.sub(r"[^a-z0-9]", "", fold(word)))
-    return "|".join(sorted(keys))
+    return tuple(sorted(keys))
 
 
 # --- Latin -----------------------------------------------------------------------------------
@@ -420,8 +431,8 @@ def _latin_places() -> dict[str, tuple[Pattern, ...]]:
     return out
 
 
-def latin_place_keys(words: tuple[str, ...]) -> str:
-    """The keys of a place written in Latin letters (one to three words), or ''."""
+def latin_place_keys(words: tuple[str, ...]) -> PlaceKeys:
+    """The keys of a place written in Latin letters (one to three words), or ()."""
     places = _latin_places()
     tries = [" ".join(words), "".join(words)]
     if len(words) > 1 and words[-1] in _FEATURE_WORDS:  # Yuepu Lake: 岳普湖 (Yuepuhu)
@@ -430,7 +441,7 @@ def latin_place_keys(words: tuple[str, ...]) -> str:
         patterns = places.get(text)
         if patterns:
             return _keys_of(patterns, text, han=False)
-    return ""
+    return ()
 
 
 # A place named after a lake, river or mountain is sometimes written with the word translated.
@@ -459,19 +470,20 @@ def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: b
             # (a weak spelling or a township's name is too often an everyday word)
             keys |= {d.key for d in gazetteer().parents(p.key)} if within else {p.key}
         elif p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"):
-            keys |= set(_keys_of((p,), text, han).split("|"))
+            keys |= set(_keys_of((p,), text, han))
             if within:
-                keys |= set(han_place_keys(p.key).split("|")) - {""}  # the province
+                keys |= set(han_place_keys(p.key))  # the province
     return keys
 
 
 def _latin_features(text: str) -> NameFeatures:
     text = _TITLE.sub(r"\1", _THE.sub("", text)) or text
-    bracket = bracket_name = ""
+    bracket: PlaceKeys = ()
+    bracket_name = ""
     group = False
     for inner in _BRACKETS.findall(text):
         inside = normalise_latin(inner)
-        keys = latin_place_keys(inside.words) if 0 < len(inside.words) <= 3 else ""
+        keys = latin_place_keys(inside.words) if 0 < len(inside.words) <= 3 else ()
         if keys:
             bracket, bracket_name = keys, inner.strip()
         group = group or "group" in inside.legal
@@ -505,7 +517,7 @@ def _latin_features(text: str) -> NameFeatures:
     industry = [w for w, yes in zip(rest, says_industry, strict=True) if yes]
     trade_words = [w for w, yes in zip(rest, says_industry, strict=True) if not yes]
     group_name = _china_group(tokens)
-    if group_name and places and places[0] == "cn:china":
+    if group_name and places and places[0] == ("cn:china",):
         # "China Cotton Group Xinjiang Cotton": 中棉集团, a group named for China and its trade
         trade_words = [*group_name, *trade_words]
         places, place_names = places[1:], place_names[1:]
@@ -517,7 +529,7 @@ def _latin_features(text: str) -> NameFeatures:
     else:
         codes = ()
     if _restated(bracket, places, codes):
-        bracket = bracket_name = ""  # "Xinjiang Uyghur Autonomous Region (XUAR)": said twice
+        bracket, bracket_name = (), ""  # "Xinjiang Uyghur Autonomous Region (XUAR)": said twice
     key = re.sub(r"[^a-z0-9]", "", "".join(trade_words))
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
     return NameFeatures(
@@ -680,19 +692,30 @@ def _phrases(words: list[str]) -> list[str]:
     return out
 
 
-def _restated(bracket: str, places: list[str], codes: tuple[str, ...]) -> bool:
+def _restated(bracket: PlaceKeys, places: list[PlaceKeys], codes: tuple[str, ...]) -> bool:
     """A bracketed place that is a place the name already gives, or a division holding one:
     it says where the name's place is, not a subsidiary's place."""
     if not bracket:
         return False
-    named = {k for p in places for k in p.split("|")} | {c[1:] for c in codes if c[:1] == "@"}
+    named = {k for p in places for k in p} | {c[1:] for c in codes if c[:1] == "@"}
     holding = {d.key for k in named for d in gazetteer().parents(k)} | named
-    return bool(set(bracket.split("|")) & holding)
+    return bool(set(bracket) & holding)
 
 
-def place_keys(place: str) -> tuple[str, ...]:
+def place_keys(place: PlaceKeys) -> tuple[str, ...]:
     """A place used as a trade name, as trade keys: its division codes (``@653101``)."""
-    return tuple(f"@{code}" for code in place.split("|") if code)
+    return tuple(f"@{code}" for code in place)
+
+
+def china_place_word(place: PlaceKeys) -> str:
+    """The pinyin of a place elsewhere in China that ``place`` is alone (hangzhou), or ''."""
+    return place[0][3:] if len(place) == 1 and place[0].startswith("cn:") else ""
+
+
+def county_of(place: PlaceKeys) -> str:
+    """The pinyin of a county outside Xinjiang that ``place`` is alone (huangmei), or ''."""
+    word = china_place_word(place)
+    return word if word in _counties() else ""
 
 
 def _cut_off(word: str) -> bool:
@@ -705,16 +728,16 @@ def _cut_off(word: str) -> bool:
     )
 
 
-def _county(words: list[str], i: int) -> str:
+def _county(words: list[str], i: int) -> PlaceKeys:
     """ "Linxi County": a county outside Xinjiang, known by its pinyin when the word County
     follows it (alone, a county's name is too often a trade name)."""
     if i + 1 < len(words) and words[i + 1] == "county" and words[i] in _counties():
-        return "cn:" + words[i]
-    return ""
+        return ("cn:" + words[i],)
+    return ()
 
 
-def _branch_place(word: str) -> str:
-    return latin_place_keys((word,)) or ("cn:" + word if word in _counties() else "")
+def _branch_place(word: str) -> PlaceKeys:
+    return latin_place_keys((word,)) or (("cn:" + word,) if word in _counties() else ())
 
 
 @cache
@@ -726,9 +749,9 @@ def _counties() -> frozenset[str]:
     )
 
 
-def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+def _leading_places(words: list[str]) -> tuple[list[PlaceKeys], list[str], list[str]]:
     """Peel place names (and words like County, Uygur, Autonomous) off the front."""
-    places: list[str] = []
+    places: list[PlaceKeys] = []
     names: list[str] = []
     i = 0
     while i < len(words):
@@ -759,7 +782,7 @@ def _leading_places(words: list[str]) -> tuple[list[str], list[str], list[str]]:
         found = False
         for size in (2, 1):
             chunk = tuple(rest[j : j + size])
-            keys = latin_place_keys(chunk) if len(chunk) == size else ""
+            keys = latin_place_keys(chunk) if len(chunk) == size else ()
             if keys and len(rest) - size >= 1 and j > 0:
                 places.append(keys)
                 names.append(" ".join(w.capitalize() for w in chunk))

@@ -16,7 +16,14 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance import OSA, Indel
 
 from paxta.names.english import LEGAL_WORDS, normalise_latin, word_sequence
-from paxta.names.features import TRUNCATED_MAX, TRUNCATED_MIN, NameFeatures, address_places
+from paxta.names.features import (
+    TRUNCATED_MAX,
+    TRUNCATED_MIN,
+    NameFeatures,
+    PlaceKeys,
+    address_places,
+    china_place_word,
+)
 from paxta.names.romanised import translations_of_pinyin
 from paxta.names.transliterate import is_pinyin, normalise_han
 from paxta.names.vocabulary import GENERIC_SECTORS, is_industry_word, one_trade, sector
@@ -541,8 +548,8 @@ def _county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
     trade name starts with it (黄梅县小池银丰: Huangmei Xiaochi Yinfeng Cotton)."""
     if h.script != "Hani" or not h.places or not other.keys or other.script == "Hani":
         return h
-    county = h.places[-1][3:]
-    if not other.keys[0].startswith(county) or other.keys[0] not in h.keys:
+    county = china_place_word(h.places[-1])
+    if not county or not other.keys[0].startswith(county) or other.keys[0] not in h.keys:
         return h
     return replace(
         h,
@@ -626,7 +633,9 @@ def _places(
     # (an alias without a place: where the entity's other names, or its address, say it is)
     where = address_places(c_context.addresses) | c_context.places if by_address else frozenset()
     where |= {k for p in c_regions for k in _keyset(p)}
-    abroad = [p for p in q_regions if p.startswith("country:") and p not in where]
+    abroad = [
+        p for p in q_regions if all(k.startswith("country:") for k in p) and where.isdisjoint(p)
+    ]
     if abroad and where and len(abroad) < len(q_regions):  # XINJIANG ZHONGTAI ... VIETNAM
         _relate(out, "the query names another country: a company there of the listed name", "place")
         said = f"the query names {', '.join(q.place_names)}"
@@ -708,13 +717,13 @@ def _written(name: str) -> str:
     return name.split(" = ")[0]
 
 
-def _same_place(a: str, b: str) -> bool:
+def _same_place(a: PlaceKeys, b: PlaceKeys) -> bool:
     return not _keyset(a).isdisjoint(_keyset(b))
 
 
 @lru_cache(maxsize=50_000)
-def _keyset(place: str) -> frozenset[str]:
-    return frozenset(place.split("|"))
+def _keyset(place: PlaceKeys) -> frozenset[str]:
+    return frozenset(place)
 
 
 def _place_pairs(q: NameFeatures, c: NameFeatures) -> str:

@@ -268,7 +268,7 @@ class MatchIndex:
             f = self._parsed.get(i)
             if f is None:
                 f = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i]))
-            places.update(k for p in (*f.places, f.bracket) if p for k in p.split("|"))
+            places.update(k for p in (*f.places, f.bracket) for k in p)
             industry.update(dict.fromkeys(f.industry))
         return frozenset(places), tuple(industry)
 
@@ -384,7 +384,7 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] 
         if len(k) >= 6:
             out.add(f"p:{k[:4]}")
             out.add(f"s:{k[-4:]}")
-    places = [p for place in (*f.places, f.bracket) for p in place.split("|") if p]
+    places = [p for place in (*f.places, f.bracket) for p in place]
     for k in (*f.keys[:1], *aliases):
         out |= {f"c:{k}|{p}" for p in places} if places else {f"c:{k}|-"}
     if f.xpcc:

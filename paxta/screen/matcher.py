@@ -17,7 +17,7 @@ from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from paxta.names.confusables import fold_confusables
-from paxta.names.features import NameFeatures, name_features
+from paxta.names.features import NameFeatures, PlaceKeys, name_features
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
 from paxta.screen.compare import (
@@ -317,7 +317,7 @@ def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]])
                 c.decision, c.score = REVIEW, min(c.score, REVIEW_CAP)
                 c.relation = f"the query's address is at the place of another listed name ({there})"
         matched = addressed
-    places = [set(e.features.places) | {e.features.bracket} - {""} for _, e in matched]
+    places = [{*e.features.places, e.features.bracket} - {()} for _, e in matched]
     placeless = {e.entity.name for (_, e), p in zip(matched, places, strict=True) if not p}
     conflict = any(_conflict(a, b) for i, a in enumerate(places) for b in places[i + 1 :])
     if not conflict and not (len(placeless) == 1 and len(placeless) < len(matched)):
@@ -354,12 +354,12 @@ def _ambiguous_cut(best: dict[str, tuple[Comparison, Entry]]) -> None:
         )
 
 
-def _conflict(a: set[str], b: set[str]) -> bool:
+def _conflict(a: set[PlaceKeys], b: set[PlaceKeys]) -> bool:
     """Both name places and none is the same place."""
     if not a or not b:
         return False
-    keys_a = {k for p in a for k in p.split("|")}
-    return not any(k in keys_a for p in b for k in p.split("|"))
+    keys_a = {k for p in a for k in p}
+    return not any(k in keys_a for p in b for k in p)
 
 
 def load_decisions(store: Backend) -> dict[tuple[str, str], Decision]:

@@ -511,7 +511,7 @@ def test_group_unit_and_place_structures(query: str, listed: str) -> None:
 def test_china_group_and_its_branch_at_a_county() -> None:
     q = name_features("中棉集团河南物流园有限公司新野分公司")
     c = name_features("China Cotton Group Henan Logistics Park Co., Ltd., Xinye Branch")
-    assert c.trade == "China Cotton" and c.bracket == q.bracket == "cn:xinye"
+    assert c.trade == "China Cotton" and c.bracket == q.bracket == ("cn:xinye",)
     assert compare(q, c, frozenset({"chinacotton"})).decision == MATCH
     other = name_features("中棉集团河南物流园有限公司南阳分公司")
     assert compare(other, c, frozenset({"chinacotton"})).decision != MATCH

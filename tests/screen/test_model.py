@@ -111,7 +111,7 @@ def test_look_alike_letters_are_read_as_latin_and_said(runner: CliRunner) -> Non
 
 
 def test_a_misspelt_region_is_read_as_the_region() -> None:
-    assert name_features("Xingjang Zhongtai Chemical Co Ltd").places == ("650000",)
+    assert name_features("Xingjang Zhongtai Chemical Co Ltd").places == (("650000",),)
     assert name_features("Shanghui Trading Co").places == ()  # a pinyin name, not Shanghai
 
 
