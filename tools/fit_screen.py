@@ -49,7 +49,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from paxta.screen.compare import agreed_value  # noqa: E402
+from paxta.screen.comparison import agreed_value  # noqa: E402
 from paxta.screen.model import tf_key  # noqa: E402
 
 LISTED_SHARE = 0.01  # the assumed share of screened names that are listed (for the prior)
@@ -291,7 +291,7 @@ def term_frequencies(background: list[str], listed: list[str]) -> tuple[dict[str
 
     from paxta.names.features import name_features
     from paxta.names.transliterate import is_pinyin, syllables
-    from paxta.screen.compare import value_words
+    from paxta.screen.tradename import value_words
     from paxta.scripts import HAN, detect_script
 
     def words_of(name: str) -> set[str]:

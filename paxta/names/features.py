@@ -16,12 +16,26 @@ from itertools import product
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
-from rapidfuzz.distance import OSA
 
 from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
+from paxta.names.party import clean_cell, shipping_noise
+from paxta.names.placekeys import (
+    PlaceKeys,
+    branch_place,
+    county_of,
+    han_place_keys,
+    is_major_place,
+    latin_place_keys,
+    leading_places,
+    major_places,
+    misspelled_place,
+    place_keys,
+    restated,
+    transposed_place,
+)
 from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
-from paxta.names.transliterate import PINYIN_OVERRIDES, is_pinyin, normalise_han
+from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
 from paxta.names.vocabulary import (
     GENERIC_SECTORS,
     industry_stem,
@@ -30,16 +44,13 @@ from paxta.names.vocabulary import (
     known_words,
     sector,
 )
-from paxta.names.wordtables import table, words
-from paxta.places.gazetteer import CHINA, CHINA_OTHER, FOREIGN, STRONG, XJ, Pattern, fold, gazetteer
-from paxta.places.locator import place_mentions
+from paxta.names.wordtables import table
 from paxta.scripts import HAN, detect_script
 
 # The version of the code that makes features: raise it with any change that alters the
 # features of a name, so stores recompute their index (the tables it reads are checksummed).
 FEATURES_ALGORITHM = "features-9"
 TRUNCATED_MIN, TRUNCATED_MAX = 30, 40  # bills of lading cut names at 35 characters
-MAX_NAME = 300  # characters kept of a name: a cell of 10,000 characters is not a name
 
 _XPCC_LATIN = re.compile(
     r"\bbingtuan\b|\bxpcc\b|production\s*(?:and|&)\s*construction\s*corp(?:s|oration)?\b",
@@ -52,12 +63,6 @@ _XPCC_UNIT_LATIN = re.compile(
 )
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _LEGAL_ROLE_BRANCH = frozenset({"branch", "subbranch"})
-
-
-# A place as keys: its gazetteer division code(s) in Xinjiang (653101), cn:<pinyin> elsewhere in
-# China (cn:hangzhou), country:<name> abroad; several when the name is ambiguous. Two places
-# are the same when they share a key.
-PlaceKeys = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +109,10 @@ _FIELDS = [f.name for f in fields(NameFeatures)]
 
 def name_features(name: str) -> NameFeatures:
     """The comparable parts of ``name``, whatever its script."""
-    text = _clean(name)
+    text = clean_cell(name)
     if detect_script(text) == HAN or _han_share(text) >= 0.5:
         return _han_features(text)
-    text = _shipping_noise(text)
+    text = shipping_noise(text)
     if is_romanised(text):  # Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi
         english, read = to_english(text)
         f = _latin_features(english)
@@ -124,111 +129,6 @@ def name_features(name: str) -> NameFeatures:
 def _pinyin_translations(keys: tuple[str, ...]) -> tuple[str, ...]:
     """A pinyin trade name made of common words, in English (Dongfang Xiwang: East Hope)."""
     return tuple(sorted(translations_of_pinyin(keys[0]))) if keys else ()
-
-
-# Bills of lading put more than the name in the party field: "TO ORDER OF ...", an address
-# after the legal form. A name is what is left; the field as written stays in the query.
-_PARTY_PREFIX = re.compile(
-    r"^(?:to\s+(?:the\s+)?order\s+of|on\s+behalf\s+of|care\s+of|attn\.?)\s*[:,]?\s+", re.I
-)
-_OF_PLACE = re.compile(r"\s*\(of [^()]*\)", re.I)
-_AND_ITS = re.compile(
-    r",?\s+and\s+(?:(?:its|their)\s+)?(?:\w+\s+)?"
-    r"(?:subsidiaries|subordinates|affiliates|branches)\b.*$",
-    re.I,
-)
-_AND_ANOTHER = re.compile(r"^\s*,?\s*and\s+\S+.*\b(?:co|ltd|limited|inc|corp|corporation)\b", re.I)
-_LEGAL_END = re.compile(
-    r"\b(?:co\.?,?\s*ltd|company\s+limited|limited|ltd|inc|llc|corp|corporation|gmbh)\b\.?",
-    re.I,
-)
-_ADDRESS_WORDS = words("address")  # road, street, district ... (paxta/data/names)
-
-
-def _shipping_noise(text: str) -> str:
-    """The company name in a bill-of-lading party field, or the first company of a list entry
-    naming several ("X Co., Ltd. and its two subsidiaries ...", "A Co., Ltd. and B Co., Ltd.",
-    "A; B", "... (of Nagoya, Japan)")."""
-    text = _PARTY_PREFIX.sub("", text) or text
-    text = _PRC_END.sub("", text) or text
-    first = _entry_companies(text)[0]
-    text = first if len(first.split()) >= 2 else text
-    for end in _LEGAL_END.finditer(text):
-        rest = text[end.end() :]
-        if _AFTER_NAME.match(rest) or _CHINA.match(rest):  # "C/O ...", "TEL: ...", "CHINA"
-            return text[: end.end()].strip(" ,;")
-        words = re.findall(r"[a-z.]+", rest.lower())
-        address = sum(1 for w in words if w.strip(".") in _ADDRESS_WORDS)
-        if address >= 2 or (address >= 1 and any(ch.isdigit() for ch in rest)):
-            return text[: end.end()].strip(" ,;")
-    return text
-
-
-_AFTER_NAME = re.compile(
-    r"^[\s,;.]*(?:c/o|a/k/a|aka|f/k/a|fka|d/b/a|dba|tel|fax|phone|e-?mail|add|address|attn)"
-    r"\b",
-    re.I,
-)
-# The country written after a name, as an address line would: it says nothing of which Chinese
-# company it is ("... CO., LTD., P.R. CHINA"; a bare CHINA only after a legal form).
-_PRC = r"(?:the\s+)?(?:p\.?\s*r\.?\s*c\.?|p\.?\s*r\.?\s*china|people'?s\s+republic\s+of\s+china)"
-_PRC_END = re.compile(rf"[\s,;]+{_PRC}[\s.]*$", re.I)
-_CHINA = re.compile(rf"^[\s,;.]*(?:{_PRC}|(?:mainland\s+)?china)[\s.]*$", re.I)
-_SUBSIDIARIES_FROM = re.compile(
-    r"\b(?:subsidiaries|subordinates|affiliates)\b(?:\s+from\s+[A-Za-z ]+?)?\s*[,:]\s*", re.I
-)
-
-
-def other_companies(name: str) -> list[str]:
-    """The companies a list entry names after its first: "X and its two subsidiaries from
-    China, A and B" gives A and B; "A Co., Ltd. and B Co., Ltd." gives B; "A; B" gives B."""
-    return [p for p in _entry_companies(name)[1:] if len(p.split()) >= 2 and p != name]
-
-
-def _entry_companies(text: str) -> list[str]:
-    """Each company a list entry (or a party field) names, the first first."""
-    pieces = _OF_PLACE.sub("", text).split(";")
-    first, out = pieces[0].strip(), [p.strip(" ,.") for p in pieces[1:]]
-    if _AND_ITS.search(first):
-        listed = _SUBSIDIARIES_FROM.split(first, maxsplit=1)
-        if len(listed) == 2:
-            split = re.split(r"\s+and\s+(?=\S+.*\b(?:co|ltd|limited|inc)\b)", listed[1], flags=re.I)
-            out += [p.strip(" ,.") for p in split]
-        return [_AND_ITS.sub("", first) or first, *out]
-    for end in _LEGAL_END.finditer(first):
-        rest = first[end.end() :]
-        if _AND_ANOTHER.match(rest):
-            out.append(re.sub(r"^\s*,?\s*and\s+", "", rest, flags=re.I).strip(" ,."))
-            return [first[: end.end()].strip(" ,;"), *out]
-    return [first, *out]
-
-
-def _clean(name: str) -> str:
-    text = name[:MAX_NAME]
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.translate(_QUOTES).split())
-    if len(text) > 2 and text[0] in "'\u2018" and text[-1] in "'\u2019":
-        text = text[1:-1].strip()  # 'Xinjiang Zhongtai' (an apostrophe inside stays: Xi'an)
-    return _CELL_PREFIX.sub("", text) or text
-
-
-# Quotation marks press text and cells put around a name (「新疆中泰化学」, "...", 《...》).
-_QUOTES = str.maketrans(
-    "", "", '\u300c\u300d\u300e\u300f\u201c\u201d"\u300a\u300b\u3008\u3009\xab\xbb\u201e'
-)
-
-
-# What a spreadsheet cell puts before a name: a number ("1. ", "(2)", "3、") or a field label
-# ("Supplier:", "供应商："), then M/S or Messrs.
-_CELL_PREFIX = re.compile(
-    r"^(?:\(?\d{1,3}[.)、]\s*|[\u2460-\u2473]\s*)?"
-    r"(?:(?:supplier|vendor|shipper|consignee|seller|buyer|manufacturer|exporter|importer|"
-    r"notify\s+party|company(?:\s+name)?|name|供应商|供货商|厂商|生产商|制造商|卖方|买方|"
-    r"发货人|收货人|出口商|进口商|公司名称|企业名称|单位名称|名称)\s*[:：]\s*)?"
-    r"(?:m/s\.?\s+|messrs\.?\s+)?",  # M/S, Messrs: how Indian and British papers address firms
-    re.I,
-)
 
 
 def _han_share(text: str) -> float:
@@ -318,7 +218,7 @@ def _han_features(text: str) -> NameFeatures:
         # 黄梅县小池银丰: English names often keep a county's name, without "County", in the
         # trade name (Huangmei Xiaochi Yinfeng Cotton)
         trade_keys += (county_of(places[-1]) + trade_keys[0],)
-    if _restated(bracket, places, trade_keys):
+    if restated(bracket, places, trade_keys):
         bracket, bracket_name = (), ""  # 昌吉溢达纺织有限公司（新疆）: Changji is in Xinjiang
     return NameFeatures(
         text=text,
@@ -377,103 +277,7 @@ def _lazy(han: str) -> list[str]:
     return [lazy_pinyin(c, style=Style.NORMAL)[0] for c in han]
 
 
-@cache
-def han_place_keys(word: str) -> PlaceKeys:
-    """The keys of a place written in Chinese: gazetteer keys, or cn:<pinyin> elsewhere."""
-    patterns = gazetteer().han_names().get(fold(word), ())
-    return _keys_of(patterns, word, han=True)
-
-
-_HAN_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州")
-
-
-def _han_stem(word: str) -> str:
-    """A Chinese place name without its administrative suffix (内蒙古自治区 内蒙古, 杭州市 杭州)."""
-    for suffix in (*_HAN_SUFFIXES, "省", "市", "县", "区"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)]
-    return word
-
-
-def _keys_of(patterns: tuple[Pattern, ...], word: str, han: bool) -> PlaceKeys:
-    keys: set[str] = set()
-    for p in patterns:
-        if p.kind == XJ:
-            keys.add(p.key)
-        elif p.kind == FOREIGN:
-            keys.add("country:" + p.key.casefold())
-        elif p.kind == CHINA_OTHER and p.variant_kind == "province":
-            # one key per province in both scripts: Inner Mongolia, 内蒙古, 内蒙古自治区
-            keys.add("cn:" + "".join(lazy_pinyin(_han_stem(p.key), style=Style.NORMAL)))
-        elif p.kind in (CHINA_OTHER, CHINA):
-            if han:
-                keys.add("cn:" + "".join(lazy_pinyin(_han_stem(word), style=Style.NORMAL)))
-            else:
-                keys.add("cn:" + re.sub(r"[^a-z0-9]", "", fold(word)))
-    return tuple(sorted(keys))
-
-
 # --- Latin -----------------------------------------------------------------------------------
-
-
-@cache
-def _latin_places() -> dict[str, tuple[Pattern, ...]]:
-    out: dict[str, tuple[Pattern, ...]] = {}
-    for text, patterns in gazetteer().latin_names().items():
-        useful = tuple(
-            p
-            for p in patterns
-            if p.kind in (XJ, CHINA, FOREIGN)
-            or (p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"))
-        )
-        if useful:
-            out[text] = useful
-    return out
-
-
-def latin_place_keys(words: tuple[str, ...]) -> PlaceKeys:
-    """The keys of a place written in Latin letters (one to three words), or ()."""
-    places = _latin_places()
-    tries = [" ".join(words), "".join(words)]
-    if len(words) > 1 and words[-1] in _FEATURE_WORDS:  # Yuepu Lake: 岳普湖 (Yuepuhu)
-        tries.append("".join(words[:-1]) + _FEATURE_WORDS[words[-1]])
-    for text in tries:
-        patterns = places.get(text)
-        if patterns:
-            return _keys_of(patterns, text, han=False)
-    return ()
-
-
-# A place named after a lake, river or mountain is sometimes written with the word translated.
-_FEATURE_WORDS: dict[str, str] = table("feature_words")
-
-
-@lru_cache(maxsize=20_000)
-def address_places(addresses: tuple[str, ...], within: bool = True) -> frozenset[str]:
-    """The place keys an entity's addresses name: Xinjiang divisions (``within``: with the
-    divisions they lie in), other Chinese cities and provinces (with their province: Hangzhou
-    is cn:hangzhou, cn:zhejiang). Countries are left out (the list's country field says
-    them), and so are streets named after a place (Beijing South Road in Urumqi)."""
-    keys: set[str] = set()
-    for address in addresses:
-        for surface, patterns in place_mentions(address):
-            keys |= _address_keys(patterns, surface, patterns[0].script == "Han", within)
-    if not within:  # "Awati County, Aksu Prefecture": the address is at Awati
-        keys -= {d.key for k in keys for d in gazetteer().parents(k)[1:]}
-    return frozenset(keys)
-
-
-def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: bool) -> set[str]:
-    keys: set[str] = set()
-    for p in patterns:
-        if p.kind == XJ and p.strength == STRONG and p.variant_kind != "township":
-            # (a weak spelling or a township's name is too often an everyday word)
-            keys |= {d.key for d in gazetteer().parents(p.key)} if within else {p.key}
-        elif p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"):
-            keys |= set(_keys_of((p,), text, han))
-            if within:
-                keys |= set(han_place_keys(p.key))  # the province
-    return keys
 
 
 def _latin_features(text: str) -> NameFeatures:
@@ -500,10 +304,10 @@ def _latin_features(text: str) -> NameFeatures:
     if cut and words and tokens[-1] == words[-1] and _cut_off(words[-1]):
         words.pop()  # "... ELECTRONIC TECH CO LT", "... ENGINEERING GR": a field cut at 35
     words = _unglued(words)
-    places, place_names, rest = _leading_places(words)
+    places, place_names, rest = leading_places(words)
     branch = any(w in _LEGAL_ROLE_BRANCH for w in rest)
     if branch and not bracket and len(rest) > 2 and rest[-1] in _LEGAL_ROLE_BRANCH:
-        at = _branch_place(rest[-2])  # "..., Xinye Branch": the branch's place, as 新野分公司
+        at = branch_place(rest[-2])  # "..., Xinye Branch": the branch's place, as 新野分公司
         if at:
             bracket, bracket_name = at, rest[-2].capitalize()
             rest = rest[:-2]
@@ -528,7 +332,7 @@ def _latin_features(text: str) -> NameFeatures:
         places, place_names = places[:-1], place_names[:-1]
     else:
         codes = ()
-    if _restated(bracket, places, codes):
+    if restated(bracket, places, codes):
         bracket, bracket_name = (), ""  # "Xinjiang Uyghur Autonomous Region (XUAR)": said twice
     key = re.sub(r"[^a-z0-9]", "", "".join(trade_words))
     trade = " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in trade_words)
@@ -570,7 +374,7 @@ def _unglued(words: list[str]) -> list[str]:
             out.append(word)
             continue
         if i == 0:
-            fixed = _transposed_place(word) or _misspelled_place(word)
+            fixed = transposed_place(word) or misspelled_place(word)
             if fixed:
                 out.append(fixed)
                 continue
@@ -587,7 +391,7 @@ def _split_glued(word: str, first: bool) -> list[str]:
         tail = word[cut:]
         if is_industry_word(head) and is_industry_word(tail) and _generic(head, tail):
             return [head, tail]  # newenergy (FiberHome stays a coined name)
-        if first and len(head) >= 6 and len(tail) >= 4 and _major(head):
+        if first and len(head) >= 6 and len(tail) >= 4 and is_major_place(head):
             return [head, *_split_glued(tail, first=False)]  # xinjiangzhongtai
     if len(word) >= 14:  # zhongtaichemical: a long word ending in an industry word
         for cut in range(len(word) - 5, 4, -1):
@@ -599,69 +403,11 @@ def _split_glued(word: str, first: bool) -> list[str]:
 @cache
 def _glue_heads() -> frozenset[str]:
     """The words a glued word can start with: industry words and major place names."""
-    return frozenset({w for w in industry_words() if len(w) >= 3} | _major_places())
+    return frozenset({w for w in industry_words() if len(w) >= 3} | major_places())
 
 
 def _generic(*words: str) -> bool:
     return any(sector(industry_stem(w)) in GENERIC_SECTORS for w in words)
-
-
-def _major(word: str) -> bool:
-    return word in _major_places()
-
-
-@cache
-def _major_places() -> frozenset[str]:
-    """Xinjiang's places (strong spellings) and the provinces, written in Latin letters."""
-    return frozenset(
-        text for text, patterns in _latin_places().items() if any(map(_major_place, patterns))
-    )
-
-
-def _transposed_place(word: str) -> str:
-    """The Xinjiang or province name ``word`` is with two neighbouring letters swapped back."""
-    if "".join(sorted(word)) not in _major_letters():  # a swap keeps the letters
-        return ""
-    for at in range(len(word) - 1):
-        fixed = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-        if fixed != word and _major(fixed):
-            return fixed
-    return ""
-
-
-@lru_cache(maxsize=20_000)
-def _misspelled_place(word: str) -> str:
-    """The Xinjiang or province name ``word`` misspells (XINGJANG, GUANGDONGG): a letter or two
-    off (one for names under eight letters), same first letter, and ``word`` is no run of
-    pinyin syllables itself (Shanghui is a name, not Shanghai misspelt)."""
-    if len(word) < 6 or is_pinyin(word):
-        return ""
-    limit = 1 if len(word) < 8 else 2
-    near = [
-        (OSA.distance(word, place), abs(len(place) - len(word)), place)
-        for place in _major_by_initial().get(word[0], ())
-        if abs(len(place) - len(word)) <= limit
-    ]
-    best = min((n for n in near if n[0] <= limit), default=None)
-    return best[2] if best else ""
-
-
-@cache
-def _major_by_initial() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for place in sorted(_major_places()):
-        if len(place) >= 6 and place.isalpha():
-            out.setdefault(place[0], []).append(place)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-@cache
-def _major_letters() -> frozenset[str]:
-    return frozenset("".join(sorted(text)) for text in _major_places())
-
-
-def _major_place(p: Pattern) -> bool:
-    return (p.kind == XJ and p.strength == STRONG) or p.variant_kind == "province"
 
 
 def _china_group(tokens: list[str]) -> list[str]:
@@ -692,32 +438,6 @@ def _phrases(words: list[str]) -> list[str]:
     return out
 
 
-def _restated(bracket: PlaceKeys, places: list[PlaceKeys], codes: tuple[str, ...]) -> bool:
-    """A bracketed place that is a place the name already gives, or a division holding one:
-    it says where the name's place is, not a subsidiary's place."""
-    if not bracket:
-        return False
-    named = {k for p in places for k in p} | {c[1:] for c in codes if c[:1] == "@"}
-    holding = {d.key for k in named for d in gazetteer().parents(k)} | named
-    return bool(set(bracket) & holding)
-
-
-def place_keys(place: PlaceKeys) -> tuple[str, ...]:
-    """A place used as a trade name, as trade keys: its division codes (``@653101``)."""
-    return tuple(f"@{code}" for code in place)
-
-
-def china_place_word(place: PlaceKeys) -> str:
-    """The pinyin of a place elsewhere in China that ``place`` is alone (hangzhou), or ''."""
-    return place[0][3:] if len(place) == 1 and place[0].startswith("cn:") else ""
-
-
-def county_of(place: PlaceKeys) -> str:
-    """The pinyin of a county outside Xinjiang that ``place`` is alone (huangmei), or ''."""
-    word = china_place_word(place)
-    return word if word in _counties() else ""
-
-
 def _cut_off(word: str) -> bool:
     """A last word that looks cut off: the start of a legal, place or industry word."""
     if len(word) <= 2:
@@ -726,69 +446,3 @@ def _cut_off(word: str) -> bool:
     return word not in vocabulary and any(
         w.startswith(word) and len(w) > len(word) for w in vocabulary
     )
-
-
-def _county(words: list[str], i: int) -> PlaceKeys:
-    """ "Linxi County": a county outside Xinjiang, known by its pinyin when the word County
-    follows it (alone, a county's name is too often a trade name)."""
-    if i + 1 < len(words) and words[i + 1] == "county" and words[i] in _counties():
-        return ("cn:" + words[i],)
-    return ()
-
-
-def _branch_place(word: str) -> PlaceKeys:
-    return latin_place_keys((word,)) or (("cn:" + word,) if word in _counties() else ())
-
-
-@cache
-def _counties() -> frozenset[str]:
-    return frozenset(
-        "".join(lazy_pinyin(_han_stem(han), style=Style.NORMAL))
-        for han, patterns in gazetteer().han_names().items()
-        if han.endswith("县") and any(p.variant_kind == "county" for p in patterns)
-    )
-
-
-def _leading_places(words: list[str]) -> tuple[list[PlaceKeys], list[str], list[str]]:
-    """Peel place names (and words like County, Uygur, Autonomous) off the front."""
-    places: list[PlaceKeys] = []
-    names: list[str] = []
-    i = 0
-    while i < len(words):
-        if words[i] in ADMIN_WORDS and places:
-            i += 1
-            continue
-        county = _county(words, i)
-        if county:
-            places.append(county)
-            names.append(words[i].capitalize())
-            i += 1
-            continue
-        for size in (3, 2, 1):
-            chunk = tuple(words[i : i + size])
-            if len(chunk) < size:
-                continue
-            keys = latin_place_keys(chunk)
-            if keys:
-                places.append(keys)
-                names.append(" ".join(w.capitalize() for w in chunk))
-                i += size
-                break
-        else:
-            break
-    rest = words[i:]
-    j = 0
-    while j < len(rest):  # "Tianyi International Dalian": a place later in the name
-        found = False
-        for size in (2, 1):
-            chunk = tuple(rest[j : j + size])
-            keys = latin_place_keys(chunk) if len(chunk) == size else ()
-            if keys and len(rest) - size >= 1 and j > 0:
-                places.append(keys)
-                names.append(" ".join(w.capitalize() for w in chunk))
-                rest = rest[:j] + rest[j + size :]
-                found = True
-                break
-        if not found:
-            j += 1
-    return places, names, rest

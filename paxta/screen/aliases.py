@@ -17,7 +17,8 @@ from paxta.config import utc_now
 from paxta.data import data_path
 from paxta.errors import PaxtaError
 from paxta.names.english import latin_key
-from paxta.names.features import NameFeatures, latin_place_keys, name_features, pinyin_keys
+from paxta.names.features import NameFeatures, name_features, pinyin_keys
+from paxta.names.placekeys import latin_place_keys
 from paxta.names.terms import trade_words
 from paxta.names.transliterate import normalise_han
 from paxta.scripts import HAN, detect_script

@@ -25,7 +25,7 @@ from paxta.files import open_table
 from paxta.files.writers import RowWriter
 from paxta.names.transliterate import to_simplified
 from paxta.places.locator import Location, locate_address
-from paxta.screen.compare import CLEAR
+from paxta.screen.comparison import CLEAR
 from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, match_many
 from paxta.screen.model import model
 from paxta.store import Backend

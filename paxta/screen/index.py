@@ -26,13 +26,10 @@ from rapidfuzz.distance import OSA
 
 from paxta.data import data_path
 from paxta.lists.repository import current_versions, resolve_sources
-from paxta.names.features import (
-    FEATURES_ALGORITHM,
-    NameFeatures,
-    name_features,
-    other_companies,
-)
-from paxta.screen.compare import Context, name_words, plain_words
+from paxta.names.features import FEATURES_ALGORITHM, NameFeatures, name_features
+from paxta.names.party import other_companies
+from paxta.screen.comparison import Context
+from paxta.screen.tradename import name_words, plain_words
 from paxta.store import Backend
 
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers

@@ -17,23 +17,15 @@ from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from paxta.names.confusables import fold_confusables
-from paxta.names.features import NameFeatures, PlaceKeys, name_features
+from paxta.names.features import NameFeatures, name_features
+from paxta.names.placekeys import PlaceKeys
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
-from paxta.screen.compare import (
-    CLEAR,
-    MATCH,
-    REVIEW,
-    REVIEW_CAP,
-    Comparison,
-    Context,
-    compare,
-    cut_name,
-    name_words,
-    rank,
-)
+from paxta.screen.compare import compare
+from paxta.screen.comparison import CLEAR, MATCH, REVIEW, REVIEW_CAP, Comparison, Context, rank
 from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
 from paxta.screen.model import Part, model
+from paxta.screen.tradename import cut_name, name_words
 from paxta.store import Backend
 
 

@@ -25,7 +25,7 @@ from paxta.screen.batch import (
     region_of,
     result_columns,
 )
-from paxta.screen.compare import CLEAR
+from paxta.screen.comparison import CLEAR
 from paxta.screen.matcher import Matcher, query_key
 from paxta.screen.model import model
 from paxta.store import Backend

@@ -23,7 +23,8 @@ from paxta.files import open_table
 from paxta.files.tables import Row
 from paxta.lists.model import slug
 from paxta.names.features import name_features
-from paxta.screen.compare import MATCH, compare
+from paxta.screen.compare import compare
+from paxta.screen.comparison import MATCH
 from paxta.store import Backend
 
 DOCUMENT_TYPES = (

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paxta.names.features import name_features
-from paxta.screen.compare import CLEAR, MATCH, REVIEW, Context, compare
+from paxta.screen.compare import compare
+from paxta.screen.comparison import CLEAR, MATCH, REVIEW, Context
 
 # query, listed name, decision, phrases the explanation must hold
 CASES = [

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from paxta.cli import cli
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import name_features
-from paxta.screen.compare import MATCH, compare
+from paxta.screen.compare import compare
+from paxta.screen.comparison import MATCH
 from paxta.screen.model import LEVELS, NULL_LEVELS, TF_LEVELS, load_model, model, shipped_model
 
 
