@@ -41,7 +41,7 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from paxta.cli import demo, evidence, lists, locate, screen, serve, trace
+    from paxta.cli import demo, evidence, lists, locate, screen, serve, trace, trade
 
     cli.add_command(lists.lists)
     cli.add_command(locate.locate)
@@ -55,6 +55,7 @@ def _register() -> None:
     cli.add_command(trace.trace)
     cli.add_command(trace.dossier)
     cli.add_command(trace.exposure_cmd)
+    cli.add_command(trade.trade)
     cli.add_command(evidence.capture_cmd)
     cli.add_command(evidence.evidence)
     cli.add_command(evidence.watch)

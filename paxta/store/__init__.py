@@ -11,11 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from paxta.config import store_path
-from paxta.store.backend import Backend, Capabilities
+from paxta.store.backend import Backend, Capabilities, InvalidInput
 from paxta.store.duck import DuckDBStore
 from paxta.store.migrations import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "Backend", "Capabilities", "DuckDBStore", "open_store", "session"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Backend",
+    "Capabilities",
+    "DuckDBStore",
+    "InvalidInput",
+    "open_store",
+    "session",
+]
 
 
 def open_store(path: str | Path | None = None, lock_wait: float | None = None) -> Backend:

@@ -16,6 +16,11 @@ from typing import Any
 import pyarrow as pa
 
 
+class InvalidInput(Exception):
+    """The engine could not read an input file or convert a value (a broken CSV row ...); the
+    message is the engine's own, for the caller to turn into one sentence."""
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a backend supports, so callers ask instead of branching on its name."""

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from paxta.errors import PaxtaError
-from paxta.store.backend import Backend, Capabilities
+from paxta.store.backend import Backend, Capabilities, InvalidInput
 from paxta.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,11 @@ class DuckDBStore(Backend):
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            cursor = self._con.execute(query, list(params))
-            return cursor.fetchall() if cursor.description else []
+            try:
+                cursor = self._con.execute(query, list(params))
+                return cursor.fetchall() if cursor.description else []
+            except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+                raise InvalidInput(str(exc)) from exc
 
     def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._lock:

@@ -182,6 +182,36 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE screening_rows ADD COLUMN region_why VARCHAR",
         ],
     ),
+    (
+        7,
+        "trade records: imports, records, resolved parties and organisations",
+        [
+            """CREATE TABLE trade_imports (
+                import_id INTEGER NOT NULL, format VARCHAR NOT NULL, files VARCHAR[] NOT NULL,
+                sha256 VARCHAR NOT NULL, records BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE trade_records (
+                import_id INTEGER NOT NULL, record_id VARCHAR NOT NULL, format VARCHAR NOT NULL,
+                file VARCHAR NOT NULL, line BIGINT, bol VARCHAR, date DATE,
+                exporter VARCHAR, exporter_address VARCHAR, exporter_country VARCHAR,
+                importer VARCHAR, importer_address VARCHAR, importer_country VARCHAR,
+                hs_codes VARCHAR[] NOT NULL, description VARCHAR, quantity DOUBLE, unit VARCHAR,
+                weight_kg DOUBLE, value_usd DOUBLE, port_lading VARCHAR, port_unlading VARCHAR
+            )""",
+            """CREATE TABLE trade_parties (
+                name VARCHAR NOT NULL, country VARCHAR NOT NULL, org_id BIGINT NOT NULL,
+                records BIGINT NOT NULL, reason VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE trade_orgs (
+                org_id BIGINT NOT NULL, name VARCHAR NOT NULL, country VARCHAR NOT NULL,
+                address VARCHAR, spellings INTEGER NOT NULL, records BIGINT NOT NULL,
+                decision VARCHAR NOT NULL, score DOUBLE, entity_id VARCHAR, list VARCHAR,
+                listed_name VARCHAR, relation VARCHAR, explanation VARCHAR,
+                algorithm VARCHAR NOT NULL, list_versions VARCHAR NOT NULL,
+                region VARCHAR NOT NULL, region_why VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,450 @@
+"""Import trade records: US CBP AMS bill-of-lading files and generic customs declarations.
+
+Both become rows of ``trade_records`` (one per bill of lading or declaration line): exporter and
+importer as written, with their addresses and countries, date, HS codes, description, quantity,
+weight in kilograms, value and ports, plus the file and line (or AMS identifier) it came from.
+DuckDB reads the files (CSV, gzip, Parquet) set-based; XLSX is read row by row. An import is one
+transaction: a broken row names its file and line and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from paxta.config import inside_home
+from paxta.errors import InputError, PaxtaError
+from paxta.files.text import detect_encoding
+from paxta.store import Backend, InvalidInput
+
+AMS = "ams"
+CUSTOMS = "customs"
+FORMATS = (AMS, CUSTOMS)
+AMS_FILE = re.compile(r"ams__(header|billgen|shipper|consignee|notifyparty|cargodesc|tariff)_")
+AMS_REQUIRED = {
+    "header": ("identifier", "estimated_arrival_date", "foreign_port_of_lading"),
+    "shipper": ("identifier", "shipper_party_name", "country_code"),
+    "consignee": ("identifier", "consignee_name", "country_code"),
+}
+CUSTOMS_COLUMNS = (
+    "exporter",
+    "exporter_address",
+    "exporter_country",
+    "importer",
+    "importer_address",
+    "importer_country",
+    "date",
+    "hs_code",
+    "description",
+    "quantity",
+    "unit",
+    "weight_kg",
+    "value_usd",
+    "port",
+)
+CUSTOMS_REQUIRED = ("exporter", "importer", "date", "hs_code")
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".parquet")
+POUNDS = 0.45359237
+
+
+@dataclass(frozen=True)
+class TradeImport:
+    """What an import did."""
+
+    import_id: int
+    format: str
+    files: tuple[str, ...]
+    records: int
+    already_imported: bool = False
+
+
+def import_records(
+    store: Backend,
+    path: str | Path,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TradeImport:
+    """Import a file or a folder of trade records, all or nothing.
+
+    ``fmt`` is ``ams`` or ``customs`` (detected from the file names and headers when not given);
+    ``mapping`` maps the generic customs columns to the file's headers (``exporter=Shipper``).
+    """
+    root = Path(path)
+    if not root.exists():
+        raise PaxtaError(f"{root}: no such file or folder.")
+    files = _files(root)
+    if not files:
+        raise PaxtaError(f"{root}: no trade files (CSV, gzip CSV, XLSX or Parquet) there.")
+    fmt = fmt or detect_format(files)
+    if fmt not in FORMATS:
+        raise PaxtaError(f"unknown trade format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    digest = _digest(files)
+    known = store.sql(
+        "SELECT import_id, records FROM trade_imports WHERE sha256 = ? AND format = ?",
+        [digest, fmt],
+    )
+    if known:
+        return TradeImport(known[0][0], fmt, tuple(map(str, files)), known[0][1], True)
+    import_id = int(store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM trade_imports"))
+    scratch_root = inside_home("tmp")
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="trade-", dir=scratch_root) as scratch:
+        readable = [_utf8(f, encoding, Path(scratch)) for f in files]
+        with store.transaction():
+            if fmt == AMS:
+                _import_ams(store, import_id, files, readable, progress)
+            else:
+                _import_customs(store, import_id, files, readable, mapping or {}, progress)
+            count = int(
+                store.scalar("SELECT count(*) FROM trade_records WHERE import_id = ?", [import_id])
+            )
+            if count == 0:
+                raise PaxtaError(f"{root}: no records in the files.")
+            store.sql(
+                "INSERT INTO trade_imports VALUES (?, ?, ?, ?, ?, ?)",
+                [import_id, fmt, [str(f) for f in files], digest, count, datetime.now(UTC)],
+            )
+    return TradeImport(import_id, fmt, tuple(map(str, files)), count)
+
+
+def detect_format(files: Iterable[Path]) -> str:
+    """``ams`` when the files are named as CBP's AMS bulk files, else ``customs``."""
+    return AMS if any(AMS_FILE.search(f.name) for f in files) else CUSTOMS
+
+
+def _files(root: Path) -> list[Path]:
+    found = sorted(root.rglob("*")) if root.is_dir() else [root]
+    return [f for f in found if f.is_file() and f.name.lower().endswith(TABLE_SUFFIXES)]
+
+
+def _digest(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        with f.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def _utf8(path: Path, encoding: str | None, scratch: Path) -> Path:
+    """``path`` itself when it is UTF-8 (or not text), else a UTF-8 copy in ``scratch``."""
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".parquet")):
+        return path
+    opener = gzip.open if name.endswith(".gz") else open
+    if encoding is None:
+        with opener(path, "rb") as f:
+            sample = f.read(256 * 1024)
+        probe = scratch / "probe"
+        probe.write_bytes(sample)
+        encoding = detect_encoding(probe)
+    if codecs.lookup(encoding).name == "utf-8":
+        return path
+    copy = scratch / (path.name.removesuffix(".gz") + ".utf8.csv")
+    with opener(path, "rb") as raw, copy.open("w", encoding="utf-8", newline="") as out:
+        text = codecs.getreader(encoding)(raw, "strict")
+        number = 0
+        try:
+            for number, line in enumerate(text, start=1):
+                out.write(line[1:] if number == 1 and line.startswith("\ufeff") else line)
+        except UnicodeDecodeError:
+            raise InputError(path, f"not valid {encoding}", line=number + 1) from None
+    return copy
+
+
+def _csv(path: Path, header: list[str]) -> str:
+    """A DuckDB table function reading ``path`` strictly by its own header, all as text."""
+    escaped = str(path).replace("'", "''")
+    columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in header)
+    delim = "\\t" if path.name.lower().endswith(".tsv") else ","
+    return (
+        f"read_csv('{escaped}', header = true, auto_detect = false, delim = '{delim}', "
+        f"quote = '\"', escape = '\"', columns = {{{columns}}}, strict_mode = true, "
+        "null_padding = false, filename = true)"
+    )
+
+
+def _check_csv(store: Backend, path: Path, readable: Path) -> str:
+    """Parse the whole file once, so a broken row stops the import here, named; return the
+    table function that reads it."""
+    header = _header(path, readable)
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated or not all(header):
+        problem = f"column {duplicated[0]!r} twice" if duplicated else "an empty column name"
+        raise InputError(path, f"the header has {problem}", line=1)
+    reader = _csv(readable, header)
+    try:
+        store.sql(f"SELECT count(*) FROM {reader}")
+    except InvalidInput as exc:
+        raise _read_error(path, exc) from None
+    return reader
+
+
+def _read_error(path: Path, exc: InvalidInput) -> InputError:
+    """A DuckDB CSV error as one sentence naming the file and line."""
+    text = str(exc)
+    line = re.search(r"Line: (\d+)", text)
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if found:
+        problem = f"expected {found.group(1)} columns, found {found.group(2)}"
+    elif "unterminated quote" in text.lower() or "quote" in text.lower():
+        problem = "a quoted field is not closed"
+    elif "utf" in text.lower() or "unicode" in text.lower():
+        problem = "not valid UTF-8 (pass --encoding, e.g. gb18030)"
+    else:
+        problem = text.splitlines()[0]
+    return InputError(path, problem, line=int(line.group(1)) if line else None)
+
+
+def _header(path: Path, readable: Path) -> list[str]:
+    if readable.name.lower().endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        return [c.lower() for c in pq.read_schema(readable).names]
+    opener = gzip.open if readable.name.lower().endswith(".gz") else open
+    with opener(readable, "rt", encoding="utf-8-sig", errors="replace") as f:
+        first = f.readline()
+    import csv
+
+    return [c.strip().lower() for c in next(csv.reader([first]), [])]
+
+
+# --- AMS ----------------------------------------------------------------------------------------
+
+
+def _import_ams(
+    store: Backend,
+    import_id: int,
+    files: list[Path],
+    readable: list[Path],
+    progress: Callable[[str], None] | None,
+) -> None:
+    kinds: dict[str, list[tuple[Path, Path]]] = {}
+    for f, r in zip(files, readable, strict=True):
+        m = AMS_FILE.search(f.name)
+        if m:
+            kinds.setdefault(m.group(1), []).append((f, r))
+    for kind in ("header", "shipper", "consignee"):
+        if kind not in kinds:
+            raise PaxtaError(
+                f"{files[0].parent}: no ams__{kind}_* file; an AMS import needs the header, "
+                "shipper and consignee files (tariff and cargodesc add HS codes and goods)."
+            )
+    for kind, pairs in kinds.items():
+        for f, r in pairs:
+            header = _header(f, r)
+            missing = [c for c in AMS_REQUIRED.get(kind, ("identifier",)) if c not in header]
+            if missing:
+                raise InputError(f, f"missing column(s) {', '.join(missing)}", line=1)
+    for kind, pairs in kinds.items():
+        if progress:
+            progress(f"reading ams {kind} ({len(pairs)} file(s))")
+        parts = []
+        for f, r in pairs:
+            reader = _check_csv(store, f, r)
+            parts.append(f"SELECT * REPLACE ('{_q(f)}' AS filename) FROM {reader}")
+        store.sql(
+            f"CREATE OR REPLACE TEMP TABLE ams_{kind} AS " + " UNION ALL BY NAME ".join(parts)
+        )
+    cols = {k: _columns(store, f"ams_{k}") for k in kinds}
+
+    def col(kind: str, name: str, default: str = "NULL") -> str:
+        return f"{kind[0]}.{name}" if name in cols.get(kind, ()) else default
+
+    def address(kind: str, prefix: str) -> str:
+        fields = [f"{prefix}_address_{i}" for i in range(1, 5)]
+        fields += ["city", "state_province", "zip_code"]
+        present = [f"nullif(trim({c}), '')" for c in fields if c in cols[kind]]
+        return f"concat_ws(', ', {', '.join(present)})" if present else "NULL"
+
+    shipper = (
+        "SELECT identifier, any_value(shipper_party_name) AS name, "
+        f"any_value({address('shipper', 'shipper_party')}) AS address, "
+        "any_value(upper(trim(country_code))) AS country FROM ams_shipper GROUP BY identifier"
+    )
+    consignee = (
+        "SELECT identifier, any_value(consignee_name) AS name, "
+        f"any_value({address('consignee', 'consignee')}) AS address, "
+        "any_value(upper(trim(country_code))) AS country FROM ams_consignee GROUP BY identifier"
+    )
+    tariff = (
+        "SELECT identifier, list(DISTINCT regexp_replace(harmonized_number, '[^0-9]', '', 'g')) "
+        "FILTER (WHERE harmonized_number IS NOT NULL AND trim(harmonized_number) <> '') AS hs "
+        "FROM ams_tariff GROUP BY identifier"
+        if "harmonized_number" in cols.get("tariff", ())
+        else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR[] AS hs WHERE false"
+    )
+    cargo = (
+        "SELECT identifier, string_agg(description_text, ' ') AS description "
+        "FROM ams_cargodesc GROUP BY identifier"
+        if "description_text" in cols.get("cargodesc", ())
+        else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS description WHERE false"
+    )
+    bol = (
+        "SELECT identifier, any_value(coalesce(nullif(house_bol_number, ''), master_bol_number)) "
+        "AS bol FROM ams_billgen GROUP BY identifier"
+        if "master_bol_number" in cols.get("billgen", ())
+        else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS bol WHERE false"
+    )
+    weight = col("header", "weight")
+    unit = col("header", "weight_unit", "''")
+    kg = (
+        f"CASE WHEN lower({unit}) LIKE 'p%' OR lower({unit}) LIKE 'lb%' "
+        f"THEN try_cast({weight} AS DOUBLE) * {POUNDS} "
+        f"WHEN lower({unit}) LIKE 't%' OR lower({unit}) LIKE 'm%' "
+        f"THEN try_cast({weight} AS DOUBLE) * 1000 ELSE try_cast({weight} AS DOUBLE) END"
+    )
+    bad = store.sql(
+        "SELECT filename, identifier, estimated_arrival_date FROM ams_header "
+        "WHERE estimated_arrival_date IS NOT NULL AND trim(estimated_arrival_date) <> '' "
+        "AND try_cast(left(trim(estimated_arrival_date), 10) AS DATE) IS NULL LIMIT 1"
+    )
+    if bad:
+        raise InputError(
+            Path(bad[0][0]),
+            f"record {bad[0][1]}: estimated_arrival_date {bad[0][2]!r} is not a date",
+        )
+    if progress:
+        progress("joining the AMS files into records")
+    store.sql(
+        f"""INSERT INTO trade_records
+        SELECT {import_id}, 'ams:' || h.identifier, 'ams', h.filename, NULL, b.bol,
+            try_cast(left(trim(h.estimated_arrival_date), 10) AS DATE),
+            s.name, s.address, s.country, c.name, c.address, coalesce(c.country, 'US'),
+            coalesce(t.hs, []), g.description,
+            try_cast({col("header", "manifest_quantity")} AS DOUBLE),
+            {col("header", "manifest_unit")}, {kg}, NULL,
+            h.foreign_port_of_lading, {col("header", "port_of_unlading")}
+        FROM ams_header h
+        LEFT JOIN ({shipper}) s USING (identifier)
+        LEFT JOIN ({consignee}) c USING (identifier)
+        LEFT JOIN ({tariff}) t USING (identifier)
+        LEFT JOIN ({cargo}) g USING (identifier)
+        LEFT JOIN ({bol}) b USING (identifier)"""
+    )
+    for kind in kinds:
+        store.sql(f"DROP TABLE ams_{kind}")
+
+
+def _columns(store: Backend, table: str) -> set[str]:
+    return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE {table})")}
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# --- generic customs ------------------------------------------------------------------------------
+
+
+def _import_customs(
+    store: Backend,
+    import_id: int,
+    files: list[Path],
+    readable: list[Path],
+    mapping: dict[str, str],
+    progress: Callable[[str], None] | None,
+) -> None:
+    unknown = set(mapping) - set(CUSTOMS_COLUMNS)
+    if unknown:
+        raise PaxtaError(
+            f"--map names unknown column(s) {', '.join(sorted(unknown))}; "
+            f"the customs columns are: {', '.join(CUSTOMS_COLUMNS)}."
+        )
+    for f, r in zip(files, readable, strict=True):
+        if progress:
+            progress(f"reading {f.name}")
+        header = _header(f, r) if not f.name.lower().endswith(".xlsx") else None
+        if f.name.lower().endswith(".xlsx"):
+            source, header = _xlsx(store, f)
+        elif f.name.lower().endswith(".parquet"):
+            source = f"(SELECT *, row_number() OVER () + 1 AS _line FROM read_parquet('{_q(r)}'))"
+        else:
+            reader = _check_csv(store, f, r)
+            source = f"(SELECT *, row_number() OVER () + 1 AS _line FROM {reader})"
+        chosen = {c: mapping.get(c, c).lower() for c in CUSTOMS_COLUMNS}
+        columns = header or []
+        missing = [
+            f"{c}" + (f" (mapped to {chosen[c]!r})" if c in mapping else "")
+            for c in CUSTOMS_REQUIRED
+            if chosen[c] not in (header or [])
+        ]
+        if missing:
+            raise InputError(
+                f,
+                f"missing column(s) {', '.join(missing)}; map yours: --map exporter=Shipper ...",
+                line=1,
+            )
+
+        def pick(
+            c: str, cast: str = "", chosen: dict[str, str] = chosen, columns: list[str] = columns
+        ) -> str:
+            name = chosen[c]
+            if name not in columns:
+                return "NULL"
+            ref = f'"{name}"'
+            text = f"nullif(trim(CAST({ref} AS VARCHAR)), '')"
+            if cast == "number":
+                return f"try_cast(replace({text}, ',', '') AS DOUBLE)"
+            return text
+
+        date = pick("date")
+        bad = store.sql(
+            f"SELECT _line, {date} FROM {source} WHERE {date} IS NOT NULL "
+            f"AND coalesce(try_cast({date} AS DATE), try_strptime({date}, '%d/%m/%Y')::DATE, "
+            f"try_strptime({date}, '%Y%m%d')::DATE) IS NULL LIMIT 1"
+        )
+        if bad:
+            raise InputError(f, f"date {bad[0][1]!r} is not a date", line=int(bad[0][0]))
+        empty = store.sql(
+            f"SELECT _line FROM {source} WHERE {pick('exporter')} IS NULL "
+            f"AND {pick('importer')} IS NULL LIMIT 1"
+        )
+        if empty:
+            raise InputError(f, "neither an exporter nor an importer", line=int(empty[0][0]))
+        store.sql(
+            f"""INSERT INTO trade_records
+            SELECT {import_id}, '{_q(Path(f.name))}:' || _line, 'customs', '{_q(f)}', _line, NULL,
+                coalesce(try_cast({date} AS DATE), try_strptime({date}, '%d/%m/%Y')::DATE,
+                    try_strptime({date}, '%Y%m%d')::DATE),
+                {pick("exporter")}, {pick("exporter_address")},
+                upper({pick("exporter_country")}), {pick("importer")},
+                {pick("importer_address")}, upper({pick("importer_country")}),
+                CASE WHEN {pick("hs_code")} IS NULL THEN []
+                    ELSE [regexp_replace({pick("hs_code")}, '[^0-9]', '', 'g')] END,
+                {pick("description")}, {pick("quantity", "number")}, {pick("unit")},
+                {pick("weight_kg", "number")}, {pick("value_usd", "number")}, {pick("port")}, NULL
+            FROM {source}"""
+        )
+
+
+def _xlsx(store: Backend, path: Path) -> tuple[str, list[str]]:
+    """An XLSX sheet as a temporary table, with the line of each row."""
+    from paxta.files.tables import open_table
+
+    table = open_table(path)
+    header = [h.strip().lower() for h in table.columns]
+    values: dict[str, list[str]] = {h: [] for h in header}
+    lines: list[int] = []
+    for row in table.rows:
+        lines.append(row.line)
+        for h, original in zip(header, table.columns, strict=True):
+            values[h].append(row.values.get(original, ""))
+    name = "trade_xlsx"
+    columns = ", ".join(f'"{h}" VARCHAR' for h in header)
+    store.sql(f"CREATE OR REPLACE TEMP TABLE {name} ({columns}, _line BIGINT)")
+    data = pa.table({**{h: pa.array(v, pa.string()) for h, v in values.items()}, "_line": lines})
+    store.append(name, data)
+    return name, header

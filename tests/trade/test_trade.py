@@ -1,0 +1,219 @@
+"""Trade records: import all or nothing, parties resolved against the generator's truth, every
+planted laundering path found and nothing ordinary reported at high severity."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from paxta.cli import cli
+from paxta.errors import InputError, PaxtaError
+from paxta.lists.shipped import ensure_lists
+from paxta.store import Backend
+from paxta.trade.exposure import find_exposure
+from paxta.trade.generate import CUSTOMS_COLUMNS, generate
+from paxta.trade.parties import one_address, plain_name, resolve_parties
+from paxta.trade.records import import_records
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("trade")
+    return out, generate(out, records=4_000, customs=2_000, seed=11, gzip_files=True)
+
+
+@pytest.fixture
+def resolved(store: Backend, world: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    folder, truth = world
+    ensure_lists(store)
+    import_records(store, folder / "ams")
+    import_records(store, folder / "customs")
+    resolve_parties(store, workers=1)
+    return truth
+
+
+def _pairs(assign: dict[tuple[str, str], str | int]) -> set[tuple[Any, ...]]:
+    groups: dict[Any, list[tuple[str, str]]] = defaultdict(list)
+    for key, group in assign.items():
+        groups[group].append(key)
+    return {tuple(sorted(p)) for m in groups.values() for p in itertools.combinations(m, 2)}
+
+
+def test_parties_resolve_like_the_truth(store: Backend, resolved: dict[str, Any]) -> None:
+    truth = {
+        (k.split("\t")[0].strip(), k.split("\t")[1]): v for k, v in resolved["parties"].items()
+    }
+    found = {(n, c): o for n, c, o in store.sql("SELECT name, country, org_id FROM trade_parties")}
+    assert set(found) <= set(truth)  # every imported spelling is a generated one
+    predicted, true = _pairs(found), _pairs({k: truth[k] for k in found})
+    both = len(predicted & true)
+    assert both / len(predicted) >= 0.98  # pairwise precision
+    assert both / len(true) >= 0.95  # pairwise recall
+
+
+def test_every_planted_path_is_found(store: Backend, resolved: dict[str, Any]) -> None:
+    paths = find_exposure(store)
+    orgs = resolved["orgs"]
+    kinds = {"third_country": "third_country", "volume": "third_country", "direct": "direct"}
+
+    def name(org_id: str | None) -> str:
+        return orgs[org_id]["name"].upper()[:20] if org_id else ""
+
+    for planted in resolved["paths"]:
+        kind = kinds.get(planted["kind"], planted["kind"])
+        hits = [
+            p
+            for p in paths
+            if p["kind"] == kind
+            and p["source"]["name"].upper()[:20] == name(planted["source"])
+            and (p["via"]["name"].upper()[:20] if p["via"] else "") == name(planted["via"])
+        ]
+        assert hits, planted
+        assert all(p["hops"][-1]["shown"] for p in hits)  # the records behind the hop
+        if planted["kind"] == "volume":
+            assert any("received only" in f for p in hits for f in p["findings"])
+        if planted["kind"] == "kin":
+            assert all(p["severity"] == "review" for p in hits)
+        else:
+            assert all(p["severity"] == "high" for p in hits)
+            if kind == "third_country":
+                made = hits[0]["hops"][1]
+                assert made["observed"] is False and "inferred" in made["note"]
+
+
+def test_nothing_ordinary_at_high_severity(store: Backend, resolved: dict[str, Any]) -> None:
+    planted = {resolved["orgs"][p["source"]]["name"].upper()[:20] for p in resolved["paths"]}
+    for p in find_exposure(store):
+        if p["severity"] == "high":
+            assert p["source"]["name"].upper()[:20] in planted, p["source"]
+
+
+def test_filters_narrow_the_report(store: Backend, resolved: dict[str, Any]) -> None:
+    from paxta.trade.exposure import Filters
+
+    every = find_exposure(store)
+    solar = find_exposure(store, Filters(hs=("8541",)))
+    assert solar and len(solar) < len(every)
+    assert all(any(h.startswith("8541") for h in p["hops"][-1]["hs"]) for p in solar)
+
+
+def _customs(path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header or CUSTOMS_COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+ROW = ["Phu Thinh Garment Co Ltd", "Lot 1, Binh Duong", "VN", "Summit Apparel Inc", "", "US",
+       "2025-03-01", "6109.10", "T-SHIRTS", "100", "PCS", "20", "300", "CAT LAI"]  # fmt: skip
+
+
+def test_a_broken_row_names_file_and_line_and_leaves_nothing(
+    store: Backend, tmp_path: Path
+) -> None:
+    path = _customs(tmp_path / "c.csv", [ROW, ROW, [*ROW, "extra"]])
+    with pytest.raises(InputError) as raised:
+        import_records(store, path)
+    assert "c.csv" in str(raised.value) and "line 4" in str(raised.value)
+    assert store.scalar("SELECT count(*) FROM trade_records") == 0
+    assert store.scalar("SELECT count(*) FROM trade_imports") == 0
+
+
+def test_a_bad_date_names_its_line(store: Backend, tmp_path: Path) -> None:
+    bad = list(ROW)
+    bad[6] = "someday"
+    path = _customs(tmp_path / "d.csv", [ROW, bad])
+    with pytest.raises(InputError, match=r"d\.csv.*line 3.*someday"):
+        import_records(store, path)
+    assert store.scalar("SELECT count(*) FROM trade_records") == 0
+
+
+def test_a_half_imported_ams_year_leaves_nothing(store: Backend, tmp_path: Path) -> None:
+    out = tmp_path / "w"
+    generate(out, records=300, customs=50, seed=3)
+    shipper = next((out / "ams").glob("ams__shipper_*"))
+    with shipper.open("a", encoding="utf-8") as f:
+        f.write('2025999999999,"BROKEN, unterminated\n')
+    with pytest.raises(InputError, match="ams__shipper"):
+        import_records(store, out / "ams")
+    assert store.scalar("SELECT count(*) FROM trade_records") == 0
+
+
+def test_headers_mapped_and_missing_columns_named(store: Backend, tmp_path: Path) -> None:
+    header = ["Shipper", *CUSTOMS_COLUMNS[1:]]
+    path = _customs(tmp_path / "m.csv", [ROW], header)
+    with pytest.raises(InputError, match=r"missing column.*exporter"):
+        import_records(store, path)
+    done = import_records(store, path, mapping={"exporter": "Shipper"})
+    assert done.records == 1
+    assert store.sql("SELECT exporter, hs_codes FROM trade_records") == [
+        ("Phu Thinh Garment Co Ltd", ["610910"])
+    ]
+    with pytest.raises(PaxtaError, match="unknown column"):
+        import_records(store, _customs(tmp_path / "n.csv", [ROW]), mapping={"shipper": "x"})
+
+
+def test_gb18030_file_is_read_and_reimport_is_skipped(store: Backend, tmp_path: Path) -> None:
+    row = list(ROW)
+    row[0] = "阿克苏华孚色纺有限公司"
+    path = tmp_path / "gbk.csv"
+    _customs(path, [row])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    first = import_records(store, path)
+    assert store.scalar("SELECT exporter FROM trade_records") == "阿克苏华孚色纺有限公司"
+    again = import_records(store, path)
+    assert again.already_imported and again.import_id == first.import_id
+    assert store.scalar("SELECT count(*) FROM trade_records") == 1
+
+
+def test_xlsx_and_parquet_customs_files(store: Backend, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(CUSTOMS_COLUMNS))
+    sheet.append(ROW)
+    book.save(tmp_path / "c.xlsx")
+    assert import_records(store, tmp_path / "c.xlsx").records == 1
+    out = tmp_path / "p"
+    generate(out, records=100, customs=40, seed=5, customs_format="parquet")
+    assert import_records(store, out / "customs").records == 40
+
+
+def test_plain_names_and_addresses() -> None:
+    assert plain_name("HOA AN GARMENT CO., LTD VIETNAM", "VN") == plain_name("Hoa An Garment", "VN")
+    assert plain_name("SOKHA GARMENT (CAMBDIA) CO., LTD.", "KH") == "sokha garment"
+    assert one_address("Lot A5, Industrial Zone, Binh Duong", "LOT A5 INDUSTRIAL ZONE BINH DUONG")
+    assert not one_address(
+        "Lot A5, Industrial Zone, Binh Duong", "Lot A6, Industrial Zone, Binh Duong"
+    )
+
+
+def test_cli_import_and_exposure_report(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "w"
+    made = runner.invoke(
+        cli, ["trade", "generate", str(out), "--records", "1500", "--customs", "600"]
+    )
+    assert made.exit_code == 0, made.output
+    for folder in ("ams", "customs"):
+        done = runner.invoke(cli, ["trade", "import", str(out / folder)])
+        assert done.exit_code == 0, done.output
+    shown = runner.invoke(cli, ["trade", "exposure", "--json"])
+    assert shown.exit_code == 0, shown.output
+    paths = json.loads(shown.output)["paths"]
+    assert {p["kind"] for p in paths} >= {"direct", "third_country", "kin"}
+    page = tmp_path / "report.html"
+    written = runner.invoke(cli, ["trade", "exposure", "-o", str(page)])
+    assert written.exit_code == 0, written.output
+    assert "<script" not in page.read_text(encoding="utf-8")
+    missing = runner.invoke(cli, ["trade", "import", str(tmp_path / "nothing")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
