@@ -49,6 +49,8 @@ def demo(out: Path) -> None:
     screened = _screen_demo(out)
     console.rule("4. Trace: three example cases, from shipment to raw material")
     dossiers = _cases_demo(out)
+    console.rule("5. Trade records: laundering through third countries in bills of lading")
+    trade_report = _trade_demo(out)
     console.rule("Results")
     console.print(f"Store: {store_path()}")
     console.print(f"Lists summary: {out.resolve() / 'lists.json'}")
@@ -56,6 +58,7 @@ def demo(out: Path) -> None:
     console.print(f"Screened suppliers: {screened} (and .html); review them: paxta review")
     for shipment, page in dossiers:
         console.print(f"Dossier for {shipment}: {page}")
+    console.print(f"Trade exposure report: {trade_report} (and .json, .csv)")
 
 
 DEMO_ADDRESSES = [
@@ -175,3 +178,54 @@ def _cases_demo(out: Path) -> list[tuple[str, Path]]:
         store.close()
     print_table(None, ["case", "shipment", "verdict", "high", "medium", "finding codes"], rows)
     return written
+
+
+def _trade_demo(out: Path) -> Path:
+    """Generate a year of bills of lading and third-country declarations with planted paths,
+    import them, resolve the parties and write the exposure report."""
+    from paxta.cli.trade import exposure_html
+    from paxta.files.writers import write_rows
+    from paxta.lists.shipped import ensure_lists
+    from paxta.trade.exposure import find_exposure, path_rows
+    from paxta.trade.generate import generate
+    from paxta.trade.parties import resolve_parties
+    from paxta.trade.records import import_records
+
+    data = out / "trade-data"
+    truth = generate(data, records=20_000, customs=8_000)
+    console.print(
+        f"generated {truth['records']:,} bills of lading (AMS layout) and "
+        f"{truth['customs_records']:,} declarations in {data}"
+    )
+    store = open_store()
+    try:
+        ensure_lists(store)
+        for folder in ("ams", "customs"):
+            done = import_records(store, data / folder)
+            state = "already imported" if done.already_imported else "imported"
+            console.print(f"  {done.format}: {done.records:,} records ({state})")
+        r = resolve_parties(store)
+        console.print(
+            f"  {r.spellings:,} spellings -> {r.organisations:,} organisations; "
+            f"{r.listed} on a list or under review, {r.in_xinjiang} located in Xinjiang"
+        )
+        paths = find_exposure(store)
+    finally:
+        store.close()
+    high = [p for p in paths if p["severity"] == "high"]
+    print_table(
+        f"{len(paths)} exposure paths ({len(high)} high)",
+        ["severity", "kind", "source", "via", "importer"],
+        [
+            (p["severity"], p["kind"], p["source"]["name"], (p["via"] or {}).get("name", ""),
+             p["importer"]["name"])
+            for p in paths[:12]
+        ],
+    )  # fmt: skip
+    page = out / "trade-exposure.html"
+    page.write_text(exposure_html(paths), encoding="utf-8")
+    (out / "trade-exposure.json").write_bytes(
+        orjson.dumps({"paths": paths}, option=orjson.OPT_INDENT_2)
+    )
+    write_rows(path_rows(paths), out / "trade-exposure.csv")
+    return page
