@@ -90,6 +90,7 @@ _US_CITIES = (
     ("Seattle", "WA", "98101"),
     ("Columbus", "OH", "43215"),
 )
+_ADDRESS_SHORT = {"Industrial Zone": "IZ", "Industrial Park": "IP", "Road": "Rd", "Street": "St"}
 _ABBREVIATIONS = {
     "TEXTILE": "TEX",
     "INDUSTRY": "IND",
@@ -125,6 +126,19 @@ class Org:
 
     def spelled(self, rng: random.Random) -> str:
         return rng.choices(self.spellings, self.weights)[0]
+
+    def address_as_written(self, rng: random.Random) -> str:
+        """The address as a clerk types it: upper case, abbreviated, the country left off."""
+        text = self.address
+        roll = rng.random()
+        if roll < 0.3:
+            text = text.upper()
+        elif roll < 0.5:
+            for long, short in _ADDRESS_SHORT.items():
+                text = text.replace(long, short)
+        if rng.random() < 0.2:
+            text = text.rsplit(",", 1)[0]
+        return text
 
 
 @dataclass
@@ -426,6 +440,7 @@ def _bill(
     return {
         "exporter": exporter,
         "shipper_name": exporter.spelled(rng),
+        "shipper_address": exporter.address_as_written(rng),
         "importer": importer,
         "consignee_name": importer.spelled(rng),
         "date": when,
@@ -472,10 +487,10 @@ def _declaration(
     weight = round(quantity * kg, 1)
     return {
         "exporter": exporter.spelled(rng),
-        "exporter_address": exporter.address,
+        "exporter_address": exporter.address_as_written(rng),
         "exporter_country": exporter.country,
         "importer": importer.spelled(rng),
-        "importer_address": importer.address,
+        "importer_address": importer.address_as_written(rng),
         "importer_country": importer.country,
         "date": when.isoformat(),
         "hs_code": hs,
@@ -561,7 +576,7 @@ def _write_ams(folder: Path, rows: list[dict[str, Any]], gz: bool) -> None:
                  "Pounds" if pounds else "Kilograms", "New"]
             )  # fmt: skip
             w["billgen"].writerow([i, f"MAEU{i[-9:]}", ""])
-            lines = _address_lines(e.address)
+            lines = _address_lines(r["shipper_address"])
             w["shipper"].writerow([i, r["shipper_name"], *lines, "", "", "", e.country])
             city = c.address.split(",")
             w["consignee"].writerow(

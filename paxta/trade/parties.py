@@ -182,7 +182,7 @@ def resolve_parties(
 
 def _block_keys(f: NameFeatures, plain: str) -> set[str]:
     """The trade key and its deletions by one letter (a slip, as SymSpell finds them), and the
-    start of the plain name (a slip in an industry word: GARMET)."""
+    start, end and first two words of the plain name (a slip in an industry word: GARMET)."""
     keys: set[str] = set()
     core = f.core
     if core:
@@ -192,6 +192,7 @@ def _block_keys(f: NameFeatures, plain: str) -> set[str]:
     joined = plain.replace(" ", "")
     if joined:
         keys |= {"n:" + joined[:PREFIX], "e:" + joined[-PREFIX:]}
+        keys.add("w:" + " ".join(plain.split()[:2]))  # the first two words (PHU ANH GAMENT)
     return keys
 
 
@@ -219,12 +220,17 @@ _COUNTRY_WORDS = {
 }
 
 
-def one_address(a: str, b: str) -> bool:
-    """Whether two addresses are one place: the same numbers (a lot, a street number) and
-    words alike."""
-    if sorted(_NUMBER.findall(a)) != sorted(_NUMBER.findall(b)):
+def one_address(a: str, b: str) -> bool | None:
+    """Whether two addresses are one place (True), two places (False) or cannot be told
+    (None): the same numbers (a lot, a street number) with words alike are one place;
+    numbers that share nothing (Lot A5, Lot A6) are two; a postcode or a line more or less
+    says neither."""
+    na, nb = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
+    if na and nb and na.isdisjoint(nb):
         return False
-    return fuzz.token_sort_ratio(a.casefold(), b.casefold()) >= ADDRESS_AGREE
+    if na == nb and fuzz.token_set_ratio(a.casefold(), b.casefold()) >= ADDRESS_AGREE:
+        return True
+    return None
 
 
 _NUMBER = re.compile(r"\d+")
