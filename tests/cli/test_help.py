@@ -14,7 +14,10 @@ from paxta.cli import cli
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         out.append((*prefix, name))
         if isinstance(command, click.Group):
             out.extend(_commands(command, (*prefix, name)))
@@ -33,3 +36,25 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "paxta", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and "paxta" in done.stdout
+
+
+def test_the_command_list_says_what_each_command_says() -> None:
+    from paxta.cli import COMMANDS
+
+    ctx = click.Context(cli)
+    for name, (_where, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.get_short_help_str(limit=80) == short, name
+
+
+def test_help_loads_no_command() -> None:
+    code = (
+        "import sys; from paxta.cli import cli\n"
+        "try: cli(['--help'], prog_name='paxta')\n"
+        "except SystemExit: pass\n"
+        "heavy = [m for m in ('duckdb', 'pypinyin', 'pyarrow', 'paxta.cli.screen') "
+        "if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip().endswith("[]"), done.stdout
