@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench clean browser
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +34,19 @@ browser:
 		     || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; } \
 		|| echo "chromium could not be installed: rendering and page tests will be skipped" >&2; }
 
-test: browser lint typecheck pytest
+test: browser lint typecheck pytest bench-quick
 
-bench: $(STAMP)
+# The benchmarks' peers (cpca, jionlp, nomenklatura, networkx, Splink) come with the bench extra.
+$(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# Every benchmark at a small size, so none can rot unnoticed (make test runs it too).
+bench-quick: $(BENCH_STAMP)
+	for b in bench/bench_*.py; do echo "== $$b --quick"; $(BIN)/python $$b --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -73,7 +73,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="5 clients for 5 s (make bench-quick)")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.clients = 5.0, 5
     env = {**os.environ, "PAXTA_HOME": tempfile.mkdtemp(prefix="paxta-bench-api-")}
     port = free_port()
     server = subprocess.Popen(

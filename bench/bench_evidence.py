@@ -131,7 +131,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument(
+        "--quick", action="store_true", help="20 pages, 2,000 documents (make bench-quick)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.pages, args.docs = 20, 2_000
     os.environ["PAXTA_HOME"] = tempfile.mkdtemp(prefix="paxta-bench-evidence-")
     print(f"machine: {machine()}")
     bench_capture(args.pages)

@@ -91,7 +91,10 @@ def generate_ftm(path: Path, n: int, seed: int = 7) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="20,000 entities (make bench-quick)")
     args = parser.parse_args()
+    if args.quick:
+        args.entities = 20_000
     OUT.mkdir(exist_ok=True)
     work = OUT / "lists"
     shutil.rmtree(work, ignore_errors=True)

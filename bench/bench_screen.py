@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 import time
@@ -55,7 +56,12 @@ def main() -> None:
         help="Index every listed name (as paxta screen does); aliases and former names are "
         "queried in bill-of-lading form.",
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="600 sampled cases, OFAC sample of 50 (bench-quick)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.ofac_sample = 50
     os.environ["PAXTA_HOME"] = tempfile.mkdtemp(prefix="paxta-bench-screen-")
 
     from paxta.lists.shipped import ensure_lists
@@ -66,6 +72,8 @@ def main() -> None:
     groups = Groups(store)
     cases = labelled_set(store, args.seed, args.ofac_sample) + probe_cases(groups)
     cases += typo_cases(groups, args.seed) + person_cases(groups, args.seed) + background_cases()
+    if args.quick:  # a sample of every kind of case, for make bench-quick
+        cases = random.Random(args.seed).sample(cases, min(len(cases), 600))
     if args.as_deployed:
         cases = as_deployed(cases, args.seed)
     else:

@@ -61,9 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--quick", action="store_true", help="10,000 rows (make bench-quick).")
+    parser.add_argument("--quick", action="store_true", help="2,000 rows (make bench-quick).")
     args = parser.parse_args()
-    rows = 10_000 if args.quick else args.rows
+    rows = 2_000 if args.quick else args.rows
     home = tempfile.mkdtemp(prefix="paxta-bench-file-")
     env = {**os.environ, "PAXTA_HOME": home}
     os.environ["PAXTA_HOME"] = home

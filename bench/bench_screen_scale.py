@@ -169,7 +169,12 @@ def main() -> None:
     parser.add_argument("--names", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--quick", action="store_true", help="20,000 names, 2,000 queries (make bench-quick)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.names, args.queries = 20_000, 2_000
     folder = Path(tempfile.mkdtemp(prefix="paxta-bench-scale-"))
     home = folder / "home"
     reference, queries = generate(folder, args.names, args.queries, args.seed)

@@ -11,7 +11,7 @@ mill -> garment maker -> importer (10,020,000 movements). Parties sit in 1,000 r
 and 95% of movements stay in their cluster. One farm or gin in 500 has an address in Xinjiang;
 sources are found by locating every distinct address with paxta's locator.
 
-    python bench/bench_trace.py [--chains 1670000]
+    python bench/bench_trace.py [--chains 1670000] [--quick]
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ def generate(store: object, case_id: str, chains: int, sample: int = 1) -> None:
     )
     for hop in range(len(TIERS) - 1):  # hop 0: garment maker -> importer
         sql(
-            "INSERT INTO case_movements SELECT ?, 'M' || c || '_' || ?, NULL, "
+            "INSERT INTO case_movements (case_id, movement_id, document_id, seller_id, buyer_id, "
+            "payee_id, product, hs_code, quantity, unit, port_from, port_to, date, basis) "
+            "SELECT ?, 'M' || c || '_' || ?, NULL, "
             f"p{hop + 1}, p{hop}, NULL, 'cotton goods', NULL, 1000, 'kg', NULL, NULL, "
             f"DATE '2026-06-01' - INTERVAL ({hop * 20}) DAY, 'documents' FROM bench_chains",
             [case_id, hop],
@@ -105,7 +107,10 @@ def generate(store: object, case_id: str, chains: int, sample: int = 1) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chains", type=int, default=1_670_000)
+    parser.add_argument("--quick", action="store_true", help="20,000 chains (make bench-quick)")
     args = parser.parse_args()
+    if args.quick:
+        args.chains = 20_000
     folder = Path(tempfile.mkdtemp(prefix="paxta-bench-trace-"))
     os.environ["PAXTA_HOME"] = str(folder / "home")
 

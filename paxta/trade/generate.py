@@ -28,25 +28,10 @@ from typing import IO, Any
 import orjson
 
 from paxta.data import data_path
+from paxta.trade.records import CUSTOMS_COLUMNS
 
 YEAR = 2025
 AMS_KINDS = ("header", "billgen", "shipper", "consignee", "notifyparty", "cargodesc", "tariff")
-CUSTOMS_COLUMNS = (
-    "exporter",
-    "exporter_address",
-    "exporter_country",
-    "importer",
-    "importer_address",
-    "importer_country",
-    "date",
-    "hs_code",
-    "description",
-    "quantity",
-    "unit",
-    "weight_kg",
-    "value_usd",
-    "port",
-)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -226,13 +211,15 @@ def _world(rng: random.Random, scale: float) -> tuple[list[Org], list[dict[str, 
     used: set[str] = set(taken)
 
     def coined(words: tuple[str, ...], count: int = 2, sep: str = "") -> str:
-        while True:
-            parts = rng.sample(words, count)
+        for attempt in range(10_000):
+            # (when the pairs run out at a large scale, names take a third word)
+            parts = rng.sample(words, count + attempt // 200)
             word = sep.join(parts)
             key = word.replace(" ", "").lower()
             if key not in used and len(key) >= 5 and not latin_place_keys((key,)):
                 used.add(key)
                 return word.title() if not sep else word
+        raise RuntimeError("no new company name left to coin")
 
     def n(base: int) -> int:  # companies grow slower than trade
         return max(2, int(base * scale**0.5))
