@@ -251,6 +251,7 @@ def _path(
         )
     got, sent = volumes.get(via["org_id"] if via else source["org_id"], (0.0, 0.0))
     return {
+        "id": f"{p['kind']}-{p['source']}-{p['via'] or 0}-{p['importer']}",
         "kind": p["kind"],
         "severity": p["severity"],
         "source": _party(source),
@@ -300,3 +301,23 @@ def path_rows(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def organisation(store: Backend, org_id: int) -> dict[str, Any] | None:
+    """One resolved organisation: its screening and location, every spelling with the reason
+    it joined, and the exposure paths it is on (as source, third-country firm or importer)."""
+    rows = store.dicts("SELECT * FROM trade_orgs WHERE org_id = ?", [org_id])
+    if not rows:
+        return None
+    org = rows[0]
+    org["spellings_written"] = store.dicts(
+        "SELECT name, records, reason FROM trade_parties WHERE org_id = ? ORDER BY records DESC",
+        [org_id],
+    )
+    org["paths"] = [
+        p
+        for p in find_exposure(store)
+        if org_id
+        in (p["source"]["org_id"], p["importer"]["org_id"], (p["via"] or {}).get("org_id"))
+    ]
+    return org

@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from paxta.trace.checks import run_checks
 from paxta.trace.dossier import build_dossier, render_html
 from paxta.trace.graph import trace
 from paxta.trace.pdf import write_pdf
+from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.jobs import Job, Jobs
 from paxta.web.pages import TOKEN_COOKIE, add_pages, refused
 
@@ -503,6 +505,32 @@ def create_app(
     ) -> list[dict[str, Any]]:
         with session() as store:
             return stored_shipments(store, max(1, min(limit, 100_000)), case)
+
+    @app.get("/trade/exposure")
+    def trade_exposure(
+        importer: str = Query("", max_length=200),
+        hs: str = Query("", max_length=200),
+        since: date | None = None,
+        severity: str = Query("", pattern="^(|high|review)$"),
+        limit: int = 500,
+        role: str = Depends(viewer),
+    ) -> dict[str, Any]:
+        """Exposure paths in the imported trade records (``paxta trade exposure``)."""
+        filters = Filters(importer, tuple(h for h in hs.split(",") if h.strip()), since)
+        with session() as store:
+            paths = find_exposure(store, filters)
+        if severity:
+            paths = [p for p in paths if p["severity"] == severity]
+        return {"total": len(paths), "paths": paths[: max(1, min(limit, 10_000))]}
+
+    @app.get("/trade/organisations/{org_id}")
+    def trade_organisation(org_id: int, role: str = Depends(viewer)) -> dict[str, Any]:
+        """One resolved trade party: spellings, screening, location, its paths."""
+        with session() as store:
+            org = organisation(store, org_id)
+        if org is None:
+            raise HTTPException(404, f"no trade organisation {org_id}")
+        return org
 
     add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of, allow_private)
 

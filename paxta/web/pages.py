@@ -35,6 +35,7 @@ from paxta.screen.review import record_decision
 from paxta.store import session
 from paxta.trace.case import case_of_shipment, stored_shipments
 from paxta.trace.dossier import build_dossier, flow_svg
+from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.jobs import Jobs
 
 HERE = Path(__file__).parent
@@ -235,6 +236,39 @@ def add_pages(
                 "names": names,
             },
         )
+
+    @app.get("/ui/trade", response_class=HTMLResponse, include_in_schema=False)
+    def trade_page(
+        request: Request, importer: str = "", severity: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
+        with session() as store:
+            imported = store.scalar("SELECT count(*) FROM trade_records")
+            paths = find_exposure(store, Filters(importer=importer[:200]))
+        if severity in ("high", "review"):
+            paths = [p for p in paths if p["severity"] == severity]
+        return _form_page(
+            templates,
+            request,
+            "trade.html",
+            {
+                "title": "Trade exposure",
+                "paths": paths[:500],
+                "total": len(paths),
+                "imported": imported,
+                "importer": importer[:200],
+                "severity": severity,
+            },
+        )
+
+    @app.get(
+        "/ui/trade/organisations/{org_id}", response_class=HTMLResponse, include_in_schema=False
+    )
+    def trade_org_page(request: Request, org_id: int, role: str = Depends(viewer)) -> HTMLResponse:
+        with session() as store:
+            org = organisation(store, org_id)
+        if org is None:
+            raise HTTPException(404, f"no trade organisation {org_id}")
+        return _form_page(templates, request, "trade_org.html", {"title": org["name"], "o": org})
 
     @app.get("/ui/evidence", response_class=HTMLResponse, include_in_schema=False)
     def evidence_page(

@@ -217,3 +217,26 @@ def test_cli_import_and_exposure_report(runner: CliRunner, tmp_path: Path) -> No
     assert "<script" not in page.read_text(encoding="utf-8")
     missing = runner.invoke(cli, ["trade", "import", str(tmp_path / "nothing")])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_api_and_pages_show_the_exposure(
+    store: Backend, resolved: dict[str, Any], home: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from paxta.web.app import create_app
+
+    store.close()  # the app opens the store itself
+    client = TestClient(create_app())
+    body = client.get("/trade/exposure", params={"severity": "high"}).json()
+    assert body["total"] >= 5 and all(p["severity"] == "high" for p in body["paths"])
+    third = next(p for p in body["paths"] if p["kind"] == "third_country")
+    org = client.get(f"/trade/organisations/{third['via']['org_id']}").json()
+    assert any(p["id"] == third["id"] for p in org["paths"])
+    assert org["spellings_written"] and all(s["reason"] for s in org["spellings_written"])
+    assert client.get("/trade/organisations/999999").status_code == 404
+    page = client.get("/ui/trade", params={"severity": "high"})
+    assert page.status_code == 200 and third["importer"]["name"] in page.text
+    detail = client.get(f"/ui/trade/organisations/{third['via']['org_id']}")
+    assert detail.status_code == 200 and "(inferred)" in detail.text
+    assert third["hops"][0]["shown"][0]["record_id"] in detail.text
