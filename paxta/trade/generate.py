@@ -152,14 +152,14 @@ def generate(
     by_kind: dict[str, list[Org]] = {}
     for o in orgs:
         by_kind.setdefault(o.kind, []).append(o)
-    ams_rows = _ams_shipments(rng, by_kind, paths, records)
-    customs_rows = _customs_shipments(rng, by_kind, paths, customs)
-    _write_ams(out / "ams", ams_rows, gzip_files)
-    _write_customs(out / "customs", customs_rows, customs_format)
+    bills = _write_ams(out / "ams", _ams_shipments(rng, by_kind, paths, records), gzip_files)
+    declarations = _write_customs(
+        out / "customs", _customs_shipments(rng, by_kind, paths, customs), customs_format
+    )
     truth = {
         "seed": seed,
-        "records": len(ams_rows),
-        "customs_records": len(customs_rows),
+        "records": bills,
+        "customs_records": declarations,
         "parties": {
             f"{s}\t{o.country}": o.org_id for o in orgs for s in o.spellings
         },  # spelling<TAB>country -> company
@@ -385,9 +385,20 @@ def _day(rng: random.Random, start: int = 0, end: int = 364) -> date:
     return date(YEAR, 1, 1) + timedelta(days=rng.randint(start, end))
 
 
+def _interleave(
+    rng: random.Random, planted: list[dict[str, Any]], count: int, ordinary: Any
+) -> Iterator[dict[str, Any]]:
+    """``count`` rows (at least the planted ones), the planted at random places among
+    ``ordinary()`` ones, one at a time: a year of bills is never held in memory."""
+    count = max(count, len(planted))
+    at = dict(zip(sorted(rng.sample(range(count), len(planted))), planted, strict=True))
+    for i in range(count):
+        yield at.get(i) or ordinary()
+
+
 def _ams_shipments(
     rng: random.Random, by_kind: dict[str, list[Org]], paths: list[dict[str, Any]], count: int
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     orgs = {o.org_id: o for group in by_kind.values() for o in group}
     importers = by_kind["importer"]
     planted_importers = {p["importer"] for p in paths}
@@ -410,13 +421,14 @@ def _ams_shipments(
                 rows.append(
                     _bill(rng, exporter, rng.choice(ordinary_importers), exporter.goods, _day(rng))
                 )
-    while len(rows) < count:
+
+    def ordinary() -> dict[str, Any]:
         exporter = rng.choice(exporters)
-        rows.append(_bill(rng, exporter, rng.choice(ordinary_importers), exporter.goods, _day(rng)))
-    rng.shuffle(rows)
-    for i, r in enumerate(rows):
+        return _bill(rng, exporter, rng.choice(ordinary_importers), exporter.goods, _day(rng))
+
+    for i, r in enumerate(_interleave(rng, rows, count, ordinary)):
         r["identifier"] = f"{YEAR}{i + 1:09d}"
-    return rows
+        yield r
 
 
 def _bill(
@@ -440,7 +452,7 @@ def _bill(
 
 def _customs_shipments(
     rng: random.Random, by_kind: dict[str, list[Org]], paths: list[dict[str, Any]], count: int
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     orgs = {o.org_id: o for group in by_kind.values() for o in group}
     mills = by_kind["mill"]
     yarn_mills = [m for m in mills if m.goods in ("yarn", "fabric")]
@@ -457,12 +469,13 @@ def _customs_shipments(
             rows.append(
                 _declaration(rng, source, via, _day(rng, 0, 100), small=p["kind"] == "volume")
             )
-    while len(rows) < count:
+
+    def ordinary() -> dict[str, Any]:
         factory = rng.choice(factories)
         mill = rng.choice(silicon_mills if factory.goods == "modules" else yarn_mills)
-        rows.append(_declaration(rng, mill, factory, _day(rng)))
-    rng.shuffle(rows)
-    return rows
+        return _declaration(rng, mill, factory, _day(rng))
+
+    return _interleave(rng, rows, count, ordinary)
 
 
 def _declaration(
@@ -506,9 +519,10 @@ def _address_lines(address: str) -> list[str]:
     return ([*parts, "", "", "", ""])[:4]
 
 
-def _write_ams(folder: Path, rows: list[dict[str, Any]], gz: bool) -> None:
+def _write_ams(folder: Path, rows: Iterator[dict[str, Any]], gz: bool) -> int:
     stamp = f"{YEAR}__{YEAR + 1}01010000"
     files = {k: _open(folder / f"ams__{k}_{stamp}.csv", gz) for k in AMS_KINDS}
+    written = 0
     try:
         w = {k: csv.writer(f) for k, f in files.items()}
         w["header"].writerow(
@@ -574,24 +588,47 @@ def _write_ams(folder: Path, rows: list[dict[str, Any]], gz: bool) -> None:
             container = f"MSKU{int(i[-7:]):07d}"
             w["cargodesc"].writerow([i, container, 1, r["quantity"], r["description"]])
             w["tariff"].writerow([i, container, 1, r["hs"], "", "", ""])
+            written += 1
     finally:
         for f in files.values():
             f.close()
+    return written
 
 
-def _write_customs(folder: Path, rows: list[dict[str, Any]], kind: str) -> None:
+def _write_customs(folder: Path, rows: Iterator[dict[str, Any]], kind: str) -> int:
     path = folder / f"customs_{YEAR}.{kind}"
+    written = 0
     if kind == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist([{c: r[c] for c in CUSTOMS_COLUMNS} for r in rows])
-        pq.write_table(table, path)
-        return
+        writer: pq.ParquetWriter | None = None
+        for batch in _batches(rows, 50_000):
+            table = pa.Table.from_pylist([{c: r[c] for c in CUSTOMS_COLUMNS} for r in batch])
+            writer = writer or pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+            written += len(batch)
+        if writer is not None:
+            writer.close()
+        return written
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, CUSTOMS_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+        out = csv.DictWriter(f, CUSTOMS_COLUMNS)
+        out.writeheader()
+        for r in rows:
+            out.writerow(r)
+            written += 1
+    return written
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for r in rows:
+        batch.append(r)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def iter_truth_parties(truth: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
