@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from paxta.cli.output import console, err_console, json_option, print_json, print_table
+from paxta.cli.output import console, err_console, json_option, output_file, print_json, print_table
 from paxta.errors import PaxtaError
 from paxta.files.writers import write_rows
 from paxta.places.batch import locate_rows
@@ -64,7 +64,7 @@ def locate(
 def _locate_file(path: Path, column: str | None, out: Path | None, encoding: str | None) -> None:
     if column is None:
         raise PaxtaError(f"{path}: say which column holds the address with --column.")
-    target = out or path.with_name(path.stem + ".located.csv")
+    target = output_file(out or path.with_name(path.stem + ".located.csv"), path)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(
         *columns, console=err_console, transient=True, disable=not err_console.is_terminal

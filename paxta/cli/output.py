@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,3 +37,18 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
 def json_option(f: Any) -> Any:
     """The shared ``--json`` flag."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")(f)
+
+
+def output_file(out: Path, *inputs: Path) -> Path:
+    """``out`` checked before any work: not one of the input files (the results would overwrite
+    what they are read from) and in a folder that exists."""
+    from paxta.errors import PaxtaError
+
+    for given in inputs:
+        if given.exists() and out.exists() and out.resolve() == given.resolve():
+            raise PaxtaError(f"-o {out} is the input file; write the results to another file.")
+    if not out.parent.is_dir():
+        raise PaxtaError(f"-o {out}: the folder {out.parent} does not exist.")
+    if out.is_dir():
+        raise PaxtaError(f"-o {out} is a folder; give a file name (.csv, .xlsx, .json ...).")
+    return out

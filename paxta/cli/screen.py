@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from paxta.cli.output import console, err_console, json_option, print_json, print_table
+from paxta.cli.output import console, err_console, json_option, output_file, print_json, print_table
 from paxta.files.writers import WRITABLE, write_rows
 from paxta.lists.shipped import ensure_lists
 from paxta.screen.aliases import add_alias, load_aliases
@@ -140,7 +140,7 @@ def screen(
     paxta_entity_id, paxta_list, paxta_listed_name, paxta_matched_name, paxta_explanation and
     paxta_list_version. The run is saved for paxta review and paxta rescreen.
     """
-    target = out or file.with_name(file.stem + ".screened.csv")
+    target = output_file(out or file.with_name(file.stem + ".screened.csv"), file)
     columns = Columns(name_column or "", address_column, country_column, id_column)
     with store_with_lists() as store, _progress("screening") as bar:
         task = bar.add_task(f"loading the index for {file.name}", total=None)
@@ -302,7 +302,7 @@ def rescreen_cmd(
         changed_algorithm = algorithm_change(store, sid)
         new_id, changes = rescreen(store, matcher, sid)
     if out is not None:
-        write_rows((c.as_json() for c in changes), out)
+        write_rows((c.as_json() for c in changes), output_file(out))
     if as_json:
         print_json(
             {

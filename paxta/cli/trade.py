@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from paxta.cli.output import console, json_option, print_json, print_table
+from paxta.cli.output import console, json_option, output_file, print_json, print_table
 from paxta.cli.screen import store_with_lists
 from paxta.errors import PaxtaError
 
@@ -103,6 +103,10 @@ def exposure_cmd(importer: str, hs: str, since: Any, out: Path | None, as_json: 
     every hop."""
     from paxta.trade.exposure import Filters, find_exposure, path_rows
 
+    if out is not None and out.suffix.lower() not in (".json", ".csv", ".xlsx", ".html", ".htm"):
+        raise PaxtaError(f"{out}: write .html, .csv, .xlsx or .json.")
+    if out is not None:
+        output_file(out)
     filters = Filters(
         importer=importer,
         hs=tuple(h.strip() for h in hs.split(",") if h.strip()),
@@ -145,7 +149,7 @@ def _write(paths: list[dict[str, Any]], out: Path) -> None:
     from paxta.trade.exposure import path_rows
 
     suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    output_file(out)
     if suffix == ".json":
         out.write_bytes(orjson.dumps({"paths": paths}, option=orjson.OPT_INDENT_2))
     elif suffix in (".csv", ".xlsx"):

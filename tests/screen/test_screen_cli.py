@@ -379,3 +379,18 @@ def test_each_company_a_list_entry_names_is_found_by_its_own_name(runner: CliRun
         found = json.loads(runner.invoke(cli, ["match", query, "--json"]).output)["matches"][0]
         assert found["decision"] == "match" and found["matched_name"] == part, found
         assert found["name"].startswith("Shanghai Select Safety Products")
+
+
+def test_output_that_would_overwrite_the_input_or_has_no_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "suppliers.csv"
+    source.write_text("name\nXinjiang Zhongtai Chemical\n", encoding="utf-8")
+    same = runner.invoke(cli, ["screen", str(source), "-o", str(source)])
+    assert same.exit_code == 1 and "is the input file" in same.output
+    assert source.read_text(encoding="utf-8") == "name\nXinjiang Zhongtai Chemical\n"
+    nowhere = runner.invoke(cli, ["screen", str(source), "-o", str(tmp_path / "no" / "out.csv")])
+    assert nowhere.exit_code == 1 and "does not exist" in nowhere.output
+    assert "Traceback" not in nowhere.output
+    located = runner.invoke(cli, ["locate", str(source), "--column", "name", "-o", str(source)])
+    assert located.exit_code == 1 and "is the input file" in located.output
