@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.background import BackgroundTask
 
 from paxta import __version__
@@ -97,6 +97,17 @@ class EntityQuery(BaseModel):
 
     schema_: str = Field("Company", alias="schema")
     properties: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("properties")
+    @classmethod
+    def _whole_characters(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A lone surrogate (half of a UTF-16 pair, which JSON can escape) is no character:
+        it becomes U+FFFD, so the query is answered instead of failing."""
+        return {k: [_characters(v) for v in vs] for k, vs in value.items()}
+
+
+def _characters(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class MatchRequest(BaseModel):

@@ -204,3 +204,10 @@ def test_match_keeps_answering_while_another_process_holds_the_store(
         found = matchers.get("default").match("新疆中泰化学股份有限公司")
         assert found and found[0].decision == "match"  # answered with the lists it had
         assert waits[0] is None and waits[-1] == 0  # and never waited for the other process
+
+
+def test_a_lone_surrogate_in_a_name_is_answered(client: TestClient) -> None:
+    body = b'{"queries": {"q": {"schema": "Company", "properties": {"name": ["\\ud800Zhongtai"]}}}}'
+    r = client.post("/match/default", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 200
+    assert r.json()["responses"]["q"]["query"]["properties"]["name"] == ["\ufffdZhongtai"]
