@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from paxta.cli.output import console, err_console, json_option, output_file, print_json, print_table
 from paxta.files.writers import WRITABLE, write_rows
+from paxta.lists.repository import current_versions, staleness_warning
 from paxta.lists.shipped import ensure_lists
 from paxta.screen.aliases import add_alias, load_aliases
 from paxta.screen.batch import Columns, latest_screening, screen_file
@@ -79,6 +80,9 @@ def match(
     """Screen one NAME (any script) against the lists and explain each result."""
     with store_with_lists() as store:
         matcher = Matcher.from_store(store, _chosen(lists_))
+        stale = staleness_warning(current_versions(store))
+    if stale:
+        err_console.print(stale, style="yellow", highlight=False)
     ids = frozenset([registry_id.strip().upper()]) if registry_id else frozenset()
     countries = frozenset([country]) if country else frozenset()
     found = matcher.match(name, ids, countries, limit=limit, address=address or "")
@@ -145,6 +149,7 @@ def screen(
     with store_with_lists() as store, _progress("screening") as bar:
         task = bar.add_task(f"loading the index for {file.name}", total=None)
         matcher = Matcher.from_store(store, _chosen(lists_))
+        stale = staleness_warning(current_versions(store))
         bar.update(task, description=f"screening {file.name}")
         summary = screen_file(
             store,
@@ -167,6 +172,8 @@ def screen(
         f"Screened {summary.rows:,} rows ({counts}{where}): {target}\n"
         f"Saved as screening {summary.screening_id}: paxta review {summary.screening_id}\n"
     )
+    if stale:
+        err_console.print(stale, style="yellow", highlight=False)
 
 
 @click.command(name="screenings")

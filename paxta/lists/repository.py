@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -98,6 +98,39 @@ def current_versions(store: Backend) -> list[ListVersion]:
         "FROM list_versions GROUP BY source)"
     )
     return [ListVersion(*r) for r in store.sql(versions_sql(latest))]
+
+
+STALE_AFTER_DAYS = 90  # the lists change monthly or faster; a version this old is out of date
+
+
+def stale_versions(
+    versions: list[ListVersion], today: date | None = None, days: int = STALE_AFTER_DAYS
+) -> list[tuple[ListVersion, int]]:
+    """The versions older than ``days``, with their age in days (oldest first): a screening
+    against them says so, since a name listed since is screened ``clear``."""
+    today = today or date.today()
+    out = []
+    for v in versions:
+        try:
+            day = v.version[:10] if len(v.version) >= 10 else v.version[:7] + "-01"  # 2026-07
+            age = (today - date.fromisoformat(day)).days
+        except ValueError:
+            continue  # a version that is not a date says nothing about age
+        if age > days:
+            out.append((v, age))
+    return sorted(out, key=lambda pair: -pair[1])
+
+
+def staleness_warning(versions: list[ListVersion], today: date | None = None) -> str:
+    """One sentence naming the lists that are out of date, or ''."""
+    stale = stale_versions(versions, today)
+    if not stale:
+        return ""
+    named = ", ".join(f"{v.source} {v.version} ({age:,} days old)" for v, age in stale)
+    return (
+        f"Warning: out-of-date lists: {named}; names listed since are not found. "
+        "Update them: paxta lists update FILE."
+    )
 
 
 # Short names people use for the sources (case aside): ofac is OFAC's SDN list.

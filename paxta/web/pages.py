@@ -27,7 +27,7 @@ from paxta.evidence.capture import capture
 from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
-from paxta.lists.repository import current_versions
+from paxta.lists.repository import current_versions, staleness_warning
 from paxta.lists.shipped import ensure_lists
 from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import find_name_column
@@ -115,9 +115,13 @@ def add_pages(
         with session() as store:
             ensure_lists(store)
             versions = current_versions(store)
-        return _form_page(
-            templates, request, "home.html", {"title": "paxta", "versions": versions, "role": role}
-        )
+        context = {
+            "title": "paxta",
+            "versions": versions,
+            "role": role,
+            "stale": staleness_warning(versions),
+        }
+        return _form_page(templates, request, "home.html", context)
 
     @app.get("/ui/screen", response_class=HTMLResponse, include_in_schema=False)
     def screen_form(request: Request, role: str = Depends(analyst)) -> HTMLResponse:
