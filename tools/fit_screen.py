@@ -49,7 +49,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from paxta.screen.comparison import agreed_value  # noqa: E402
+from paxta.screen.comparison import COMPARISON_VERSION, agreed_value  # noqa: E402
 from paxta.screen.model import tf_key  # noqa: E402
 
 LISTED_SHARE = 0.01  # the assumed share of screened names that are listed (for the prior)
@@ -215,7 +215,7 @@ def main() -> None:
     review = _quantile([max(p, r) for p, r in tops], 1 - args.review_rate)
     match = max(0.5, _quantile([p for p, _ in tops], 1 - MATCH_RATE), review)
     digest = hashlib.sha256(orjson.dumps(levels, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    raw["algorithm"] = f"paxta-fs-1-{digest[:8]}"
+    raw["algorithm"] = f"paxta-fs-{COMPARISON_VERSION}-{digest[:8]}"
     raw["thresholds"] = {"match": round(match, 4), "review": round(review, 4)}
     raw["fit"] = {
         "date": date.today().isoformat(),

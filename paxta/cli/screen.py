@@ -81,7 +81,7 @@ def match(
     with store_with_lists() as store:
         matcher = Matcher.from_store(store, _chosen(lists_))
         stale = staleness_warning(current_versions(store))
-    if stale:
+    if stale and not as_json:
         err_console.print(stale, style="yellow", highlight=False)
     ids = frozenset([registry_id.strip().upper()]) if registry_id else frozenset()
     countries = frozenset([country]) if country else frozenset()
@@ -93,6 +93,8 @@ def match(
         located = locate_address(address)
     if as_json:
         data: dict[str, object] = {"query": name, "matches": [m.as_json() for m in found]}
+        if stale:
+            data["warnings"] = [stale]
         if located is not None:
             data["address"] = located.as_json()
         print_json(data)

@@ -320,9 +320,11 @@ def _industry(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
 
 
 def _roles(q: NameFeatures, c: NameFeatures, out: Comparison) -> None:
-    if c.group and not q.group and not (q.bracket or c.bracket or q.branch or c.branch):
+    placed = bool(q.places) and not c.places  # the query names a place the group's name lacks
+    if c.group and not q.group and not (q.bracket or c.bracket or q.branch or c.branch or placed):
         # 喀什建工 for Kashgar Construction Engineering (Group): the group's own name written
-        # without the word; a member company would name its own place or line of business.
+        # without the word; a member company would name its own place (below: a member of the
+        # group) or line of business.
         out.differ.append("only the listed name says group (集团)")
         return set_level(out, "role", "group_unsaid", "only the listed name says group")
     if q.group and not c.group and not c.legal and not (q.bracket or c.bracket or q.branch):

@@ -12,6 +12,10 @@ from typing import Any
 
 from paxta.screen.model import Part
 
+# The version of the comparison logic (which levels a pair is read into). Raised by hand when
+# that logic changes; the fitted model's algorithm name carries it (paxta-fs-<version>-<hash>).
+COMPARISON_VERSION = 2
+
 MATCH = "match"
 
 

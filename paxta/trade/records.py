@@ -101,21 +101,41 @@ def import_records(
     scratch_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="trade-", dir=scratch_root) as scratch:
         readable = [_utf8(f, encoding, Path(scratch)) for f in files]
-        with store.transaction():
-            if fmt == AMS:
-                _import_ams(store, import_id, files, readable, progress)
-            else:
-                _import_customs(store, import_id, files, readable, mapping or {}, progress)
-            count = int(
-                store.scalar("SELECT count(*) FROM trade_records WHERE import_id = ?", [import_id])
-            )
-            if count == 0:
-                raise PaxtaError(f"{root}: no records in the files.")
-            store.sql(
-                "INSERT INTO trade_imports VALUES (?, ?, ?, ?, ?, ?)",
-                [import_id, fmt, [str(f) for f in files], digest, count, datetime.now(UTC)],
-            )
+        # rows numbered in file order (a broken row's line), for this import only
+        store.sql("SET preserve_insertion_order = true")
+        try:
+            _in_one_transaction(store, import_id, fmt, files, readable, mapping, progress, digest)
+        finally:
+            store.sql("SET preserve_insertion_order = false")
+    count = int(store.scalar("SELECT records FROM trade_imports WHERE import_id = ?", [import_id]))
     return TradeImport(import_id, fmt, tuple(map(str, files)), count)
+
+
+def _in_one_transaction(
+    store: Backend,
+    import_id: int,
+    fmt: str,
+    files: list[Path],
+    readable: list[Path],
+    mapping: dict[str, str] | None,
+    progress: Callable[[str], None] | None,
+    digest: str,
+) -> None:
+    """Every record of ``files`` and the import's own row, or nothing."""
+    with store.transaction():
+        if fmt == AMS:
+            _import_ams(store, import_id, files, readable, progress)
+        else:
+            _import_customs(store, import_id, files, readable, mapping or {}, progress)
+        count = int(
+            store.scalar("SELECT count(*) FROM trade_records WHERE import_id = ?", [import_id])
+        )
+        if count == 0:
+            raise PaxtaError(f"{files[0].parent}: no records in the files.")
+        store.sql(
+            "INSERT INTO trade_imports VALUES (?, ?, ?, ?, ?, ?)",
+            [import_id, fmt, [str(f) for f in files], digest, count, datetime.now(UTC)],
+        )
 
 
 def detect_format(files: Iterable[Path]) -> str:
@@ -248,6 +268,7 @@ def _import_ams(
             missing = [c for c in AMS_REQUIRED.get(kind, ("identifier",)) if c not in header]
             if missing:
                 raise InputError(f, f"missing column(s) {', '.join(missing)}", line=1)
+    sources: dict[str, str] = {}
     for kind, pairs in kinds.items():
         if progress:
             progress(f"reading ams {kind} ({len(pairs)} file(s))")
@@ -255,10 +276,10 @@ def _import_ams(
         for f, r in pairs:
             reader = _check_csv(store, f, r)
             parts.append(f"SELECT * REPLACE ('{_q(f)}' AS filename) FROM {reader}")
-        store.sql(
-            f"CREATE OR REPLACE TEMP TABLE ams_{kind} AS " + " UNION ALL BY NAME ".join(parts)
-        )
-    cols = {k: _columns(store, f"ams_{k}") for k in kinds}
+        # (read from the files where used, not staged: DuckDB streams them, and the joins
+        # spill to disk, so a year of 15M bills fits the store's memory limit)
+        sources[kind] = "(" + " UNION ALL BY NAME ".join(parts) + ")"
+    cols = {k: _columns(store, sources[k]) for k in kinds}
 
     def col(kind: str, name: str, default: str = "NULL") -> str:
         return f"{kind[0]}.{name}" if name in cols.get(kind, ()) else default
@@ -272,29 +293,31 @@ def _import_ams(
     shipper = (
         "SELECT identifier, any_value(shipper_party_name) AS name, "
         f"any_value({address('shipper', 'shipper_party')}) AS address, "
-        "any_value(upper(trim(country_code))) AS country FROM ams_shipper GROUP BY identifier"
+        "any_value(upper(trim(country_code))) AS country "
+        f"FROM {sources['shipper']} GROUP BY identifier"
     )
     consignee = (
         "SELECT identifier, any_value(consignee_name) AS name, "
         f"any_value({address('consignee', 'consignee')}) AS address, "
-        "any_value(upper(trim(country_code))) AS country FROM ams_consignee GROUP BY identifier"
+        "any_value(upper(trim(country_code))) AS country "
+        f"FROM {sources['consignee']} GROUP BY identifier"
     )
     tariff = (
         "SELECT identifier, list(DISTINCT regexp_replace(harmonized_number, '[^0-9]', '', 'g')) "
         "FILTER (WHERE harmonized_number IS NOT NULL AND trim(harmonized_number) <> '') AS hs "
-        "FROM ams_tariff GROUP BY identifier"
+        f"FROM {sources['tariff']} GROUP BY identifier"
         if "harmonized_number" in cols.get("tariff", ())
         else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR[] AS hs WHERE false"
     )
     cargo = (
         "SELECT identifier, string_agg(description_text, ' ') AS description "
-        "FROM ams_cargodesc GROUP BY identifier"
+        f"FROM {sources['cargodesc']} GROUP BY identifier"
         if "description_text" in cols.get("cargodesc", ())
         else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS description WHERE false"
     )
     bol = (
         "SELECT identifier, any_value(coalesce(nullif(house_bol_number, ''), master_bol_number)) "
-        "AS bol FROM ams_billgen GROUP BY identifier"
+        f"AS bol FROM {sources['billgen']} GROUP BY identifier"
         if "master_bol_number" in cols.get("billgen", ())
         else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS bol WHERE false"
     )
@@ -307,7 +330,7 @@ def _import_ams(
         f"THEN try_cast({weight} AS DOUBLE) * 1000 ELSE try_cast({weight} AS DOUBLE) END"
     )
     bad = store.sql(
-        "SELECT filename, identifier, estimated_arrival_date FROM ams_header "
+        f"SELECT filename, identifier, estimated_arrival_date FROM {sources['header']} "
         "WHERE estimated_arrival_date IS NOT NULL AND trim(estimated_arrival_date) <> '' "
         "AND try_cast(left(trim(estimated_arrival_date), 10) AS DATE) IS NULL LIMIT 1"
     )
@@ -327,19 +350,17 @@ def _import_ams(
             try_cast({col("header", "manifest_quantity")} AS DOUBLE),
             {col("header", "manifest_unit")}, {kg}, NULL,
             h.foreign_port_of_lading, {col("header", "port_of_unlading")}
-        FROM ams_header h
+        FROM {sources["header"]} h
         LEFT JOIN ({shipper}) s USING (identifier)
         LEFT JOIN ({consignee}) c USING (identifier)
         LEFT JOIN ({tariff}) t USING (identifier)
         LEFT JOIN ({cargo}) g USING (identifier)
         LEFT JOIN ({bol}) b USING (identifier)"""
     )
-    for kind in kinds:
-        store.sql(f"DROP TABLE ams_{kind}")
 
 
-def _columns(store: Backend, table: str) -> set[str]:
-    return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE {table})")}
+def _columns(store: Backend, source: str) -> set[str]:
+    return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})")}
 
 
 def _q(path: Path) -> str:

@@ -18,7 +18,7 @@ from paxta.cli import cli
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import name_features
 from paxta.screen.compare import compare
-from paxta.screen.comparison import MATCH
+from paxta.screen.comparison import COMPARISON_VERSION, MATCH
 from paxta.screen.model import LEVELS, NULL_LEVELS, TF_LEVELS, load_model, model, shipped_model
 
 
@@ -31,7 +31,7 @@ def _best(runner: CliRunner, name: str, *extra: str) -> dict[str, object] | None
 
 def test_the_shipped_model_is_fitted_and_complete() -> None:
     m = shipped_model()
-    assert m.algorithm.startswith("paxta-fs-1-")
+    assert m.algorithm.startswith(f"paxta-fs-{COMPARISON_VERSION}-")
     assert 0.0 < m.review < m.match <= 1.0
     for comparison, levels in LEVELS.items():
         for level in levels:
