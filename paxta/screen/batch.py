@@ -23,6 +23,7 @@ from paxta.config import utc_now
 from paxta.errors import InputError, PaxtaError
 from paxta.files import open_table
 from paxta.files.writers import RowWriter
+from paxta.names.features import name_features
 from paxta.names.transliterate import to_simplified
 from paxta.places.locator import Location, locate_address
 from paxta.screen.comparison import CLEAR
@@ -177,6 +178,8 @@ def region_of(name: str, address: str = "", registry_ids: frozenset[str] = froze
         ("address", address),
         *(("registry ID", i) for i in sorted(registry_ids)),
     ):
+        if field_name == "name" and _placed_elsewhere(text):
+            continue  # Zhejiang Tianshan Textile: Tianshan is its trade name, not its place
         if text.strip():
             where = locate_address(text)
             if where.xinjiang:
@@ -186,6 +189,15 @@ def region_of(name: str, address: str = "", registry_ids: frozenset[str] = froze
     xpcc = [(f, w) for f, w in found if (w.place or {}).get("xpcc")]
     field_name, where = (xpcc or found)[0]
     return Region("xpcc" if xpcc else "xinjiang", f"by its {field_name}: {where.why}")
+
+
+def _placed_elsewhere(name: str) -> bool:
+    """A name whose own region (or bracketed place) lies outside Xinjiang: a Xinjiang place word
+    later in it is its trade name (天山 Tianshan, 阜康 Fukang are common ones), not where it is."""
+    f = name_features(name)
+    places = [*f.places, f.bracket] if f.bracket else list(f.places)
+    keys = [k for p in places for k in p]
+    return bool(keys) and all(k.startswith(("cn:", "country:")) for k in keys)
 
 
 @dataclass(frozen=True)

@@ -152,3 +152,20 @@ def test_every_screened_row_is_located(runner: CliRunner, tmp_path: Path) -> Non
     assert [r["paxta_region"] for r in rows] == ["xinjiang", "", "xpcc"]
     assert "Korla" in rows[0]["paxta_region_why"] or "Xinjiang" in rows[0]["paxta_region_why"]
     assert all(r["paxta_algorithm"] == model().algorithm for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("Zhejiang Tianshan Textile Co., Ltd.", ""),  # 天山 is its trade name: it is in Zhejiang
+        ("Zhejiang Fukang Garment Co., Ltd.", ""),
+        ("Tianshan Textile (Zhejiang) Co., Ltd.", ""),
+        ("Xinjiang Tianshan Wool Textile Co., Ltd.", "xinjiang"),
+        ("Korla Xingfa Cotton Co., Ltd.", "xinjiang"),
+        ("新疆天山毛纺织股份有限公司", "xinjiang"),
+    ],
+)
+def test_a_xinjiang_place_word_as_trade_name_of_a_firm_elsewhere(name: str, region: str) -> None:
+    from paxta.screen.batch import region_of
+
+    assert region_of(name).region == region
