@@ -161,6 +161,15 @@ def _address_in_xinjiang(address: str) -> str:
     return f"address in Xinjiang ({found.why})" if found.xinjiang else ""
 
 
+@lru_cache(maxsize=100_000)
+def _address_xpcc(address: str) -> str:
+    """The XPCC place an address names (a division, regiment or XPCC city), or ''."""
+    if not address.strip():
+        return ""
+    found = locate_address(address)
+    return found.why if found.xinjiang and (found.place or {}).get("xpcc") else ""
+
+
 def _names(party: dict[str, Any]) -> list[str]:
     return [n for n in (party["name"], party["name_native"], *(party["aliases"] or ())) if n]
 
@@ -194,6 +203,7 @@ def _party_findings(
                 f"(as {name!r}: {m.explanation}).",
             )
         )
+    by_address = _address_xpcc(p["address"] or "")
     if any(name_features(n).xpcc for n in _names(p)):
         out.append(
             Finding(
@@ -203,6 +213,18 @@ def _party_findings(
                 party,
                 (),
                 f"{p['name']} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates.",
+            )
+        )
+    elif by_address:
+        out.append(
+            Finding(
+                "xpcc_affiliation",
+                HIGH,
+                tier,
+                party,
+                (),
+                f"{p['name']} is at an XPCC (Bingtuan) place ({by_address}): a division, regiment "
+                "or XPCC city is administered by the Corps.",
             )
         )
     if xinjiang:

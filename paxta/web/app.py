@@ -388,7 +388,8 @@ def create_app(
             )
         return {"recorded": True, "learned": learned}
 
-    @app.get("/trace/{shipment}")
+    # Shipment ids may hold "/" (a bill of lading number such as MAEU/123): {shipment:path}.
+    @app.get("/trace/{shipment:path}")
     def trace_shipment(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
         with session() as store:
             case_id = _case(store, shipment)
@@ -407,12 +408,10 @@ def create_app(
         with session() as store:
             return build_dossier(store, _case(store, shipment), shipment, matcher)
 
-    @app.get("/dossier/{shipment}")
-    def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
-        return dossier_of(shipment)
-
     @app.get(
-        "/dossier/{shipment}/pdf", responses=_content("application/pdf"), response_class=Response
+        "/dossier/{shipment:path}/pdf",
+        responses=_content("application/pdf"),
+        response_class=Response,
     )
     def dossier_pdf(shipment: str, role: str = Depends(viewer)) -> FileResponse:
         content = dossier_of(shipment)
@@ -428,9 +427,15 @@ def create_app(
             background=BackgroundTask(path.unlink, missing_ok=True),
         )
 
-    @app.get("/dossier/{shipment}/html", responses=_content("text/html"), response_class=Response)
+    @app.get(
+        "/dossier/{shipment:path}/html", responses=_content("text/html"), response_class=Response
+    )
     def dossier_html(shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
         return HTMLResponse(render_html(dossier_of(shipment)))
+
+    @app.get("/dossier/{shipment:path}")  # after /pdf and /html, which it would also match
+    def dossier(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
+        return dossier_of(shipment)
 
     @app.get("/evidence/search")
     def evidence_search(

@@ -223,7 +223,7 @@ def add_pages(
         title = f"Shipments of case {case[:200]}" if case else "Shipments"
         return _form_page(templates, request, "shipments.html", {"title": title, "rows": rows})
 
-    @app.get("/ui/shipments/{shipment}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/ui/shipments/{shipment:path}", response_class=HTMLResponse, include_in_schema=False)
     def shipment_page(request: Request, shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
         matcher = matcher_of("default")
         with session() as store, refused():

@@ -214,3 +214,18 @@ def test_xpcc_affiliation_and_ownership_by_a_listed_entity(
     findings = json.loads(runner.invoke(cli, ["trace", "S1", "--json"]).output)["findings"]
     assert _has(findings, "xpcc_affiliation", "XPC", "XPCC")
     assert _has(findings, "owned_by_risk_entity", "SPN", "51%", "Xinjiang Zhongtai Chemical")
+
+
+@pytest.mark.parametrize(
+    ("address", "xpcc"),
+    [
+        ("新疆生产建设兵团第一师十团", True),
+        ("石河子市北四路", True),
+        ("No. 5 Road, Korla, Xinjiang", False),  # in Xinjiang, not of the Corps
+        ("浙江省杭州市西湖区", False),
+    ],
+)
+def test_an_xpcc_place_in_the_address_alone_is_an_affiliation(address: str, xpcc: bool) -> None:
+    from paxta.trace.checks import _address_xpcc
+
+    assert bool(_address_xpcc(address)) is xpcc

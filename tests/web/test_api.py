@@ -211,3 +211,21 @@ def test_a_lone_surrogate_in_a_name_is_answered(client: TestClient) -> None:
     r = client.post("/match/default", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 200
     assert r.json()["responses"]["q"]["query"]["properties"]["name"] == ["\ufffdZhongtai"]
+
+
+def test_shipment_ids_with_a_slash(client: TestClient, runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    case = tmp_path / "slash"
+    shutil.copytree(
+        Path(__file__).resolve().parents[2] / "examples" / "cases" / "cotton-tshirt", case
+    )
+    for name in ("movements.csv", "documents.csv"):
+        path = case / name
+        path.write_text(path.read_text(encoding="utf-8").replace("SHP-1", "MAEU/SHP-1"), "utf-8")
+    assert runner.invoke(cli, ["case", "import", str(case)]).exit_code == 0
+    traced = client.get("/trace/MAEU/SHP-1")
+    assert traced.status_code == 200 and traced.json()["shipment"] == "MAEU/SHP-1"
+    assert client.get("/dossier/MAEU/SHP-1").json()["shipment"] == "MAEU/SHP-1"
+    assert client.get("/dossier/MAEU%2FSHP-1/html").status_code == 200
+    assert client.get("/ui/shipments/MAEU/SHP-1").status_code == 200
