@@ -442,6 +442,25 @@ def _production_checks(
                         f"{p['start_date']}.",
                     )
                 )
+    made = p.get("end_date") or p["start_date"]  # lots made here exist once production ends
+    for lot in outs:  # a lot shipped before the production that made it
+        for m in data.movements.values():
+            if not (m["date"] and made and m["date"] < made):
+                continue
+            if m["seller_id"] == facility and lot in data.lot_quantities(m["movement_id"], "moved"):
+                ended = "ended" if p.get("end_date") else "began"
+                out.append(
+                    Finding(
+                        "date_order",
+                        MEDIUM,
+                        tier,
+                        facility,
+                        tuple(data.supports.get(m["movement_id"], [])),
+                        f"Lot {lot} left {data.name(facility)} on {m['date']} "
+                        f"({m['movement_id']}), before the {p['process']} that made it {ended} "
+                        f"on {made}.",
+                    )
+                )
     return out
 
 

@@ -229,3 +229,24 @@ def test_an_xpcc_place_in_the_address_alone_is_an_affiliation(address: str, xpcc
     from paxta.trace.checks import _address_xpcc
 
     assert bool(_address_xpcc(address)) is xpcc
+
+
+def test_a_lot_shipped_before_the_production_that_made_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    case = tmp_path / "early"
+    shutil.copytree(CASES / "cotton-clean", case)
+    movements = case / "movements.csv"
+    # the yarn leaves the spinner on 2026-03-10; spinning it ended on 2026-03-18
+    text = movements.read_text(encoding="utf-8").replace(
+        "Chittagong,2026-03-27", "Chittagong,2026-03-10"
+    )
+    movements.write_text(text, encoding="utf-8")
+    imported = runner.invoke(cli, ["case", "import", str(case), "--json"])
+    assert imported.exit_code == 0, imported.output
+    traced = runner.invoke(cli, ["trace", "SHP-9", "--json"])
+    findings = json.loads(traced.output)["findings"]
+    early = [
+        f for f in findings if f["code"] == "date_order" and "before the spinning" in f["message"]
+    ]
+    assert len(early) == 1 and "2026-03-18" in early[0]["message"]
