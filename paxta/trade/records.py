@@ -101,8 +101,9 @@ def import_records(
     scratch_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="trade-", dir=scratch_root) as scratch:
         readable = [_utf8(f, encoding, Path(scratch)) for f in files]
-        # rows numbered in file order (a broken row's line), for this import only
-        store.sql("SET preserve_insertion_order = true")
+        # customs rows numbered in file order (a row's line), for this import only; AMS records
+        # are named by their identifier, and their joins keep less in memory without the order
+        store.sql(f"SET preserve_insertion_order = {'false' if fmt == AMS else 'true'}")
         try:
             _in_one_transaction(store, import_id, fmt, files, readable, mapping, progress, digest)
         finally:
