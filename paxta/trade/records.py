@@ -54,6 +54,7 @@ CUSTOMS_COLUMNS = (
 CUSTOMS_REQUIRED = ("exporter", "importer", "date", "hs_code")
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".parquet")
 POUNDS = 0.45359237
+AMS_SLICE = 2_000_000  # bills joined at a time (memory: about 1 GB a slice)
 
 
 @dataclass(frozen=True)
@@ -197,19 +198,20 @@ def _csv(path: Path, header: list[str]) -> str:
     )
 
 
-def _check_csv(store: Backend, path: Path, readable: Path) -> str:
-    """Parse the whole file once, so a broken row stops the import here, named; return the
-    table function that reads it."""
+def _check_csv(store: Backend, path: Path, readable: Path, parse: bool = True) -> str:
+    """The table function that reads the file strictly by its own header; with ``parse``,
+    the whole file is parsed once here, so a broken row stops the import, named."""
     header = _header(path, readable)
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated or not all(header):
         problem = f"column {duplicated[0]!r} twice" if duplicated else "an empty column name"
         raise InputError(path, f"the header has {problem}", line=1)
     reader = _csv(readable, header)
-    try:
-        store.sql(f"SELECT count(*) FROM {reader}")
-    except InvalidInput as exc:
-        raise _read_error(path, exc) from None
+    if parse:
+        try:
+            store.sql(f"SELECT count(*) FROM {reader}")
+        except InvalidInput as exc:
+            raise _read_error(path, exc) from None
     return reader
 
 
@@ -269,18 +271,44 @@ def _import_ams(
             missing = [c for c in AMS_REQUIRED.get(kind, ("identifier",)) if c not in header]
             if missing:
                 raise InputError(f, f"missing column(s) {', '.join(missing)}", line=1)
-    sources: dict[str, str] = {}
+    # Each kind is read once into a table on disk (that pass is also where a broken row is
+    # named), then joined a slice of identifiers at a time: a year of 15M bills fits the
+    # store's memory limit.
     for kind, pairs in kinds.items():
         if progress:
             progress(f"reading ams {kind} ({len(pairs)} file(s))")
-        parts = []
-        for f, r in pairs:
-            reader = _check_csv(store, f, r)
-            parts.append(f"SELECT * REPLACE ('{_q(f)}' AS filename) FROM {reader}")
-        # (read from the files where used, not staged: DuckDB streams them, and the joins
-        # spill to disk, so a year of 15M bills fits the store's memory limit)
-        sources[kind] = "(" + " UNION ALL BY NAME ".join(parts) + ")"
-    cols = {k: _columns(store, sources[k]) for k in kinds}
+        for n, (f, r) in enumerate(pairs):
+            reader = _check_csv(store, f, r, parse=False)
+            rows = f"SELECT * REPLACE ('{_q(f)}' AS filename) FROM {reader}"
+            target = f"trade_stage_{kind}"
+            try:
+                store.sql(
+                    f"CREATE OR REPLACE TABLE {target} AS {rows}"
+                    if n == 0
+                    else f"INSERT INTO {target} BY NAME {rows}"
+                )
+            except InvalidInput as exc:
+                raise _read_error(f, exc) from None
+    total = int(store.scalar("SELECT count(*) FROM trade_stage_header"))
+    slices = max(1, -(-total // AMS_SLICE))
+    cols = {k: _columns(store, f"trade_stage_{k}") for k in kinds}
+    for part in range(slices):
+        if progress:
+            progress(f"joining the AMS files into records ({part + 1} of {slices})")
+        sources = {
+            k: f"(SELECT * FROM trade_stage_{k} WHERE hash(identifier) % {slices} = {part})"
+            for k in kinds
+        }
+        _join_ams(store, import_id, sources, cols)
+    for kind in kinds:
+        store.sql(f"DROP TABLE trade_stage_{kind}")
+
+
+def _join_ams(
+    store: Backend, import_id: int, sources: dict[str, str], cols: dict[str, set[str]]
+) -> None:
+    """One slice of identifiers: header, shipper, consignee, HS codes, goods and bill number
+    joined into records."""
 
     def col(kind: str, name: str, default: str = "NULL") -> str:
         return f"{kind[0]}.{name}" if name in cols.get(kind, ()) else default
@@ -340,8 +368,6 @@ def _import_ams(
             Path(bad[0][0]),
             f"record {bad[0][1]}: estimated_arrival_date {bad[0][2]!r} is not a date",
         )
-    if progress:
-        progress("joining the AMS files into records")
     store.sql(
         f"""INSERT INTO trade_records
         SELECT {import_id}, 'ams:' || h.identifier, 'ams', h.filename, NULL, b.bol,
@@ -360,8 +386,8 @@ def _import_ams(
     )
 
 
-def _columns(store: Backend, source: str) -> set[str]:
-    return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})")}
+def _columns(store: Backend, table: str) -> set[str]:
+    return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE {table})")}
 
 
 def _q(path: Path) -> str:
