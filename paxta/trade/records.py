@@ -124,9 +124,30 @@ def _in_one_transaction(
     digest: str,
 ) -> None:
     """Every record of ``files`` and the import's own row, or nothing."""
+    staged: list[str] = []
+    try:
+        if fmt == AMS:  # read into tables on disk first, outside the import's transaction
+            staged = _stage_ams(store, files, readable, progress)
+        _insert_all(store, import_id, fmt, files, readable, mapping, progress, digest, staged)
+    finally:
+        for kind in staged:
+            store.sql(f"DROP TABLE IF EXISTS trade_stage_{kind}")
+
+
+def _insert_all(
+    store: Backend,
+    import_id: int,
+    fmt: str,
+    files: list[Path],
+    readable: list[Path],
+    mapping: dict[str, str] | None,
+    progress: Callable[[str], None] | None,
+    digest: str,
+    staged: list[str],
+) -> None:
     with store.transaction():
         if fmt == AMS:
-            _import_ams(store, import_id, files, readable, progress)
+            _import_ams(store, import_id, staged, progress)
         else:
             _import_customs(store, import_id, files, readable, mapping or {}, progress)
         count = int(
@@ -247,13 +268,14 @@ def _header(path: Path, readable: Path) -> list[str]:
 # --- AMS ----------------------------------------------------------------------------------------
 
 
-def _import_ams(
+def _stage_ams(
     store: Backend,
-    import_id: int,
     files: list[Path],
     readable: list[Path],
     progress: Callable[[str], None] | None,
-) -> None:
+) -> list[str]:
+    """Each AMS kind read once into a table on disk (that pass is where a broken row is named);
+    returns the kinds staged."""
     kinds: dict[str, list[tuple[Path, Path]]] = {}
     for f, r in zip(files, readable, strict=True):
         m = AMS_FILE.search(f.name)
@@ -271,9 +293,6 @@ def _import_ams(
             missing = [c for c in AMS_REQUIRED.get(kind, ("identifier",)) if c not in header]
             if missing:
                 raise InputError(f, f"missing column(s) {', '.join(missing)}", line=1)
-    # Each kind is read once into a table on disk (that pass is also where a broken row is
-    # named), then joined a slice of identifiers at a time: a year of 15M bills fits the
-    # store's memory limit.
     for kind, pairs in kinds.items():
         if progress:
             progress(f"reading ams {kind} ({len(pairs)} file(s))")
@@ -289,6 +308,14 @@ def _import_ams(
                 )
             except InvalidInput as exc:
                 raise _read_error(f, exc) from None
+    return list(kinds)
+
+
+def _import_ams(
+    store: Backend, import_id: int, kinds: list[str], progress: Callable[[str], None] | None
+) -> None:
+    """The staged kinds joined a slice of identifiers at a time: a year of 15M bills fits the
+    store's memory limit."""
     total = int(store.scalar("SELECT count(*) FROM trade_stage_header"))
     slices = max(1, -(-total // AMS_SLICE))
     cols = {k: _columns(store, f"trade_stage_{k}") for k in kinds}
@@ -300,8 +327,6 @@ def _import_ams(
             for k in kinds
         }
         _join_ams(store, import_id, sources, cols)
-    for kind in kinds:
-        store.sql(f"DROP TABLE trade_stage_{kind}")
 
 
 def _join_ams(
