@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -205,28 +205,16 @@ def _party_findings(
         )
     by_address = _address_xpcc(p["address"] or "")
     if any(name_features(n).xpcc for n in _names(p)):
-        out.append(
-            Finding(
-                "xpcc_affiliation",
-                HIGH,
-                tier,
-                party,
-                (),
-                f"{p['name']} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates.",
-            )
-        )
+        xpcc = f"{p['name']} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates."
     elif by_address:
-        out.append(
-            Finding(
-                "xpcc_affiliation",
-                HIGH,
-                tier,
-                party,
-                (),
-                f"{p['name']} is at an XPCC (Bingtuan) place ({by_address}): a division, regiment "
-                "or XPCC city is administered by the Corps.",
-            )
+        xpcc = (
+            f"{p['name']} is at an XPCC (Bingtuan) place ({by_address}): a division, regiment "
+            "or XPCC city is administered by the Corps."
         )
+    else:
+        xpcc = ""
+    if xpcc:
+        out.append(Finding("xpcc_affiliation", HIGH, tier, party, (), xpcc))
     if xinjiang:
         out.append(Finding("xinjiang_location", HIGH, tier, party, (), f"{p['name']}: {xinjiang}."))
     return out
@@ -424,44 +412,40 @@ def _production_checks(
                 f"No production record for {p['process']} {record_id} at {data.name(facility)}.",
             )
         )
-    for lot in ins:  # inputs delivered after production started
-        for m in data.movements.values():
-            came = m["buyer_id"] == facility and lot in data.lot_quantities(
-                m["movement_id"], "moved"
+    began, made = p["start_date"], p.get("end_date") or p["start_date"]
+    ended = "ended" if p.get("end_date") else "began"
+    for m, lot in _moved(data, ins, "buyer_id", facility):  # inputs after production started
+        if m["date"] and began and m["date"] > began:
+            said = (
+                f"reached {data.name(facility)} on {m['date']} ({m['movement_id']}), after "
+                f"{p['process']} using it began on {began}."
             )
-            if came and m["date"] and p["start_date"] and m["date"] > p["start_date"]:
-                out.append(
-                    Finding(
-                        "date_order",
-                        MEDIUM,
-                        tier,
-                        facility,
-                        tuple(data.supports.get(m["movement_id"], [])),
-                        f"Lot {lot} reached {data.name(facility)} on {m['date']} "
-                        f"({m['movement_id']}), after {p['process']} using it began on "
-                        f"{p['start_date']}.",
-                    )
-                )
-    made = p.get("end_date") or p["start_date"]  # lots made here exist once production ends
-    for lot in outs:  # a lot shipped before the production that made it
-        for m in data.movements.values():
-            if not (m["date"] and made and m["date"] < made):
-                continue
-            if m["seller_id"] == facility and lot in data.lot_quantities(m["movement_id"], "moved"):
-                ended = "ended" if p.get("end_date") else "began"
-                out.append(
-                    Finding(
-                        "date_order",
-                        MEDIUM,
-                        tier,
-                        facility,
-                        tuple(data.supports.get(m["movement_id"], [])),
-                        f"Lot {lot} left {data.name(facility)} on {m['date']} "
-                        f"({m['movement_id']}), before the {p['process']} that made it {ended} "
-                        f"on {made}.",
-                    )
-                )
+            out.append(_date_order(data, m, tier, facility, lot, said))
+    for m, lot in _moved(data, outs, "seller_id", facility):  # shipped before it was made
+        if m["date"] and made and m["date"] < made:
+            said = (
+                f"left {data.name(facility)} on {m['date']} ({m['movement_id']}), before the "
+                f"{p['process']} that made it {ended} on {made}."
+            )
+            out.append(_date_order(data, m, tier, facility, lot, said))
     return out
+
+
+def _moved(
+    data: CaseData, lots: Iterable[str], side: str, facility: str
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each movement that brought (``buyer_id``) or sent (``seller_id``) one of ``lots``."""
+    for lot in lots:
+        for m in data.movements.values():
+            if m[side] == facility and lot in data.lot_quantities(m["movement_id"], "moved"):
+                yield m, lot
+
+
+def _date_order(
+    data: CaseData, m: dict[str, Any], tier: int, facility: str, lot: str, said: str
+) -> Finding:
+    docs = tuple(data.supports.get(m["movement_id"], []))
+    return Finding("date_order", MEDIUM, tier, facility, docs, f"Lot {lot} {said}")
 
 
 def _delivered(data: CaseData, lot: str, buyer: str) -> tuple[float, tuple[str, ...]] | None:

@@ -123,42 +123,29 @@ def _in_one_transaction(
     progress: Callable[[str], None] | None,
     digest: str,
 ) -> None:
-    """Every record of ``files`` and the import's own row, or nothing."""
+    """Every record of ``files`` and the import's own row, or nothing. AMS files are read into
+    tables on disk first, outside the transaction, and dropped after."""
     staged: list[str] = []
     try:
-        if fmt == AMS:  # read into tables on disk first, outside the import's transaction
+        if fmt == AMS:
             staged = _stage_ams(store, files, readable, progress)
-        _insert_all(store, import_id, fmt, files, readable, mapping, progress, digest, staged)
+        with store.transaction():
+            if fmt == AMS:
+                _import_ams(store, import_id, staged, progress)
+            else:
+                _import_customs(store, import_id, files, readable, mapping or {}, progress)
+            count = int(
+                store.scalar("SELECT count(*) FROM trade_records WHERE import_id = ?", [import_id])
+            )
+            if count == 0:
+                raise PaxtaError(f"{files[0].parent}: no records in the files.")
+            store.sql(
+                "INSERT INTO trade_imports VALUES (?, ?, ?, ?, ?, ?)",
+                [import_id, fmt, [str(f) for f in files], digest, count, datetime.now(UTC)],
+            )
     finally:
         for kind in staged:
             store.sql(f"DROP TABLE IF EXISTS trade_stage_{kind}")
-
-
-def _insert_all(
-    store: Backend,
-    import_id: int,
-    fmt: str,
-    files: list[Path],
-    readable: list[Path],
-    mapping: dict[str, str] | None,
-    progress: Callable[[str], None] | None,
-    digest: str,
-    staged: list[str],
-) -> None:
-    with store.transaction():
-        if fmt == AMS:
-            _import_ams(store, import_id, staged, progress)
-        else:
-            _import_customs(store, import_id, files, readable, mapping or {}, progress)
-        count = int(
-            store.scalar("SELECT count(*) FROM trade_records WHERE import_id = ?", [import_id])
-        )
-        if count == 0:
-            raise PaxtaError(f"{files[0].parent}: no records in the files.")
-        store.sql(
-            "INSERT INTO trade_imports VALUES (?, ?, ?, ?, ?, ?)",
-            [import_id, fmt, [str(f) for f in files], digest, count, datetime.now(UTC)],
-        )
 
 
 def detect_format(files: Iterable[Path]) -> str:
