@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from starlette.background import BackgroundTask
 
 from paxta import __version__
@@ -90,6 +90,16 @@ class Tokens:
             if hmac.compare_digest(token, given):
                 return role
         return None
+
+
+def _iso_day(value: Any) -> Any:
+    """A date in a query is written YYYY-MM-DD (not a number of days since 1970)."""
+    if not isinstance(value, date) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class EntityQuery(BaseModel):
@@ -526,7 +536,7 @@ def create_app(
     def trade_exposure(
         importer: str = Query("", max_length=200),
         hs: str = Query("", max_length=200),
-        since: date | None = None,
+        since: IsoDay | None = None,
         severity: str = Query("", pattern="^(|high|review)$"),
         limit: int = 500,
         role: str = Depends(viewer),
