@@ -23,8 +23,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two processes by default (this machine's cores); each test module stays on one, so its
+# module-scoped fixtures are built once. TEST_JOBS=0 runs in this process.
+TEST_JOBS ?= 2
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # Debian's Chromium renders captured pages and drives the page tests; installed when missing and
 # the machine allows it (root and apt). Without it those tests are skipped and say so.

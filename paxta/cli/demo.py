@@ -186,6 +186,9 @@ def _trade_demo(out: Path) -> Path:
     from paxta.cli.trade import exposure_html
     from paxta.files.writers import write_rows
     from paxta.lists.shipped import ensure_lists
+    from paxta.screen.matcher import Matcher
+    from paxta.trace.dossier import write_dossier
+    from paxta.trade.dossier import trade_dossier
     from paxta.trade.exposure import find_exposure, path_rows
     from paxta.trade.generate import generate
     from paxta.trade.parties import resolve_parties
@@ -210,9 +213,14 @@ def _trade_demo(out: Path) -> Path:
             f"{r.listed} on a list or under review, {r.in_xinjiang} located in Xinjiang"
         )
         paths = find_exposure(store)
+        high = [p for p in paths if p["severity"] == "high"]
+        third = next((p for p in high if p["kind"] == "third_country"), None)
+        if third is not None:  # a dossier for the latest shipment on a laundering path
+            content = trade_dossier(store, third["id"], Matcher.from_store(store))
+            _, dossier = write_dossier(content, out / "dossiers" / content["case"])
+            console.print(f"  dossier for {content['shipment']} ({third['id']}): {dossier}")
     finally:
         store.close()
-    high = [p for p in paths if p["severity"] == "high"]
     print_table(
         f"{len(paths)} exposure paths ({len(high)} high)",
         ["severity", "kind", "source", "via", "importer"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -108,6 +109,11 @@ def dossier(shipment: str, out: Path) -> None:
     with store_with_lists() as store:
         case_id = case_of_shipment(store, shipment)
         content = build_dossier(store, case_id, shipment, Matcher.from_store(store))
+    emit_dossier(content, out)
+
+
+def emit_dossier(content: dict[str, Any], out: Path) -> None:
+    """Write the dossier's three files and print the verdict and where they are."""
     as_json, page = write_dossier(content, out)
     pdf = page.with_suffix(".pdf")
     sys.stdout.write(f"{content['summary']['verdict']}\n{as_json}\n{page}\n{pdf}\n")

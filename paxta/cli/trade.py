@@ -51,6 +51,8 @@ def import_cmd(
         if not sep or not column.strip() or not header.strip():
             raise PaxtaError(f"--map {m!r}: write it as COLUMN=HEADER, e.g. exporter=Shipper.")
         pairs[column.strip().lower()] = header.strip()
+    if not path.exists():  # before the store is opened (and the lists loaded into it)
+        raise PaxtaError(f"{path}: no such file or folder.")
     with store_with_lists() as store:
         done = import_records(
             store, path, fmt, pairs, encoding, progress=lambda s: console.print(f"  {s} …")
@@ -142,6 +144,26 @@ def exposure_cmd(importer: str, hs: str, since: Any, out: Path | None, as_json: 
                 for r in rows
             ],
         )
+
+
+@trade.command(name="dossier")
+@click.argument("path_id")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder for the dossier."
+)
+@click.option(
+    "--record", help="The shipment: a record id of the path's last hop (default: latest)."
+)
+def dossier_cmd(path_id: str, out: Path, record: str | None) -> None:
+    """Write OUT/dossier.json, .html and .pdf for a shipment on exposure path PATH_ID (the
+    ids are in paxta trade exposure --json and on the web app's trade pages)."""
+    from paxta.cli.trace import emit_dossier
+    from paxta.screen.matcher import Matcher
+    from paxta.trade.dossier import trade_dossier
+
+    with store_with_lists() as store:
+        content = trade_dossier(store, path_id, Matcher.from_store(store), record)
+    emit_dossier(content, out)
 
 
 def _write(paths: list[dict[str, Any]], out: Path) -> None:

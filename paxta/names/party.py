@@ -22,6 +22,23 @@ _PARTY_PREFIX = re.compile(
 )
 
 
+# A party field that names no party: "TO ORDER" (a bill negotiable by whoever holds it; the
+# buyer is then the notify party), "TO THE ORDER OF <bank>", "SAME AS CONSIGNEE", N/A, masks.
+# Written once, in syntax both Python's re and DuckDB's RE2 read (the trade import uses it in SQL).
+PLACEHOLDER_PATTERN = (
+    r"^\s*(?:to\s+(?:the\s+)?order(?:\s+of\b.*)?|same\s+as\s+(?:consignee|shipper|above)"
+    r"|\[?redacted\]?|\*{3,}|-+|\.+|n/?a|none|nil|not\s+(?:available|applicable|declared)"
+    r"|unknown)\s*$"
+)
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN, re.I)
+
+
+def names_no_party(text: str | None) -> bool:
+    """Whether a party field is a placeholder ("TO ORDER", "SAME AS CONSIGNEE", "N/A") or
+    empty, not a company's name."""
+    return not text or not text.strip() or _PLACEHOLDER.match(text) is not None
+
+
 _OF_PLACE = re.compile(r"\s*\(of [^()]*\)", re.I)
 
 

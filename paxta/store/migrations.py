@@ -212,6 +212,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        8,
+        "trade records: which AMS party named the importer (consignee, or the notify party when "
+        "the consignee is TO ORDER)",
+        ["ALTER TABLE trade_records ADD COLUMN importer_named_by VARCHAR"],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

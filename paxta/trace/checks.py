@@ -8,7 +8,6 @@ fixed: a missing or contradictory record is reported as what it is.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from paxta.names.features import name_features
+from paxta.names.party import names_no_party
 from paxta.places.locator import locate_address
 from paxta.places.uscc import parse_uscc
 from paxta.screen.matcher import Matcher
@@ -41,7 +41,6 @@ REVIEW_SCORE = 0.33  # a possible list match less likely than this (one in three
 # screening, not the dossier
 TOLERANCE = 0.02  # quantities may differ this much (moisture, rounding) before it is a finding
 RAW_ROLES = frozenset({"farm", "mine", "raw_material"})
-_HIDDEN = re.compile(r"^\s*(to\s+order|\[?redacted\]?|\*{3,}|n/?a|unknown)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -601,7 +600,7 @@ def _records(data: CaseData, trace: Trace) -> list[Finding]:
                 )
             )
         for role in ("issuer_id", "recipient_id"):
-            if doc[role] and _HIDDEN.match(doc[role]):
+            if doc[role] and names_no_party(doc[role]):
                 out.append(
                     Finding(
                         "hidden_party",
@@ -622,10 +621,10 @@ def _records(data: CaseData, trace: Trace) -> list[Finding]:
     for d in relevant:
         doc = data.documents.get(d)
         for role in ("issuer_id", "recipient_id"):
-            if doc and doc[role] and not _HIDDEN.match(doc[role]):
+            if doc and doc[role] and not names_no_party(doc[role]):
                 referenced[doc[role]].append(d)
     for party, where in sorted(referenced.items()):
-        if party not in data.parties and not _HIDDEN.match(party):
+        if party not in data.parties and not names_no_party(party):
             out.append(
                 Finding(
                     "unlisted_party",

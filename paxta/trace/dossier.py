@@ -35,11 +35,21 @@ EU_RISK_PRODUCTS = ("cotton", "yarn", "fabric", "garment", "t-shirt", "polysilic
                     "aluminium", "aluminum", "pvc", "resin")  # fmt: skip
 
 
-def build_dossier(store: Backend, case_id: str, shipment: str, matcher: Matcher) -> dict[str, Any]:
-    """The dossier's content."""
+def build_dossier(
+    store: Backend,
+    case_id: str,
+    shipment: str,
+    matcher: Matcher,
+    extra: tuple[Finding, ...] = (),
+) -> dict[str, Any]:
+    """The dossier's content (``extra``: findings made outside the case's records, such as the
+    volumes a firm ships in trade records)."""
     chain = trace(store, case_id, shipment)
     data = CaseData.load(store, case_id)
-    findings = run_checks(store, chain, matcher, data=data)
+    findings = sorted(
+        run_checks(store, chain, matcher, data=data) + list(extra),
+        key=lambda f: SEVERITIES.index(f.severity),
+    )
     exhibits = _exhibits(data, chain)
     number = {d: i for i, d in enumerate(exhibits, 1)}
     counts = Counter(f.severity for f in findings)

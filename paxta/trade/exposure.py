@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from paxta.names.party import names_no_party
 from paxta.store import Backend
 
 EU = (
@@ -86,6 +87,7 @@ class Filters:
     importer: str = ""
     hs: tuple[str, ...] = ()
     since: date | None = None
+    orgs: tuple[int, ...] = ()  # only paths touching these organisations (their own records)
 
 
 def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str, Any]]:
@@ -106,6 +108,15 @@ def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str
         JOIN trade_parties pi ON pi.name = r.importer
             AND pi.country = coalesce(r.importer_country, '')
         WHERE true {since}"""
+    if filters.orgs:  # the organisations, their trading partners, and all their records
+        wanted = ", ".join(str(int(o)) for o in filters.orgs)
+        base = base.replace("CREATE OR REPLACE TEMP TABLE x_rec AS", "")
+        base = f"""CREATE OR REPLACE TEMP TABLE x_rec AS WITH j AS ({base}),
+            near AS (SELECT imp_org AS o FROM j WHERE exp_org IN ({wanted})
+                UNION SELECT exp_org FROM j WHERE imp_org IN ({wanted})
+                UNION SELECT unnest([{wanted}]))
+            SELECT * FROM j WHERE exp_org IN (SELECT o FROM near)
+                OR imp_org IN (SELECT o FROM near)"""
     with store.transaction():
         store.sql(base, params)
         store.sql(
@@ -169,6 +180,8 @@ def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str
     orgs = {r["org_id"]: r for r in store.dicts("SELECT * FROM trade_orgs")}
     paths = [_path(p, orgs, volumes) for p in (*direct, *third, *kin)]
     paths = [p for p in paths if _wanted(p, filters)]
+    if filters.orgs:
+        paths = [p for p in paths if set(filters.orgs) & _orgs_on(p)]
     rank = {"high": 0, "review": 1}
     paths.sort(key=lambda p: (rank[p["severity"]], p["kind"], p["importer"]["name"]))
     return paths
@@ -224,7 +237,7 @@ def _path(
     source, importer = orgs[p["source"]], orgs[p["importer"]]
     via = orgs[p["via"]] if p["via"] is not None else None
     hops = []
-    findings = []
+    findings: list[tuple[str, str]] = []  # (code, sentence)
     if via is not None:
         inbound = _hop(source, via, p["in_records"])
         outbound = _hop(via, importer, p["out_records"])
@@ -239,15 +252,30 @@ def _path(
         got, sent = volumes.get(via["org_id"], (0.0, 0.0))
         if got and sent / got >= VOLUME_RATIO:
             findings.append(
-                f"{via['name']} shipped {sent:,.0f} kg to the US/EU but received only "
-                f"{got:,.0f} kg in all records ({sent / got:.0f}x): its inputs are not on record"
+                (
+                    "trade_volume",
+                    f"{via['name']} shipped {sent:,.0f} kg to the US/EU but received only "
+                    f"{got:,.0f} kg in all records ({sent / got:.0f}x): its inputs are not on "
+                    "record",
+                )
             )
     else:
         hops = [_hop(source, importer, p["out_records"])]
+    if names_no_party(importer["name"]):
+        findings.append(
+            (
+                "hidden_party",
+                f"the records name no importer ({importer['name']!r}): who received the goods "
+                "is not on record",
+            )
+        )
     if p["kind"] == "kin":
         findings.append(
-            f"{source['name']} carries the trade name of a listed group ({source['listed_name']}):"
-            " a company of that group abroad, to review"
+            (
+                "trade_name_kin",
+                f"{source['name']} carries the trade name of a listed group "
+                f"({source['listed_name']}): a company of that group abroad, to review",
+            )
         )
     got, sent = volumes.get(via["org_id"] if via else source["org_id"], (0.0, 0.0))
     return {
@@ -259,8 +287,13 @@ def _path(
         "importer": _party(importer),
         "hops": hops,
         "volumes": {"received_kg": round(got, 1), "shipped_to_us_eu_kg": round(sent, 1)},
-        "findings": findings,
+        "findings": [text for _code, text in findings],
+        "finding_codes": [code for code, _text in findings],
     }
+
+
+def _orgs_on(path: dict[str, Any]) -> set[int]:
+    return {p["org_id"] for p in (path["source"], path["via"], path["importer"]) if p}
 
 
 def _wanted(path: dict[str, Any], f: Filters) -> bool:
@@ -314,10 +347,15 @@ def organisation(store: Backend, org_id: int) -> dict[str, Any] | None:
         "SELECT name, records, reason FROM trade_parties WHERE org_id = ? ORDER BY records DESC",
         [org_id],
     )
-    org["paths"] = [
-        p
-        for p in find_exposure(store)
-        if org_id
-        in (p["source"]["org_id"], p["importer"]["org_id"], (p["via"] or {}).get("org_id"))
-    ]
+    org["paths"] = find_exposure(store, Filters(orgs=(org_id,)))
     return org
+
+
+def find_path(store: Backend, path_id: str) -> dict[str, Any] | None:
+    """One exposure path by its id (``kind-source-via-importer``), or None."""
+    parts = path_id.rsplit("-", 3)
+    if len(parts) != 4 or not all(p.isdigit() for p in parts[1:]):
+        return None
+    orgs = tuple(int(p) for p in parts[1:] if p != "0")
+    found = [p for p in find_exposure(store, Filters(orgs=orgs)) if p["id"] == path_id]
+    return found[0] if found else None

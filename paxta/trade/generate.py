@@ -31,6 +31,8 @@ from paxta.data import data_path
 from paxta.trade.records import CUSTOMS_COLUMNS
 
 YEAR = 2025
+TO_ORDER_EVERY = 40  # one bill in 40 is consigned to order (its importer is the notify party)
+TO_ORDER = ("TO ORDER", "TO THE ORDER OF STANDARD CHARTERED BANK", "TO ORDER OF SHIPPER")
 AMS_KINDS = ("header", "billgen", "shipper", "consignee", "notifyparty", "cargodesc", "tariff")
 
 
@@ -580,10 +582,12 @@ def _write_ams(folder: Path, rows: Iterator[dict[str, Any]], gz: bool) -> int:
             lines = _address_lines(r["shipper_address"])
             w["shipper"].writerow([i, r["shipper_name"], *lines, "", "", "", e.country])
             city = c.address.split(",")
-            w["consignee"].writerow(
-                [i, r["consignee_name"], city[0], "", "", "", city[1].strip(),
-                 city[2].split()[0] if len(city) > 2 else "", city[2].split()[-1], "US"]
-            )  # fmt: skip
+            state = city[2].split()[0] if len(city) > 2 else ""
+            consignee = [r["consignee_name"], city[0], "", "", "", city[1].strip(), state,
+                         city[2].split()[-1], "US"]  # fmt: skip
+            if int(i) % TO_ORDER_EVERY == 3:  # consigned to order: the buyer is the notify party
+                consignee = [TO_ORDER[int(i) % len(TO_ORDER)], "", "", "", "", "", "", "", ""]
+            w["consignee"].writerow([i, *consignee])
             w["notifyparty"].writerow([i, r["consignee_name"], "US"])
             container = f"MSKU{int(i[-7:]):07d}"
             w["cargodesc"].writerow([i, container, 1, r["quantity"], r["description"]])

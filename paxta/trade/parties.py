@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 
 from paxta.names.english import normalise_latin
 from paxta.names.features import NameFeatures, name_features
+from paxta.names.party import names_no_party
 from paxta.screen.batch import region_of
 from paxta.screen.compare import compare
 from paxta.screen.comparison import MATCH, REVIEW
@@ -83,6 +84,9 @@ def resolve_parties(
 
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, (name, country, _n, _a) in enumerate(rows):
+        if names_no_party(name):
+            reasons[i] = "names no party (a placeholder such as TO ORDER): kept apart"
+            continue
         for key in _block_keys(features[name], plain_name(name, country)):
             blocks[(country, key)].append(i)
     compared: set[tuple[int, int]] = set()
@@ -279,9 +283,10 @@ def _screen(
         for _id, name, country, address, _s, _r in orgs
     ]
     out = []
-    for (_id, name, country, address, _s, _r), m in zip(
-        orgs, match_many(matcher, queries, workers), strict=True
-    ):
+    screened = [q for q in queries if not names_no_party(q[0])]
+    found = iter(match_many(matcher, screened, workers))
+    for _id, name, country, address, _s, _r in orgs:
+        m = None if names_no_party(name) else next(found)
         where = region_of(name, address or "")
         explanation = m.explanation if m else ""
         out.append(

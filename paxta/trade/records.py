@@ -24,6 +24,7 @@ import pyarrow as pa
 from paxta.config import inside_home
 from paxta.errors import InputError, PaxtaError
 from paxta.files.text import detect_encoding
+from paxta.names.party import PLACEHOLDER_PATTERN
 from paxta.store import Backend, InvalidInput
 
 AMS = "ams"
@@ -343,6 +344,18 @@ def _join_ams(
         "any_value(upper(trim(country_code))) AS country "
         f"FROM {sources['consignee']} GROUP BY identifier"
     )
+    notify = (
+        "SELECT identifier, any_value(notify_party_name) AS name, "
+        f"any_value({address('notifyparty', 'notify_party')}) AS address, "
+        f"any_value(upper(trim({col('notifyparty', 'country_code')}))) AS country "
+        f"FROM {sources['notifyparty']} n WHERE NOT {_no_party('notify_party_name')} "
+        "GROUP BY identifier"
+        if "notify_party_name" in cols.get("notifyparty", ())
+        else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS name, NULL::VARCHAR AS address, "
+        "NULL::VARCHAR AS country WHERE false"
+    )
+    # A bill consigned TO ORDER names its buyer as the notify party: that is the importer.
+    to_notify = f"({_no_party('c.name')} AND n.name IS NOT NULL)"
     tariff = (
         "SELECT identifier, list(DISTINCT regexp_replace(harmonized_number, '[^0-9]', '', 'g')) "
         "FILTER (WHERE harmonized_number IS NOT NULL AND trim(harmonized_number) <> '') AS hs "
@@ -370,10 +383,11 @@ def _join_ams(
         f"WHEN lower({unit}) LIKE 't%' OR lower({unit}) LIKE 'm%' "
         f"THEN try_cast({weight} AS DOUBLE) * 1000 ELSE try_cast({weight} AS DOUBLE) END"
     )
+    arrival = "estimated_arrival_date"
     bad = store.sql(
         f"SELECT filename, identifier, estimated_arrival_date FROM {sources['header']} "
         "WHERE estimated_arrival_date IS NOT NULL AND trim(estimated_arrival_date) <> '' "
-        "AND try_cast(left(trim(estimated_arrival_date), 10) AS DATE) IS NULL LIMIT 1"
+        f"AND {_date(arrival, US_DATE)} IS NULL LIMIT 1"
     )
     if bad:
         raise InputError(
@@ -383,18 +397,45 @@ def _join_ams(
     store.sql(
         f"""INSERT INTO trade_records
         SELECT {import_id}, 'ams:' || h.identifier, 'ams', h.filename, NULL, b.bol,
-            try_cast(left(trim(h.estimated_arrival_date), 10) AS DATE),
-            s.name, s.address, s.country, c.name, c.address, coalesce(c.country, 'US'),
+            {_date("h." + arrival, US_DATE)},
+            s.name, s.address, s.country,
+            CASE WHEN {to_notify} THEN n.name ELSE c.name END,
+            CASE WHEN {to_notify} THEN n.address ELSE c.address END,
+            coalesce(CASE WHEN {to_notify} THEN n.country ELSE c.country END, 'US'),
             coalesce(t.hs, []), g.description,
             try_cast({col("header", "manifest_quantity")} AS DOUBLE),
             {col("header", "manifest_unit")}, {kg}, NULL,
-            h.foreign_port_of_lading, {col("header", "port_of_unlading")}
+            h.foreign_port_of_lading, {col("header", "port_of_unlading")},
+            CASE WHEN {to_notify} THEN 'notify party' ELSE 'consignee' END
         FROM {sources["header"]} h
         LEFT JOIN ({shipper}) s USING (identifier)
         LEFT JOIN ({consignee}) c USING (identifier)
+        LEFT JOIN ({notify}) n USING (identifier)
         LEFT JOIN ({tariff}) t USING (identifier)
         LEFT JOIN ({cargo}) g USING (identifier)
         LEFT JOIN ({bol}) b USING (identifier)"""
+    )
+
+
+US_DATE = "%m/%d/%Y"  # how US files write a date that is not ISO
+DAY_FIRST = "%d/%m/%Y"  # how Vietnamese, Bangladeshi, Indian ... declarations write it
+
+
+def _date(text: str, slashed: str) -> str:
+    """SQL: the date in ``text``: ISO (with a time after it or not), YYYYMMDD, or slashed in the
+    file's country's order."""
+    t = f"trim({text})"
+    return (
+        f"coalesce(try_cast(left({t}, 10) AS DATE), try_strptime({t}, '{slashed}')::DATE, "
+        f"try_strptime({t}, '%Y%m%d')::DATE)"
+    )
+
+
+def _no_party(column: str) -> str:
+    """SQL: the party field names no party (TO ORDER, SAME AS CONSIGNEE, N/A, empty)."""
+    return (
+        f"(coalesce(trim({column}), '') = '' OR "
+        f"regexp_matches({column}, '{PLACEHOLDER_PATTERN.replace(chr(39), chr(39) * 2)}', 'i'))"
     )
 
 
@@ -463,8 +504,7 @@ def _import_customs(
         date = pick("date")
         bad = store.sql(
             f"SELECT _line, {date} FROM {source} WHERE {date} IS NOT NULL "
-            f"AND coalesce(try_cast({date} AS DATE), try_strptime({date}, '%d/%m/%Y')::DATE, "
-            f"try_strptime({date}, '%Y%m%d')::DATE) IS NULL LIMIT 1"
+            f"AND {_date(date, DAY_FIRST)} IS NULL LIMIT 1"
         )
         if bad:
             raise InputError(f, f"date {bad[0][1]!r} is not a date", line=int(bad[0][0]))
@@ -477,15 +517,15 @@ def _import_customs(
         store.sql(
             f"""INSERT INTO trade_records
             SELECT {import_id}, '{_q(Path(f.name))}:' || _line, 'customs', '{_q(f)}', _line, NULL,
-                coalesce(try_cast({date} AS DATE), try_strptime({date}, '%d/%m/%Y')::DATE,
-                    try_strptime({date}, '%Y%m%d')::DATE),
+                {_date(date, DAY_FIRST)},
                 {pick("exporter")}, {pick("exporter_address")},
                 upper({pick("exporter_country")}), {pick("importer")},
                 {pick("importer_address")}, upper({pick("importer_country")}),
                 CASE WHEN {pick("hs_code")} IS NULL THEN []
                     ELSE [regexp_replace({pick("hs_code")}, '[^0-9]', '', 'g')] END,
                 {pick("description")}, {pick("quantity", "number")}, {pick("unit")},
-                {pick("weight_kg", "number")}, {pick("value_usd", "number")}, {pick("port")}, NULL
+                {pick("weight_kg", "number")}, {pick("value_usd", "number")}, {pick("port")}, NULL,
+                'importer'
             FROM {source}"""
         )
 

@@ -46,6 +46,7 @@ from paxta.trace.checks import run_checks
 from paxta.trace.dossier import build_dossier, render_html
 from paxta.trace.graph import trace
 from paxta.trace.pdf import write_pdf
+from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.jobs import Job, Jobs
 from paxta.web.pages import TOKEN_COOKIE, add_pages, refused
@@ -557,6 +558,15 @@ def create_app(
         if org is None:
             raise HTTPException(404, f"no trade organisation {org_id}")
         return org
+
+    @app.post("/trade/paths/{path_id}/dossier")
+    def trade_path_dossier(
+        path_id: str, record: str | None = None, role: str = Depends(analyst)
+    ) -> dict[str, Any]:
+        """The dossier of a shipment on an exposure path (its latest, or ``record``); the path
+        is stored as case ``trade-<path id>``, so ``/dossier/...`` and the pages read it too."""
+        with session() as store, refused():
+            return trade_dossier(store, path_id[:200], matchers.get("default"), record)
 
     add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of, allow_private)
 

@@ -33,8 +33,9 @@ from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import find_name_column
 from paxta.screen.review import record_decision
 from paxta.store import session
-from paxta.trace.case import case_of_shipment, stored_shipments
+from paxta.trace.case import case_ids, case_of_shipment, stored_shipments
 from paxta.trace.dossier import build_dossier, flow_svg
+from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.jobs import Jobs
 
@@ -224,10 +225,15 @@ def add_pages(
         return _form_page(templates, request, "shipments.html", {"title": title, "rows": rows})
 
     @app.get("/ui/shipments/{shipment:path}", response_class=HTMLResponse, include_in_schema=False)
-    def shipment_page(request: Request, shipment: str, role: str = Depends(viewer)) -> HTMLResponse:
+    def shipment_page(
+        request: Request, shipment: str, case: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
         matcher = matcher_of("default")
         with session() as store, refused():
-            content = build_dossier(store, case_of_shipment(store, shipment), shipment, matcher)
+            if case and case[:200] not in case_ids(store):
+                raise PaxtaError(f"no case {case[:200]!r}")
+            case_id = case[:200] or case_of_shipment(store, shipment)
+            content = build_dossier(store, case_id, shipment, matcher)
         names = {p["id"]: p["name"] for p in content["parties"]}
         return _form_page(
             templates,
@@ -263,6 +269,16 @@ def add_pages(
                 "severity": severity,
             },
         )
+
+    @app.post("/ui/trade/paths/{path_id}/dossier", include_in_schema=False)
+    def trade_dossier_submit(
+        request: Request, path_id: str, csrf: str = Form(""), role: str = Depends(analyst)
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        with session() as store, refused():
+            content = trade_dossier(store, path_id[:200], matcher_of("default"))
+        target = f"/ui/shipments/{quote(content['shipment'])}?case={quote(content['case'])}"
+        return RedirectResponse(target, status_code=303)
 
     @app.get(
         "/ui/trade/organisations/{org_id}", response_class=HTMLResponse, include_in_schema=False

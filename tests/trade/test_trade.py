@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import shutil
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from click.testing import CliRunner
 from paxta.cli import cli
 from paxta.errors import InputError, PaxtaError
 from paxta.lists.shipped import ensure_lists
-from paxta.store import Backend
+from paxta.store import Backend, open_store, session
 from paxta.trade.exposure import find_exposure
 from paxta.trade.generate import CUSTOMS_COLUMNS, generate
 from paxta.trade.parties import one_address, plain_name, resolve_parties
@@ -29,14 +31,37 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     return out, generate(out, records=4_000, customs=2_000, seed=11, gzip_files=True)
 
 
-@pytest.fixture
-def resolved(store: Backend, world: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def built(
+    world: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    """The world imported and resolved once, in a home of its own; tests get a copy."""
     folder, truth = world
-    ensure_lists(store)
-    import_records(store, folder / "ams")
-    import_records(store, folder / "customs")
-    resolve_parties(store, workers=1)
-    return truth
+    home = tmp_path_factory.mktemp("built") / "home"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PAXTA_HOME", str(home))
+        with session() as s:
+            ensure_lists(s)
+            import_records(s, folder / "ams")
+            import_records(s, folder / "customs")
+            resolve_parties(s, workers=1)
+    return home, truth
+
+
+@pytest.fixture
+def store(home: Path, request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """The test's store: a copy of the resolved world when the test asks for ``resolved``."""
+    if "resolved" in request.fixturenames:
+        shutil.copytree(request.getfixturevalue("built")[0], home)
+    s = open_store()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def resolved(built: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    """The generator's truth of the resolved world in the test's store."""
+    return built[1]
 
 
 def _pairs(assign: dict[tuple[str, str], str | int]) -> set[tuple[Any, ...]]:
@@ -147,6 +172,26 @@ def test_a_half_imported_ams_year_leaves_nothing(store: Backend, tmp_path: Path)
     assert store.scalar("SELECT count(*) FROM trade_records") == 0
 
 
+def test_ams_dates_written_the_us_way_or_as_digits(store: Backend, tmp_path: Path) -> None:
+    out = tmp_path / "w"
+    generate(out, records=60, customs=10, seed=3)
+    header = next((out / "ams").glob("ams__header_*"))
+    rows = list(csv.reader(header.open(encoding="utf-8")))
+    at = rows[0].index("estimated_arrival_date")
+    rows[1][at], rows[2][at], rows[3][at] = "03/14/2025", "20250315", "2025-03-16 00:00:00"
+    with header.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    import_records(store, out / "ams")
+    days = {
+        r[0]
+        for r in store.sql(
+            "SELECT CAST(date AS VARCHAR) FROM trade_records WHERE record_id IN (?, ?, ?)",
+            [f"ams:{rows[i][0]}" for i in (1, 2, 3)],
+        )
+    }
+    assert days == {"2025-03-14", "2025-03-15", "2025-03-16"}
+
+
 def test_headers_mapped_and_missing_columns_named(store: Backend, tmp_path: Path) -> None:
     header = ["Shipper", *CUSTOMS_COLUMNS[1:]]
     path = _customs(tmp_path / "m.csv", [ROW], header)
@@ -240,3 +285,83 @@ def test_api_and_pages_show_the_exposure(
     detail = client.get(f"/ui/trade/organisations/{third['via']['org_id']}")
     assert detail.status_code == 200 and "(inferred)" in detail.text
     assert third["hops"][0]["shown"][0]["record_id"] in detail.text
+    made = client.post(f"/trade/paths/{third['id']}/dossier").json()
+    assert made["summary"]["verdict"].startswith("do not release")
+    assert client.post("/trade/paths/kin-1-0-999999/dossier").status_code == 404
+    form = client.post(
+        f"/ui/trade/paths/{third['id']}/dossier",
+        data={"csrf": client.cookies["paxta_csrf"]},
+        follow_redirects=False,
+    )
+    assert form.status_code == 303 and "case=trade-" in form.headers["location"]
+    shipment = client.get(form.headers["location"])
+    assert shipment.status_code == 200 and third["importer"]["name"] in shipment.text
+
+
+def test_bills_to_order_name_their_buyer_by_the_notify_party(
+    store: Backend, resolved: dict[str, Any]
+) -> None:
+    named = dict(store.sql("SELECT importer_named_by, count(*) FROM trade_records GROUP BY 1"))
+    assert named["notify party"] >= 50 and named["consignee"] > named["notify party"]
+    left = store.scalar(
+        "SELECT count(*) FROM trade_records WHERE format = 'ams' AND upper(importer) LIKE 'TO %'"
+    )
+    assert left == 0
+
+
+def test_a_party_field_that_names_no_party_stays_apart(store: Backend, tmp_path: Path) -> None:
+    ensure_lists(store)
+    listed = ["XINJIANG ZHONGTAI CHEMICAL CO LTD", "Urumqi, Xinjiang", "CN"]
+    rows = [
+        [*listed, "TO ORDER", "", "US", "2025-03-01", "390410", "PVC RESIN", "", "", "20000"],
+        [*listed, "TO THE ORDER OF HSBC", "", "US", "2025-04-01", "390410", "PVC", "", "", "5"],
+        ["ANH PHAT PLASTIC CO", "Hai Phong", "VN", "TO ORDER", "", "US", "2025-05-01",
+         "391810", "VINYL FLOORING", "", "", "900"],
+    ]  # fmt: skip
+    path = tmp_path / "to-order.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CUSTOMS_COLUMNS)
+        w.writerows([[*r, "", "Hai Phong"] for r in rows])
+    import_records(store, path)
+    resolve_parties(store, workers=1)
+    placeholders = store.dicts(
+        "SELECT p.name, p.reason, o.decision, o.spellings FROM trade_parties p "
+        "JOIN trade_orgs o USING (org_id) WHERE p.name LIKE 'TO %'"
+    )
+    assert len(placeholders) == 2  # one org each: TO ORDER from two shippers is no one company
+    assert all(p["spellings"] == 1 and p["decision"] == "clear" for p in placeholders)
+    assert all("placeholder" in p["reason"] for p in placeholders)
+    paths = find_exposure(store)
+    direct = [p for p in paths if p["kind"] == "direct" and p["severity"] == "high"]
+    assert direct and all("name no importer" in " ".join(p["findings"]) for p in direct)
+
+
+def test_a_dossier_for_a_shipment_found_in_trade_records(
+    store: Backend, resolved: dict[str, Any], runner: CliRunner, tmp_path: Path
+) -> None:
+    from paxta.screen.matcher import Matcher
+    from paxta.trade.dossier import trade_dossier
+
+    third = next(
+        p for p in find_exposure(store) if p["kind"] == "third_country" and p["severity"] == "high"
+    )
+    content = trade_dossier(store, third["id"], Matcher.from_store(store))
+    assert content["summary"]["verdict"].startswith("do not release")
+    chain = content["chain"]
+    assert chain[0]["to"] == f"org-{third['importer']['org_id']}"  # the shipment into the importer
+    made = [x for x in chain if x["kind"] == "production"]
+    assert made and all(x["basis"] == "inferred" for x in made)
+    inbound = [x for x in chain if x["kind"] == "movement" and x["tier"] > 1]
+    assert inbound and all(x["basis"] == "observed" for x in inbound)
+    assert {e["type"] for e in content["exhibits"]} <= {"bill_of_lading", "customs_declaration"}
+    codes = {f["code"] for f in content["findings"]}
+    assert codes & {"listed_entity", "xinjiang_location", "xinjiang_origin"}, codes
+    store.close()
+    out = tmp_path / "dossier"
+    done = runner.invoke(cli, ["trade", "dossier", third["id"], "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert (out / "dossier.pdf").stat().st_size > 1000
+    assert "<script" not in (out / "dossier.html").read_text(encoding="utf-8")
+    missing = runner.invoke(cli, ["trade", "dossier", "direct-1-0-999999", "-o", str(out)])
+    assert missing.exit_code == 1 and "no exposure path" in missing.output
