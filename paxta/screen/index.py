@@ -399,7 +399,8 @@ def _with_other_companies(store: Backend, names: pa.Table, version_ids: list[int
     marks = ", ".join("?" for _ in version_ids)
     rows = store.sql(
         "SELECT DISTINCT entity_id, name FROM entity_names "
-        f"WHERE version_id IN ({marks}) AND (name LIKE '%;%' OR name ILIKE '% and %')",
+        f"WHERE version_id IN ({marks}) AND (name LIKE '%;%' OR name ILIKE '% and %') "
+        "ORDER BY entity_id, name",
         version_ids,
     )
     parts = [(e, part) for e, name in rows for part in other_companies(name)]
@@ -430,14 +431,15 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
     names = store.arrow(
         "SELECT n.entity_id, n.name, n.kind, i.features, i.blocks FROM entity_names n "
         "JOIN name_index i ON i.name = n.name AND i.features_version = ? "
-        f"WHERE n.version_id IN ({marks})",
+        f"WHERE n.version_id IN ({marks}) ORDER BY n.entity_id, n.name, n.kind",
         [features_version(), *ids],
     )
     names = _with_other_companies(store, names, ids)
     entities = store.arrow(
         "SELECT e.entity_id, v.source, v.version, e.name, e.schema, e.fingerprint, "
         "e.identifiers, e.countries, e.addresses FROM entities e "
-        f"JOIN list_versions v ON v.version_id = e.version_id WHERE e.version_id IN ({marks})",
+        f"JOIN list_versions v ON v.version_id = e.version_id WHERE e.version_id IN ({marks}) "
+        "ORDER BY e.entity_id",  # one order on every engine: ties between names are kept alike
         ids,
     )
     return MatchIndex(names, entities)

@@ -8,9 +8,10 @@ the default; a Spark backend implements the same few methods for data too large 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -25,9 +26,18 @@ class InvalidInput(Exception):
 class Capabilities:
     """What a backend supports, so callers ask instead of branching on its name."""
 
-    transactions: bool
-    local_file: bool
-    max_parallelism: int
+    transactions: bool  # all-or-nothing blocks; without, a failed step leaves earlier ones
+    local_file: bool  # SQL reads local files (read_csv ...): imports run in the engine itself
+    max_parallelism: int  # processes a set-based step may use (a cluster: its executor cores)
+    deletes: bool = True  # DELETE ... WHERE; without, a table is rewritten without the rows
+
+
+class Shared:
+    """A read-only value handed to every batch of :meth:`Backend.map_batches` (on Spark a
+    broadcast variable: shipped to each executor once)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 class Backend(ABC):
@@ -44,8 +54,29 @@ class Backend(ABC):
         """Run one query and return its result as an Arrow table."""
 
     @abstractmethod
+    def map_batches(
+        self,
+        query: str,
+        fn: Callable[[pa.RecordBatch], pa.Table],
+        schema: pa.Schema,
+        into: str,
+        params: Sequence[Any] = (),
+    ) -> None:
+        """Run ``fn`` over the query's result, a batch at a time, into the temporary table
+        ``into`` (``schema``): a vectorised step in Python that the engine spreads over its
+        workers. ``fn`` must pickle (a module-level function, or a partial of one)."""
+
+    def share(self, value: Any) -> Shared:
+        """``value`` for the batches of :meth:`map_batches` to read (``shared.value``)."""
+        return Shared(value)
+
+    @abstractmethod
     def append(self, table: str, data: pa.Table) -> None:
         """Append an Arrow table to ``table``; columns are matched by name."""
+
+    @abstractmethod
+    def append_parquet(self, table: str, path: Path) -> None:
+        """Append a Parquet file's rows to ``table`` in one statement; columns by name."""
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:

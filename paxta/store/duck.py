@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,27 @@ class DuckDBStore(Backend):
             reader = self._con.sql(query, params=list(params) or None).to_arrow_reader(size)
             yield from reader
 
+    def map_batches(
+        self,
+        query: str,
+        fn: Callable[[pa.RecordBatch], pa.Table],
+        schema: pa.Schema,
+        into: str,
+        params: Sequence[Any] = (),
+    ) -> None:
+        # One process: the results are gathered, then stored (DuckDB refuses new statements on
+        # a connection while a result is half read).
+        out = [fn(batch).cast(schema) for batch in self.iter_batches(query, params)]
+        result = pa.concat_tables(out) if out else schema.empty_table()
+        with self._lock:
+            self._con.register("_paxta_mapped", result)
+            try:
+                self._con.execute(
+                    f'CREATE OR REPLACE TEMP TABLE "{into}" AS SELECT * FROM _paxta_mapped'
+                )
+            finally:
+                self._con.unregister("_paxta_mapped")
+
     def append(self, table: str, data: pa.Table) -> None:
         columns = ", ".join(f'"{c}"' for c in data.column_names)
         with self._lock:
@@ -111,6 +132,10 @@ class DuckDBStore(Backend):
                 )
             finally:
                 self._con.unregister("_paxta_append")
+
+    def append_parquet(self, table: str, path: Path) -> None:
+        where = str(path).replace("'", "''")
+        self.sql(f"INSERT INTO \"{table}\" BY NAME SELECT * FROM read_parquet('{where}')")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -13,9 +13,9 @@ the algorithm recorded.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -32,6 +32,7 @@ from paxta.screen.comparison import MATCH, REVIEW
 from paxta.screen.matcher import Match, Matcher, match_many
 from paxta.screen.model import model
 from paxta.store import Backend
+from paxta.store.backend import Shared
 
 BIG_BLOCK = 60  # spellings of a block compared with each other; beyond, with its most used
 MIN_SLIP_KEY = 6  # a trade key this long may be misspelt by one letter
@@ -59,129 +60,215 @@ def resolve_parties(
     workers: int = 0,
 ) -> Resolution:
     """Cluster every party spelling of ``trade_records`` into organisations, then screen and
-    locate each organisation once. Replaces the previous resolution (one transaction)."""
+    locate each organisation once. Replaces the previous resolution (one transaction where the
+    engine has them).
+
+    Set-based, so every engine runs the same steps: the spellings as a table, their blocking
+    keys by a batch function, candidate pairs by a join within blocks (a spelling is compared
+    with the ``BIG_BLOCK`` most used of its block), each pair decided by a batch function
+    (:func:`same_party`), organisations as connected components by repeated joins, each
+    screened by a batch function over the fitted model."""
     say = progress or (lambda _: None)
-    rows = store.sql(
-        """SELECT name, country, sum(n), arg_max(address, n) FROM (
+    store.sql(
+        """CREATE OR REPLACE TEMP TABLE tp_spell AS
+        WITH written AS (
             SELECT exporter AS name, coalesce(exporter_country, '') AS country,
-                exporter_address AS address, count(*) AS n
-            FROM trade_records WHERE exporter IS NOT NULL GROUP BY ALL
+                nullif(trim(exporter_address), '') AS address
+            FROM trade_records WHERE exporter IS NOT NULL
             UNION ALL
-            SELECT importer, coalesce(importer_country, ''), importer_address, count(*)
-            FROM trade_records WHERE importer IS NOT NULL GROUP BY ALL
-        ) GROUP BY name, country ORDER BY name, country"""
+            SELECT importer, coalesce(importer_country, ''), nullif(trim(importer_address), '')
+            FROM trade_records WHERE importer IS NOT NULL),
+        counted AS (
+            SELECT name, country, address, count(*) AS n FROM written
+            GROUP BY name, country, address),
+        ranked AS (
+            SELECT name, country, address, sum(n) OVER (PARTITION BY name, country) AS records,
+                row_number() OVER (PARTITION BY name, country
+                    ORDER BY address IS NULL, n DESC, address) AS r
+            FROM counted)
+        SELECT row_number() OVER (ORDER BY name, country) AS id, name, country, records, address
+        FROM ranked WHERE r = 1"""
     )
-    say(f"reading {len(rows):,} party spellings")
-    features = {name: name_features(name) for name in {r[0] for r in rows}}
-    parent = list(range(len(rows)))
-    reasons = ["" for _ in rows]
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, (name, country, _n, _a) in enumerate(rows):
-        if names_no_party(name):
-            reasons[i] = "names no party (a placeholder such as TO ORDER): kept apart"
-            continue
-        for key in _block_keys(features[name], plain_name(name, country)):
-            blocks[(country, key)].append(i)
-    compared: set[tuple[int, int]] = set()
-    plain = {(r[0], r[1]): plain_name(r[0], r[1]) for r in rows}
-    say(f"comparing spellings in {len(blocks):,} blocks")
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        members = sorted(members, key=lambda i: -rows[i][2])
-        heads = members[:BIG_BLOCK]
-        for x, i in enumerate(members):
-            for j in heads[: min(x, BIG_BLOCK)]:
-                pair = (j, i) if j < i else (i, j)
-                if pair in compared or find(i) == find(j):
-                    continue
-                compared.add(pair)
-                a, b = rows[j], rows[i]
-                same = same_party(
-                    (features[b[0]], plain[(b[0], b[1])], b[3]),
-                    (features[a[0]], plain[(a[0], a[1])], a[3]),
-                )
-                if same:
-                    parent[find(i)] = find(j)
-                    if not reasons[i]:
-                        reasons[i] = f"same company as {a[0]!r}: {same}"
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(rows)):
-        groups[find(i)].append(i)
-    org_of: dict[int, int] = {}
-    orgs = []
-    for org_id, members in enumerate(
-        sorted(groups.values(), key=lambda m: (rows[m[0]][1], rows[m[0]][0])), start=1
-    ):
-        top = max(members, key=lambda i: (rows[i][2], rows[i][0]))
-        for i in members:
-            org_of[i] = org_id
-        addresses = Counter(rows[i][3] for i in members if rows[i][3])
-        orgs.append(
-            (
-                org_id,
-                rows[top][0],
-                rows[top][1],
-                addresses.most_common(1)[0][0] if addresses else None,
-                len(members),
-                sum(rows[i][2] for i in members),
-            )
-        )
-    say(f"{len(orgs):,} organisations; screening and locating each once")
+    spellings = int(store.scalar("SELECT count(*) FROM tp_spell"))
+    say(f"{spellings:,} party spellings: their blocking keys")
+    store.map_batches("SELECT id, name, country FROM tp_spell", _keys_batch, KEYS, "tp_keys")
+    store.sql(
+        f"""CREATE OR REPLACE TEMP TABLE tp_cand AS
+        WITH ranked AS (
+            SELECT k.key, k.id, row_number() OVER (PARTITION BY k.key
+                ORDER BY s.records DESC, s.name, s.country) AS r
+            FROM tp_keys k JOIN tp_spell s ON s.id = k.id WHERE k.key <> '')
+        SELECT DISTINCT h.id AS head, m.id AS member
+        FROM ranked h JOIN ranked m ON m.key = h.key AND h.r < m.r AND h.r <= {BIG_BLOCK}"""
+    )
+    compared = int(store.scalar("SELECT count(*) FROM tp_cand"))
+    say(f"comparing {compared:,} pairs of spellings within blocks")
+    store.map_batches(
+        """SELECT c.head, c.member, h.name AS head_name, h.country AS head_country,
+            h.address AS head_address, m.name AS member_name, m.country AS member_country,
+            m.address AS member_address
+        FROM tp_cand c JOIN tp_spell h ON h.id = c.head JOIN tp_spell m ON m.id = c.member""",
+        _pairs_batch,
+        SAME,
+        "tp_same",
+    )
+    _components(store)
+    store.sql(
+        """CREATE OR REPLACE TEMP TABLE tp_member AS
+        SELECT s.id, s.name, s.country, s.records, s.address, coalesce(c.label, s.id) AS comp
+        FROM tp_spell s LEFT JOIN tp_cc c ON c.id = s.id"""
+    )
+    store.sql(
+        """CREATE OR REPLACE TEMP TABLE tp_org AS
+        WITH g AS (
+            SELECT comp, min(name) AS first_name, min(country) AS country, count(*) AS spellings,
+                sum(records) AS records
+            FROM tp_member GROUP BY comp),
+        top AS (
+            SELECT comp, name FROM (
+                SELECT comp, name, row_number() OVER (PARTITION BY comp
+                    ORDER BY records DESC, name DESC) AS r FROM tp_member) t
+            WHERE r = 1),
+        place AS (
+            SELECT comp, address FROM (
+                SELECT comp, address, row_number() OVER (PARTITION BY comp
+                    ORDER BY count(*) DESC, min(id)) AS r
+                FROM tp_member WHERE address IS NOT NULL GROUP BY comp, address) t
+            WHERE r = 1)
+        SELECT row_number() OVER (ORDER BY g.country, g.first_name) AS org_id, g.comp,
+            top.name, g.country, place.address, g.spellings, g.records
+        FROM g JOIN top ON top.comp = g.comp LEFT JOIN place ON place.comp = g.comp"""
+    )
+    organisations = int(store.scalar("SELECT count(*) FROM tp_org"))
+    say(f"{organisations:,} organisations; screening and locating each once")
     matcher = matcher or Matcher.from_store(store)
-    found = _screen(orgs, matcher, workers)
+    store.map_batches(
+        "SELECT org_id, name, country, address FROM tp_org",
+        partial(_screen_batch, store.share(matcher), workers),
+        SCREENED,
+        "tp_screen",
+    )
     versions = orjson.dumps([f"{s} {v}" for s, v in matcher.index.versions]).decode()
-    algorithm = model().algorithm
-    parties = pa.table(
-        {
-            "name": [r[0] for r in rows],
-            "country": [r[1] for r in rows],
-            "org_id": [org_of[i] for i in range(len(rows))],
-            "records": [int(r[2]) for r in rows],
-            "reason": [reasons[i] or "its own spelling" for i in range(len(rows))],
-        }
-    )
-    table = pa.table(
-        {
-            "org_id": [o[0] for o in orgs],
-            "name": [o[1] for o in orgs],
-            "country": [o[2] for o in orgs],
-            "address": [o[3] for o in orgs],
-            "spellings": [o[4] for o in orgs],
-            "records": [int(o[5]) for o in orgs],
-            "decision": [f["decision"] for f in found],
-            "score": [f["score"] for f in found],
-            "entity_id": [f["entity_id"] for f in found],
-            "list": [f["list"] for f in found],
-            "listed_name": [f["listed_name"] for f in found],
-            "relation": [f["relation"] for f in found],
-            "explanation": [f["explanation"] for f in found],
-            "algorithm": [algorithm] * len(orgs),
-            "list_versions": [versions] * len(orgs),
-            "region": [f["region"] for f in found],
-            "region_why": [f["region_why"] for f in found],
-        }
-    )
     with store.transaction():
         store.sql("DELETE FROM trade_parties")
         store.sql("DELETE FROM trade_orgs")
-        store.append("trade_parties", parties)
-        store.append("trade_orgs", table)
+        store.sql(
+            """INSERT INTO trade_parties (name, country, org_id, records, reason)
+            SELECT m.name, m.country, o.org_id, m.records,
+                CASE WHEN p.id IS NOT NULL THEN ?
+                    ELSE coalesce(w.why, 'its own spelling') END
+            FROM tp_member m JOIN tp_org o ON o.comp = m.comp
+            LEFT JOIN (SELECT DISTINCT id FROM tp_keys WHERE key = '') p ON p.id = m.id
+            LEFT JOIN (
+                SELECT member, why FROM (
+                    SELECT x.member, x.why, row_number() OVER (PARTITION BY x.member
+                        ORDER BY h.records DESC, h.name, h.country) AS r
+                    FROM tp_same x JOIN tp_spell h ON h.id = x.head) t
+                WHERE r = 1) w ON w.member = m.id""",
+            [PLACEHOLDER_REASON],
+        )
+        store.sql(
+            """INSERT INTO trade_orgs (org_id, name, country, address, spellings, records,
+                decision, score, entity_id, list, listed_name, relation, explanation, algorithm,
+                list_versions, region, region_why)
+            SELECT o.org_id, o.name, o.country, o.address, o.spellings, o.records, s.decision,
+                s.score, s.entity_id, s.list, s.listed_name, s.relation, s.explanation, ?, ?,
+                s.region, s.region_why
+            FROM tp_org o JOIN tp_screen s ON s.org_id = o.org_id""",
+            [model().algorithm, versions],
+        )
+    listed, located = store.sql(
+        "SELECT count(*) FILTER (WHERE decision <> 'clear'), count(*) FILTER (WHERE region <> '') "
+        "FROM trade_orgs"
+    )[0]
+    for name in ("tp_spell", "tp_keys", "tp_cand", "tp_same", "tp_cc", "tp_member", "tp_org",
+                 "tp_screen"):  # fmt: skip
+        store.sql(f"DROP TABLE IF EXISTS {name}")
     return Resolution(
-        spellings=len(rows),
-        organisations=len(orgs),
-        pairs_compared=len(compared),
-        screened=len(orgs),
-        listed=sum(1 for f in found if f["decision"] != "clear"),
-        in_xinjiang=sum(1 for f in found if f["region"]),
+        spellings=spellings,
+        organisations=organisations,
+        pairs_compared=compared,
+        screened=organisations,
+        listed=int(listed),
+        in_xinjiang=int(located),
     )
+
+
+PLACEHOLDER_REASON = "names no party (a placeholder such as TO ORDER): kept apart"
+KEYS = pa.schema([("id", pa.int64()), ("key", pa.string())])
+SAME = pa.schema([("head", pa.int64()), ("member", pa.int64()), ("why", pa.string())])
+SCREENED = pa.schema(
+    [("org_id", pa.int64()), ("decision", pa.string()), ("score", pa.float64()),
+     ("entity_id", pa.string()), ("list", pa.string()), ("listed_name", pa.string()),
+     ("relation", pa.string()), ("explanation", pa.string()), ("region", pa.string()),
+     ("region_why", pa.string())]
+)  # fmt: skip
+MAX_ROUNDS = 100  # label propagation rounds (a chain of spellings longer than this is not one firm)
+
+
+def _keys_batch(batch: pa.RecordBatch) -> pa.Table:
+    """Each spelling's blocking keys, prefixed by its country; a placeholder gets the key ''."""
+    ids, keys = [], []
+    cols = [batch.column(c).to_pylist() for c in ("id", "name", "country")]
+    for i, name, country in zip(*cols, strict=True):
+        if names_no_party(name):
+            ids.append(i)
+            keys.append("")
+            continue
+        for key in sorted(_block_keys(name_features(name), plain_name(name, country))):
+            ids.append(i)
+            keys.append(f"{country}\t{key}")
+    return pa.table({"id": pa.array(ids, pa.int64()), "key": pa.array(keys, pa.string())})
+
+
+def _pairs_batch(batch: pa.RecordBatch) -> pa.Table:
+    """The candidate pairs that are one company, with why."""
+    cols = [batch.column(c).to_pylist() for c in SPELLING_PAIR]
+    heads, members, whys = [], [], []
+    for head, member, hn, hc, ha, mn, mc, ma in zip(*cols, strict=True):
+        same = same_party(
+            (name_features(mn), plain_name(mn, mc), ma), (name_features(hn), plain_name(hn, hc), ha)
+        )
+        if same:
+            heads.append(head)
+            members.append(member)
+            whys.append(f"same company as {hn!r}: {same}")
+    return pa.table(
+        {"head": pa.array(heads, pa.int64()), "member": pa.array(members, pa.int64()),
+         "why": pa.array(whys, pa.string())}
+    )  # fmt: skip
+
+
+SPELLING_PAIR = ("head", "member", "head_name", "head_country", "head_address", "member_name",
+                 "member_country", "member_address")  # fmt: skip
+
+
+def _components(store: Backend) -> None:
+    """Connected components of the joined pairs (``tp_cc``: each joined spelling and the
+    lowest id of its component), by propagating the lowest label until nothing changes."""
+    store.sql(
+        """CREATE OR REPLACE TEMP TABLE tp_edge AS
+        SELECT head AS a, member AS b FROM tp_same UNION ALL SELECT member, head FROM tp_same"""
+    )
+    store.sql(
+        "CREATE OR REPLACE TEMP TABLE tp_cc AS "
+        "SELECT a AS id, least(a, min(b)) AS label FROM tp_edge GROUP BY a"
+    )
+    for _ in range(MAX_ROUNDS):
+        store.sql(
+            """CREATE OR REPLACE TEMP TABLE tp_next AS
+            SELECT c.id, least(c.label, min(n.label)) AS label
+            FROM tp_cc c JOIN tp_edge e ON e.a = c.id JOIN tp_cc n ON n.id = e.b
+            GROUP BY c.id, c.label"""
+        )
+        changed = store.scalar(
+            "SELECT count(*) FROM tp_next x JOIN tp_cc c ON c.id = x.id WHERE x.label <> c.label"
+        )
+        store.sql("CREATE OR REPLACE TEMP TABLE tp_cc AS SELECT id, label FROM tp_next")
+        if not changed:
+            break
+    store.sql("DROP TABLE IF EXISTS tp_next")
+    store.sql("DROP TABLE IF EXISTS tp_edge")
 
 
 def _block_keys(f: NameFeatures, plain: str) -> set[str]:
@@ -275,20 +362,29 @@ def _kin(country: str, m: Match) -> bool:
     )
 
 
+def _screen_batch(shared: Shared, workers: int, batch: pa.RecordBatch) -> pa.Table:
+    """Each organisation screened against the lists and located (``shared``: the matcher)."""
+    cols = [batch.column(c).to_pylist() for c in ("org_id", "name", "country", "address")]
+    orgs = list(zip(*cols, strict=True))
+    found = _screen(orgs, shared.value, workers)
+    return pa.Table.from_pylist(
+        [{"org_id": o[0], **f} for o, f in zip(orgs, found, strict=True)], schema=SCREENED
+    )
+
+
 def _screen(
-    orgs: list[tuple[int, str, str, str | None, int, int]], matcher: Matcher, workers: int
+    orgs: list[tuple[int, str, str, str | None]], matcher: Matcher, workers: int
 ) -> list[dict[str, Any]]:
     queries: list[tuple[str, frozenset[str], frozenset[str], str]] = [
         (name, frozenset(), frozenset({country}) if country else frozenset(), address or "")
-        for _id, name, country, address, _s, _r in orgs
+        for _id, name, country, address in orgs
     ]
-    out = []
     screened = [q for q in queries if not names_no_party(q[0])]
     found = iter(match_many(matcher, screened, workers))
-    for _id, name, country, address, _s, _r in orgs:
+    out = []
+    for _id, name, country, address in orgs:
         m = None if names_no_party(name) else next(found)
         where = region_of(name, address or "")
-        explanation = m.explanation if m else ""
         out.append(
             {
                 "decision": m.decision if m else "clear",
@@ -297,7 +393,7 @@ def _screen(
                 "list": m.entity.list if m else None,
                 "listed_name": m.entity.name if m else None,
                 "relation": "kin" if m and _kin(country, m) else "",
-                "explanation": explanation,
+                "explanation": m.explanation if m else "",
                 "region": where.region,
                 "region_why": where.why,
             }

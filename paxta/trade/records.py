@@ -101,6 +101,9 @@ def import_records(
     import_id = int(store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM trade_imports"))
     scratch_root = inside_home("tmp")
     scratch_root.mkdir(parents=True, exist_ok=True)
+    if not store.capabilities.local_file:
+        done = _import_through_duckdb(store, import_id, root, fmt, mapping, encoding, progress)
+        return TradeImport(import_id, fmt, tuple(map(str, files)), done.records)
     with tempfile.TemporaryDirectory(prefix="trade-", dir=scratch_root) as scratch:
         readable = [_utf8(f, encoding, Path(scratch)) for f in files]
         # customs rows numbered in file order (a row's line), for this import only; AMS records
@@ -112,6 +115,37 @@ def import_records(
             store.sql("SET preserve_insertion_order = false")
     count = int(store.scalar("SELECT records FROM trade_imports WHERE import_id = ?", [import_id]))
     return TradeImport(import_id, fmt, tuple(map(str, files)), count)
+
+
+def _import_through_duckdb(
+    store: Backend,
+    import_id: int,
+    root: Path,
+    fmt: str,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+    progress: Callable[[str], None] | None,
+) -> TradeImport:
+    """An engine that does not read local files in its SQL (Spark) gets the records read,
+    checked and joined by a scratch DuckDB store (the same code, the same errors), written as
+    Parquet and appended in one statement per table: the records first, the import's row last,
+    so a failure leaves no import that claims them."""
+    from paxta.store import DuckDBStore
+
+    with tempfile.TemporaryDirectory(prefix="trade-", dir=inside_home("tmp")) as scratch:
+        local = DuckDBStore(Path(scratch) / "import.duckdb")
+        try:
+            done = import_records(local, root, fmt, mapping, encoding, progress)
+            for table in ("trade_records", "trade_imports"):
+                out = Path(scratch) / f"{table}.parquet"
+                local.sql(
+                    f"COPY (SELECT * REPLACE ({import_id} AS import_id) FROM {table}) "
+                    f"TO '{_q(out)}' (FORMAT parquet)"
+                )
+                store.append_parquet(table, out)
+        finally:
+            local.close()
+    return done
 
 
 def _in_one_transaction(
@@ -349,7 +383,9 @@ def _join_ams(
         f"any_value({address('notifyparty', 'notify_party')}) AS address, "
         f"any_value(upper(trim({col('notifyparty', 'country_code')}))) AS country "
         f"FROM {sources['notifyparty']} n WHERE NOT {_no_party('notify_party_name')} "
-        "GROUP BY identifier"
+        # only the bills consigned to order need their notify party (a few in a hundred)
+        f"AND identifier IN (SELECT identifier FROM {sources['consignee']} "
+        f"WHERE {_no_party('consignee_name')}) GROUP BY identifier"
         if "notify_party_name" in cols.get("notifyparty", ())
         else "SELECT NULL::VARCHAR AS identifier, NULL::VARCHAR AS name, NULL::VARCHAR AS address, "
         "NULL::VARCHAR AS country WHERE false"

@@ -1,0 +1,221 @@
+"""The Spark backend: paxta's tables as Parquet folders in a warehouse, its SQL run by Spark.
+
+``open_store("spark:local[2]")`` runs Spark in this process's machine; ``spark://HOST:PORT`` (a
+standalone cluster), ``k8s://...`` or any master Spark accepts works the same, with the
+warehouse on storage every executor reads (``$PAXTA_WAREHOUSE``: a shared folder, ``s3a://``,
+``abfss://`` ...). The catalog is Spark's own in-memory one: each table is declared again at
+every start over its folder (``CREATE TABLE ... USING parquet LOCATION``), replaying the
+migrations, so nothing but the folders holds state.
+
+What differs from DuckDB, and how callers learn it (:class:`Capabilities`): there are no
+transactions (each statement is one Spark job, whose output is committed whole or not at all;
+an import stages its rows and appends them in one statement per table), no ``DELETE`` on
+Parquet (a table is rewritten without the rows), and a temporary table is a checkpointed view.
+SQL arrives in DuckDB's dialect and is translated (:mod:`paxta.store.dialect`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from paxta.errors import PaxtaError
+from paxta.store.backend import Backend, Capabilities, InvalidInput, Shared
+from paxta.store.dialect import to_spark
+from paxta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
+_DELETE = re.compile(r"^\s*DELETE\s+FROM\s+(\w+)\s*(?:WHERE\s+(.*))?$", re.I | re.S)
+
+
+class SparkStore(Backend):
+    """A paxta store in a warehouse folder of Parquet tables, run by Spark."""
+
+    def __init__(self, master: str, warehouse: str | Path) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise PaxtaError(
+                "the Spark engine needs pyspark: pip install 'paxta[spark]' (and Java 17)."
+            ) from None
+        self.master = master
+        self.warehouse = str(warehouse)
+        if "://" not in self.warehouse:
+            Path(self.warehouse).mkdir(parents=True, exist_ok=True)
+        cores = _local_cores(master)
+        # Python workers run this interpreter (its packages), unless the cluster says otherwise.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = (
+            SparkSession.builder.master(master)
+            .appName("paxta")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", str(max(2, cores * 2) if cores else 200))
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.legacy.allowNonEmptyLocationInCTAS", "true")
+            .config("spark.driver.memory", os.environ.get("PAXTA_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.sql.warehouse.dir", self.warehouse)
+        )
+        try:
+            with warnings.catch_warnings():  # "does not yet fully support pandas >= 3"
+                warnings.simplefilter("ignore", FutureWarning)
+                self.spark = builder.getOrCreate()
+        except Exception as exc:  # no Java, a master that does not answer ...
+            raise PaxtaError(
+                f"Spark ({master}) did not start: {str(exc).splitlines()[0]}"
+            ) from None
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.capabilities = Capabilities(
+            transactions=False,
+            local_file=False,
+            max_parallelism=cores or self.spark.sparkContext.defaultParallelism,
+            deletes=False,
+        )
+        self._temps: set[str] = set()
+        self._declare()
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _declare(self) -> None:
+        """Every table of every migration, over its folder; then the later columns."""
+        for _number, _title, statements in MIGRATIONS:
+            for statement in statements:
+                st = to_spark(statement).sql
+                name = _TABLE.match(statement)
+                if name:  # declared afresh: an earlier store in this process had its own
+                    location = f"{self.warehouse.rstrip('/')}/{name.group(1)}"
+                    self.spark.sql(f"DROP TABLE IF EXISTS {name.group(1)}")  # the entry only
+                    self.spark.sql(f"{st} LOCATION '{location}'")
+                else:
+                    self.spark.sql(st)
+
+    def schema_version(self) -> int:
+        """The number of the last migration (the tables are declared from all of them)."""
+        return SCHEMA_VERSION
+
+    # --- statements -----------------------------------------------------------------------
+
+    def _frame(self, query: str, params: Sequence[Any]) -> Any:
+        st = to_spark(query)
+        try:
+            return self.spark.sql(st.sql, args=list(params) or None)
+        except Exception as exc:
+            raise _error(exc, st.sql) from None
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        st = to_spark(query)
+        if st.drop:
+            self.spark.catalog.dropTempView(st.drop)
+            self._temps.discard(st.drop)
+            return []
+        if st.temp:
+            frame = self.spark.sql(st.sql, args=list(params) or None).localCheckpoint()
+            frame.createOrReplaceTempView(st.temp)
+            self._temps.add(st.temp)
+            return []
+        delete = _DELETE.match(query)
+        if delete:
+            self._delete(delete.group(1), delete.group(2), params)
+            return []
+        return [tuple(r) for r in self._frame(query, params).collect()]
+
+    def _delete(self, table: str, where: str | None, params: Sequence[Any]) -> None:
+        """Parquet has no DELETE: the rows kept are checkpointed, then the table rewritten."""
+        kept = "SELECT * FROM {t} WHERE false" if where is None else (
+            "SELECT * FROM {t} WHERE NOT coalesce(({w}), false)"
+        )  # fmt: skip
+        frame = self._frame(kept.format(t=table, w=where), params).localCheckpoint()
+        frame.write.insertInto(table, overwrite=True)
+
+    def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
+        st = to_spark(query)
+        try:
+            table: pa.Table = self.spark.sql(st.sql, args=list(params) or None).toArrow()
+        except Exception as exc:
+            raise _error(exc, st.sql) from None
+        return table
+
+    def iter_batches(
+        self, query: str, params: Sequence[Any] = (), size: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
+        yield from self.arrow(query, params).to_batches(max_chunksize=size)
+
+    def map_batches(
+        self,
+        query: str,
+        fn: Callable[[pa.RecordBatch], pa.Table],
+        schema: pa.Schema,
+        into: str,
+        params: Sequence[Any] = (),
+    ) -> None:
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        def each(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                yield from fn(batch).cast(schema).to_batches()
+
+        frame = self._frame(query, params).mapInArrow(each, from_arrow_schema(schema))
+        frame.localCheckpoint().createOrReplaceTempView(into)
+        self._temps.add(into)
+
+    def share(self, value: Any) -> Shared:
+        broadcast: Any = self.spark.sparkContext.broadcast(value)  # it has .value too
+        return broadcast  # type: ignore[no-any-return]
+
+    def append(self, table: str, data: pa.Table) -> None:
+        if data.num_rows:
+            self._insert(table, self.spark.createDataFrame(data))
+
+    def _insert(self, table: str, frame: Any) -> None:
+        """``frame``'s columns, by name, cast to ``table``'s, appended in one job."""
+        from pyspark.sql import functions as F
+
+        columns = [
+            (F.col(f"`{f.name}`") if f.name in frame.columns else F.lit(None))
+            .cast(f.dataType)
+            .alias(f.name)
+            for f in self.spark.table(table).schema.fields
+        ]
+        frame.select(*columns).write.insertInto(table)
+
+    def append_parquet(self, table: str, path: Path) -> None:
+        self._insert(table, self.spark.read.parquet(str(path)))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # No transactions: each statement's job commits whole or not at all (capabilities).
+        yield
+
+    def close(self) -> None:
+        for name in list(self._temps):
+            self.spark.catalog.dropTempView(name)
+        self._temps.clear()
+
+
+def _local_cores(master: str) -> int:
+    """The cores of a ``local[N]`` master (``local[*]``: this machine's); 0 for a cluster."""
+    found = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master)
+    if not found:
+        return 0
+    n = found.group(1)
+    return os.cpu_count() or 1 if n in (None, "*") else int(n)
+
+
+def _error(exc: Exception, statement: str) -> Exception:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "CAST" in text.upper() or "MALFORMED" in text.upper():
+        return InvalidInput(text)
+    log.debug("Spark statement failed: %s", statement)
+    return PaxtaError(f"Spark: {text}")
