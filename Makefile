@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench bench-quick clean browser
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -37,7 +37,15 @@ browser:
 		     || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; } \
 		|| echo "chromium could not be installed: rendering and page tests will be skipped" >&2; }
 
-test: browser lint typecheck pytest bench-quick
+test: browser java lint typecheck pytest bench-quick
+
+# Spark (the scale engine, tested in local mode) runs on Java 17: Debian's, installed when missing
+# and the machine allows it. Without it the Spark tests are skipped and say so.
+java:
+	@command -v java >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& { apt-get install -y --no-install-recommends openjdk-17-jre-headless >/dev/null 2>&1 \
+		     || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends openjdk-17-jre-headless >/dev/null 2>&1; }; } \
+		|| echo "Java could not be installed: the Spark tests will be skipped" >&2; }
 
 # The benchmarks' peers (cpca, jionlp, nomenklatura, networkx, Splink) come with the bench extra.
 $(BENCH_STAMP): $(STAMP)

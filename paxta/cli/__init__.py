@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from typing import Any
 
@@ -118,11 +119,19 @@ class PaxtaGroup(click.Group):
 @click.group(cls=PaxtaGroup)
 @click.version_option(__version__, prog_name="paxta")
 @click.option("-v", "--verbose", is_flag=True, help="Log what paxta does.")
-def cli(verbose: bool) -> None:
+@click.option(
+    "--engine",
+    metavar="URL",
+    help="The store's engine: duckdb:PATH (default: the file in paxta's home) or "
+    "spark:local[N] / spark:spark://HOST:PORT ($PAXTA_ENGINE).",
+)
+def cli(verbose: bool, engine: str | None) -> None:
     """paxta: screen, locate, trace and prove forced-labour risk in supply chains.
 
     Data lives under $PAXTA_HOME (default ~/.local/share/paxta).
     """
+    if engine:
+        os.environ["PAXTA_ENGINE"] = engine  # every store this run opens
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -66,6 +66,12 @@ class Backend(ABC):
         ``into`` (``schema``): a vectorised step in Python that the engine spreads over its
         workers. ``fn`` must pickle (a module-level function, or a partial of one)."""
 
+    def step(self, name: str) -> None:
+        """Name the statements from here on (on Spark: their jobs' group, as the UI and its
+        REST API show it, so each step's stages, time and shuffle can be read back); a single
+        process has nothing to name."""
+        del name
+
     def share(self, value: Any) -> Shared:
         """``value`` for the batches of :meth:`map_batches` to read (``shared.value``)."""
         return Shared(value)

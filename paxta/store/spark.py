@@ -68,6 +68,8 @@ class SparkStore(Backend):
             .config("spark.driver.memory", os.environ.get("PAXTA_SPARK_DRIVER_MEMORY", "2g"))
             .config("spark.sql.warehouse.dir", self.warehouse)
         )
+        for key, value in _extra_conf():  # $PAXTA_SPARK_CONF: key=value,key=value
+            builder = builder.config(key, value)
         try:
             with warnings.catch_warnings():  # "does not yet fully support pandas >= 3"
                 warnings.simplefilter("ignore", FutureWarning)
@@ -166,9 +168,14 @@ class SparkStore(Backend):
             for batch in batches:
                 yield from fn(batch).cast(schema).to_batches()
 
-        frame = self._frame(query, params).mapInArrow(each, from_arrow_schema(schema))
+        # spread over every core: a step before may have left one partition (a global order)
+        source = self._frame(query, params).repartition(self.capabilities.max_parallelism * 4)
+        frame = source.mapInArrow(each, from_arrow_schema(schema))
         frame.localCheckpoint().createOrReplaceTempView(into)
         self._temps.add(into)
+
+    def step(self, name: str) -> None:
+        self.spark.sparkContext.setJobGroup(name, name)
 
     def share(self, value: Any) -> Shared:
         broadcast: Any = self.spark.sparkContext.broadcast(value)  # it has .value too
@@ -202,6 +209,18 @@ class SparkStore(Backend):
         for name in list(self._temps):
             self.spark.catalog.dropTempView(name)
         self._temps.clear()
+
+
+def _extra_conf() -> list[tuple[str, str]]:
+    """Spark settings from ``$PAXTA_SPARK_CONF`` (``spark.executor.memory=8g,...``)."""
+    pairs = []
+    for item in os.environ.get("PAXTA_SPARK_CONF", "").split(","):
+        key, sep, value = item.partition("=")
+        if item.strip() and not sep:
+            raise PaxtaError(f"$PAXTA_SPARK_CONF: {item!r} is not key=value.")
+        if sep:
+            pairs.append((key.strip(), value.strip()))
+    return pairs
 
 
 def _local_cores(master: str) -> int:

@@ -78,6 +78,7 @@ HS_CHAIN = (
 WINDOW_DAYS = 365
 VOLUME_RATIO = 10.0
 RECORDS_SHOWN = 20
+IN_LIST = 1_000  # organisations asked for in one statement
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,10 @@ def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str
                 UNION SELECT unnest([{wanted}]))
             SELECT * FROM j WHERE exp_org IN (SELECT o FROM near)
                 OR imp_org IN (SELECT o FROM near)"""
+    store.step("exposure: records and their organisations")
     with store.transaction():
         store.sql(base, params)
+        store.step("exposure: paths")
         store.sql(
             """CREATE OR REPLACE TEMP TABLE x_src AS
             SELECT org_id, CASE WHEN decision = 'match' OR region <> '' THEN 'high'
@@ -165,20 +168,32 @@ def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str
             FROM x_rec r JOIN trade_orgs o ON o.org_id = r.exp_org AND o.relation = 'kin'
             WHERE r.importer_country IN ({dest}) GROUP BY ALL"""
         )
-        volumes = {
-            row[0]: (row[1] or 0.0, row[2] or 0.0)
-            for row in store.sql(
-                f"""SELECT org, sum(kg_in), sum(kg_out) FROM (
-                    SELECT imp_org AS org, weight_kg AS kg_in, 0 AS kg_out FROM x_rec
-                    UNION ALL
-                    SELECT exp_org, 0, weight_kg FROM x_rec WHERE importer_country IN ({dest}))
-                GROUP BY org"""
-            )
-        }
-        store.sql("DROP TABLE x_rec")
-        store.sql("DROP TABLE x_src")
-    orgs = {r["org_id"]: r for r in store.dicts("SELECT * FROM trade_orgs")}
-    paths = [_path(p, orgs, volumes) for p in (*direct, *third, *kin)]
+        found = (*direct, *third, *kin)
+        on_paths = sorted({p[k] for p in found for k in ("source", "via", "importer")} - {None})
+        store.sql(
+            f"""CREATE OR REPLACE TEMP TABLE x_vol AS
+            SELECT org, sum(kg_in) AS kg_in, sum(kg_out) AS kg_out FROM (
+                SELECT imp_org AS org, weight_kg AS kg_in, 0 AS kg_out FROM x_rec
+                UNION ALL
+                SELECT exp_org, 0, weight_kg FROM x_rec WHERE importer_country IN ({dest}))
+            GROUP BY org"""
+        )
+        volumes: dict[int, tuple[float, float]] = {}
+        orgs: dict[int, dict[str, Any]] = {}
+        for part in range(0, len(on_paths), IN_LIST):  # only the organisations on a path
+            ids = on_paths[part : part + IN_LIST]
+            marks = ", ".join("?" for _ in ids)
+            volumes |= {
+                row[0]: (row[1] or 0.0, row[2] or 0.0)
+                for row in store.sql(f"SELECT * FROM x_vol WHERE org IN ({marks})", ids)
+            }
+            orgs |= {
+                r["org_id"]: r
+                for r in store.dicts(f"SELECT * FROM trade_orgs WHERE org_id IN ({marks})", ids)
+            }
+        for name in ("x_rec", "x_src", "x_vol"):
+            store.sql(f"DROP TABLE {name}")
+    paths = [_path(p, orgs, volumes) for p in found]
     paths = [p for p in paths if _wanted(p, filters)]
     if filters.orgs:
         paths = [p for p in paths if set(filters.orgs) & _orgs_on(p)]

@@ -69,6 +69,7 @@ def resolve_parties(
     (:func:`same_party`), organisations as connected components by repeated joins, each
     screened by a batch function over the fitted model."""
     say = progress or (lambda _: None)
+    store.step("resolve: spellings")
     store.sql(
         """CREATE OR REPLACE TEMP TABLE tp_spell AS
         WITH written AS (
@@ -91,7 +92,9 @@ def resolve_parties(
     )
     spellings = int(store.scalar("SELECT count(*) FROM tp_spell"))
     say(f"{spellings:,} party spellings: their blocking keys")
+    store.step("resolve: blocking keys")
     store.map_batches("SELECT id, name, country FROM tp_spell", _keys_batch, KEYS, "tp_keys")
+    store.step("resolve: candidate pairs")
     store.sql(
         f"""CREATE OR REPLACE TEMP TABLE tp_cand AS
         WITH ranked AS (
@@ -103,6 +106,7 @@ def resolve_parties(
     )
     compared = int(store.scalar("SELECT count(*) FROM tp_cand"))
     say(f"comparing {compared:,} pairs of spellings within blocks")
+    store.step("resolve: pairs decided")
     store.map_batches(
         """SELECT c.head, c.member, h.name AS head_name, h.country AS head_country,
             h.address AS head_address, m.name AS member_name, m.country AS member_country,
@@ -112,7 +116,9 @@ def resolve_parties(
         SAME,
         "tp_same",
     )
+    store.step("resolve: connected components")
     _components(store)
+    store.step("resolve: organisations")
     store.sql(
         """CREATE OR REPLACE TEMP TABLE tp_member AS
         SELECT s.id, s.name, s.country, s.records, s.address, coalesce(c.label, s.id) AS comp
@@ -142,13 +148,18 @@ def resolve_parties(
     organisations = int(store.scalar("SELECT count(*) FROM tp_org"))
     say(f"{organisations:,} organisations; screening and locating each once")
     matcher = matcher or Matcher.from_store(store)
+    store.step("resolve: screening and locating")
+    one = store.capabilities.max_parallelism == 1
     store.map_batches(
         "SELECT org_id, name, country, address FROM tp_org",
-        partial(_screen_batch, store.share(matcher), workers),
+        # one engine process: the batch uses a pool of its own; an engine that spreads the
+        # batches (Spark) gives each a single process
+        partial(_screen_batch, store.share(matcher), workers or (0 if one else 1)),
         SCREENED,
         "tp_screen",
     )
     versions = orjson.dumps([f"{s} {v}" for s, v in matcher.index.versions]).decode()
+    store.step("resolve: stored")
     with store.transaction():
         store.sql("DELETE FROM trade_parties")
         store.sql("DELETE FROM trade_orgs")

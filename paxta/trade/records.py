@@ -136,6 +136,7 @@ def _import_through_duckdb(
         local = DuckDBStore(Path(scratch) / "import.duckdb")
         try:
             done = import_records(local, root, fmt, mapping, encoding, progress)
+            store.step("import: appended to the warehouse")
             for table in ("trade_records", "trade_imports"):
                 out = Path(scratch) / f"{table}.parquet"
                 local.sql(
