@@ -153,15 +153,20 @@ def screen(
         matcher = Matcher.from_store(store, _chosen(lists_))
         stale = staleness_warning(current_versions(store))
         bar.update(task, description=f"screening {file.name}")
-        summary = screen_file(
-            store,
-            matcher,
-            file,
-            target,
-            columns,
-            encoding,
-            lambda n: bar.update(task, description=f"screening {file.name}: {n:,} rows"),
-        )
+        if not store.capabilities.local_file:  # an engine that reads the file where it lies
+            from paxta.screen.scale import screen_in_engine
+
+            summary = screen_in_engine(store, matcher, str(file), str(target), columns)
+        else:
+            summary = screen_file(
+                store,
+                matcher,
+                file,
+                target,
+                columns,
+                encoding,
+                lambda n: bar.update(task, description=f"screening {file.name}: {n:,} rows"),
+            )
     counts = ", ".join(f"{summary.decisions.get(d, 0):,} {d}" for d in ("match", "review", "clear"))
     regions = summary.regions.get("xinjiang", 0) + summary.regions.get("xpcc", 0)
     where = (

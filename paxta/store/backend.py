@@ -85,6 +85,16 @@ class Backend(ABC):
         """Append a Parquet file's rows to ``table`` in one statement; columns by name."""
 
     @abstractmethod
+    def read_table(self, path: str, into: str) -> list[str]:
+        """Register a CSV file (header, every value text) or Parquet file or folder as the
+        temporary table ``into``, read where it lies; its columns."""
+
+    @abstractmethod
+    def export(self, query: str, path: str) -> None:
+        """Write the query's result to ``path``: Parquet when it ends .parquet, else CSV with a
+        header (on Spark, a folder of part files)."""
+
+    @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """All-or-nothing: commit when the block ends, roll back if it raises."""
 

@@ -137,6 +137,30 @@ class DuckDBStore(Backend):
         where = str(path).replace("'", "''")
         self.sql(f"INSERT INTO \"{table}\" BY NAME SELECT * FROM read_parquet('{where}')")
 
+    def read_table(self, path: str, into: str) -> list[str]:
+        where = path.replace("'", "''")
+        reader = (
+            f"read_parquet('{where}')"
+            if path.lower().endswith(".parquet")
+            else f"read_csv('{where}', header = true, all_varchar = true)"
+        )
+        try:  # numbered in file order (_row: 1 for the first row after the header)
+            self.sql("SET preserve_insertion_order = true")
+            self.sql(
+                f'CREATE OR REPLACE TEMP TABLE "{into}" AS '
+                f"SELECT row_number() OVER () AS _row, * FROM {reader}"
+            )
+        except (duckdb.Error, InvalidInput) as exc:
+            raise InvalidInput(str(exc)) from exc
+        finally:
+            self.sql("SET preserve_insertion_order = false")
+        return [r[0] for r in self.sql(f'SELECT column_name FROM (DESCRIBE "{into}")')]
+
+    def export(self, query: str, path: str) -> None:
+        where = path.replace("'", "''")
+        form = "parquet" if path.lower().endswith(".parquet") else "csv, header true"
+        self.sql(f"COPY ({query}) TO '{where}' (FORMAT {form})")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self._lock:

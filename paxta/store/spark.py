@@ -9,8 +9,9 @@ migrations, so nothing but the folders holds state.
 
 What differs from DuckDB, and how callers learn it (:class:`Capabilities`): there are no
 transactions (each statement is one Spark job, whose output is committed whole or not at all;
-an import stages its rows and appends them in one statement per table), no ``DELETE`` on
-Parquet (a table is rewritten without the rows), and a temporary table is a checkpointed view.
+an import stages its rows and appends them in one statement per table), no ``DELETE`` or
+``UPDATE`` on Parquet (the table is rewritten without the rows, or with the new values), and a
+temporary table is a checkpointed view.
 SQL arrives in DuckDB's dialect and is translated (:mod:`paxta.store.dialect`).
 """
 
@@ -36,6 +37,7 @@ from paxta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 _TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
+_UPDATE = re.compile(r"^\s*UPDATE\s+\w+\s+SET\b", re.I)
 _DELETE = re.compile(r"^\s*DELETE\s+FROM\s+(\w+)\s*(?:WHERE\s+(.*))?$", re.I | re.S)
 
 
@@ -131,6 +133,9 @@ class SparkStore(Backend):
         if delete:
             self._delete(delete.group(1), delete.group(2), params)
             return []
+        if _UPDATE.match(query):
+            self._update(query, params)
+            return []
         return [tuple(r) for r in self._frame(query, params).collect()]
 
     def _delete(self, table: str, where: str | None, params: Sequence[Any]) -> None:
@@ -139,6 +144,30 @@ class SparkStore(Backend):
             "SELECT * FROM {t} WHERE NOT coalesce(({w}), false)"
         )  # fmt: skip
         frame = self._frame(kept.format(t=table, w=where), params).localCheckpoint()
+        frame.write.insertInto(table, overwrite=True)
+
+    def _update(self, query: str, params: Sequence[Any]) -> None:
+        """Parquet has no UPDATE: every row is selected again, the set columns taking their new
+        value where the condition holds, then the table rewritten (parameters as literals,
+        since the condition is repeated for each column)."""
+        import sqlglot
+        from sqlglot import exp
+
+        tree = sqlglot.parse_one(query, read="duckdb")
+        values = iter(params)
+        tree = tree.transform(
+            lambda node: exp.convert(next(values)) if isinstance(node, exp.Placeholder) else node
+        )
+        table = tree.this.name
+        where = tree.args["where"].this.sql("duckdb") if tree.args.get("where") else "true"
+        sets = {e.this.name: e.expression.sql("duckdb") for e in tree.expressions}
+        columns = [
+            f"CASE WHEN coalesce(({where}), false) THEN {sets[c]} ELSE {c} END AS {c}"
+            if c in sets
+            else c
+            for c in self.spark.table(table).columns
+        ]
+        frame = self._frame(f"SELECT {', '.join(columns)} FROM {table}", ()).localCheckpoint()
         frame.write.insertInto(table, overwrite=True)
 
     def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
@@ -200,6 +229,27 @@ class SparkStore(Backend):
     def append_parquet(self, table: str, path: Path) -> None:
         self._insert(table, self.spark.read.parquet(str(path)))
 
+    def read_table(self, path: str, into: str) -> list[str]:
+        reader = self.spark.read
+        try:
+            if path.lower().rstrip("/").endswith(".parquet"):
+                frame = reader.parquet(path)
+            else:
+                frame = reader.option("header", True).option("mode", "FAILFAST").csv(path)
+            frame = _numbered(frame)
+        except Exception as exc:
+            raise InvalidInput(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+        frame.createOrReplaceTempView(into)
+        self._temps.add(into)
+        return list(frame.columns)
+
+    def export(self, query: str, path: str) -> None:
+        writer = self._frame(query, ()).write.mode("errorifexists")
+        if path.lower().endswith(".parquet"):
+            writer.parquet(path)
+        else:
+            writer.option("header", True).csv(path)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # No transactions: each statement's job commits whole or not at all (capabilities).
@@ -209,6 +259,27 @@ class SparkStore(Backend):
         for name in list(self._temps):
             self.spark.catalog.dropTempView(name)
         self._temps.clear()
+
+
+def _numbered(frame: Any) -> Any:
+    """``frame`` with ``_row``: 1, 2, 3 ... in file order, without moving the rows to one
+    partition (each partition's count, then its offset; the offsets are one number a
+    partition)."""
+    from pyspark.sql import functions as F
+
+    marked = (
+        frame.withColumn("_pid", F.spark_partition_id())
+        .withColumn("_mid", F.monotonically_increasing_id())
+        .localCheckpoint()
+    )
+    counts = sorted(tuple(r) for r in marked.groupBy("_pid").count().collect())
+    offsets, total = [], 0
+    for pid, n in counts:
+        offsets += [F.lit(pid), F.lit(total)]
+        total += n
+    offset = F.create_map(*offsets)[F.col("_pid")] if offsets else F.lit(0)
+    row = offset + (F.col("_mid") - F.shiftleft(F.col("_pid").cast("long"), 33)) + 1
+    return marked.select(row.alias("_row"), *[F.col(f"`{c}`") for c in frame.columns])
 
 
 def _extra_conf() -> list[tuple[str, str]]:

@@ -57,3 +57,33 @@ def test_batches_stream_in_order(tmp_path: Path) -> None:
     s = DuckDBStore(tmp_path / "s.duckdb")
     sizes = [b.num_rows for b in s.iter_batches("SELECT * FROM range(25)", size=10)]
     assert sum(sizes) == 25 and max(sizes) <= 10
+
+
+def test_the_engine_is_named_by_an_url_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paxta.errors import PaxtaError
+    from paxta.store import open_store
+
+    named = open_store(f"duckdb:{tmp_path / 'a.duckdb'}")
+    assert isinstance(named, DuckDBStore) and named.capabilities.transactions
+    named.close()
+    assert (tmp_path / "a.duckdb").exists()
+    monkeypatch.setenv("PAXTA_ENGINE", f"duckdb:{tmp_path / 'b.duckdb'}")
+    open_store().close()
+    assert (tmp_path / "b.duckdb").exists()
+    with pytest.raises(PaxtaError, match="name the Spark master"):
+        open_store("spark:")
+
+
+def test_duckdb_sql_is_translated_for_spark() -> None:
+    pytest.importorskip("sqlglot")
+    from paxta.store.dialect import to_spark
+
+    made = to_spark("CREATE TABLE t (id INTEGER PRIMARY KEY, tags VARCHAR[] NOT NULL)").sql
+    assert made == "CREATE TABLE t (id INT, tags ARRAY<STRING>) USING parquet"
+    temp = to_spark("CREATE OR REPLACE TEMP TABLE x AS SELECT list(a ORDER BY b) FROM t")
+    assert temp.temp == "x" and "COLLECT_LIST" in temp.sql.upper()
+    assert to_spark("DROP TABLE IF EXISTS x").drop == "x"
+    exploded = to_spark("SELECT h FROM t, unnest(t.tags) AS u(h) WHERE starts_with(h, '52')")
+    assert "EXPLODE" in exploded.sql.upper() and "STARTSWITH" in exploded.sql.upper()

@@ -61,3 +61,69 @@ def test_duckdb_and_spark_give_the_same_answers(
     assert any(p["severity"] == "high" for p in expected["paths"])
     assert got["paths"] == expected["paths"]
     assert list((tmp_path / "warehouse" / "trade_records").glob("*.parquet"))
+
+
+ROWS = [
+    ("Xinjiang Zhongtai Chemical Co., Ltd.", "Urumqi, Xinjiang"),
+    ("新疆中泰化学股份有限公司", ""),
+    ("HOSHINE SILICON INDUSTRY (SHANSHAN) CO LTD", "Shanshan County, Turpan"),
+    ("Bluebird Maple Imports LLC", "513 Commerce Street, Atlanta, GA"),
+    ("Zhejiang Fukang Garment Co", "Shaoxing, Zhejiang"),
+    ("Aksu Huafu Textiles Co.", ""),
+    ("Shanta Karim Knit Composite Ltd.", "Gazipur, Bangladesh"),
+    ("第八师石河子市天富纺织有限公司", "新疆石河子市北四路"),
+    ("Nguyen Hoang Garment Company", "Binh Duong, Vietnam"),
+    ("Camel Group Co., Ltd.", "Xiangyang, Hubei"),
+]
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    import duckdb
+
+    where = f"{path}/*.csv" if path.is_dir() else str(path)
+    found = duckdb.sql(f"SELECT * FROM read_csv('{where}', header = true, all_varchar = true)")
+    return [dict(zip(found.columns, r, strict=True)) for r in found.fetchall()]
+
+
+def test_a_file_screened_in_the_engine_as_on_one_machine(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    from paxta.screen.batch import Columns, screen_file
+    from paxta.screen.matcher import Matcher
+    from paxta.screen.scale import screen_in_engine
+
+    source = tmp_path / "suppliers.csv"
+    with source.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Supplier name", "Address"])
+        w.writerows(ROWS)
+    columns = Columns("Supplier name", "Address")
+    duck = open_store(f"duckdb:{tmp_path / 'duck.duckdb'}")
+    try:
+        ensure_lists(duck)
+        matcher = Matcher.from_store(duck)
+        screen_file(duck, matcher, source, tmp_path / "one.csv", columns)
+        local = screen_in_engine(duck, matcher, str(source), str(tmp_path / "duck.csv"), columns)
+        saved = duck.sql("SELECT row_no, query, decision FROM screening_rows ORDER BY 1, 2")
+    finally:
+        duck.close()
+    monkeypatch.setenv("PAXTA_WAREHOUSE", str(tmp_path / "warehouse"))
+    spark = open_store("spark:local[2]")
+    try:
+        ensure_lists(spark)
+        far = screen_in_engine(
+            spark, Matcher.from_store(spark), str(source), str(tmp_path / "spark.csv"), columns
+        )
+    finally:
+        spark.close()
+    one = _read_csv(tmp_path / "one.csv")
+    kept = ("Supplier name", "paxta_decision", "paxta_entity_id", "paxta_region")
+    expected = [{k: r[k] or "" for k in kept} for r in one]
+    for out in (tmp_path / "duck.csv", tmp_path / "spark.csv"):
+        got = [{k: r[k] or "" for k in kept} for r in _read_csv(out)]
+        assert sorted(got, key=str) == sorted(expected, key=str), out
+    assert local.decisions == far.decisions and local.rows == far.rows == len(ROWS)
+    assert local.decisions.get("match", 0) >= 2 and local.regions
+    assert [r[0] for r in saved] == sorted([*range(1, len(ROWS) + 1)] * 2)  # both runs saved
