@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import orjson
@@ -35,6 +35,9 @@ from paxta.store import Backend
 from paxta.store.backend import Shared
 
 BIG_BLOCK = 60  # spellings of a block compared with each other; beyond, with its most used
+# Rounds of heads (by rank in the block) each spelling is compared with; a pair already joined
+# through earlier rounds is not compared again (most spellings of one firm share its blocks)
+ROUNDS = ((1, 1), (2, 3), (4, 10), (11, BIG_BLOCK))
 MIN_SLIP_KEY = 6  # a trade key this long may be misspelt by one letter
 PREFIX = 10  # letters of the plain name that make a block
 ADDRESS_AGREE = 85  # token-set similarity (0-100) of two addresses that are one place
@@ -96,28 +99,57 @@ def resolve_parties(
     store.map_batches("SELECT id, name, country FROM tp_spell", _keys_batch, KEYS, "tp_keys")
     store.step("resolve: candidate pairs")
     store.sql(
-        f"""CREATE OR REPLACE TEMP TABLE tp_cand AS
-        WITH ranked AS (
-            SELECT k.key, k.id, row_number() OVER (PARTITION BY k.key
-                ORDER BY s.records DESC, s.name, s.country) AS r
-            FROM tp_keys k JOIN tp_spell s ON s.id = k.id WHERE k.key <> '')
-        SELECT DISTINCT h.id AS head, m.id AS member
-        FROM ranked h JOIN ranked m ON m.key = h.key AND h.r < m.r AND h.r <= {BIG_BLOCK}"""
+        """CREATE OR REPLACE TEMP TABLE tp_rank AS
+        SELECT k.key, k.id, row_number() OVER (PARTITION BY k.key
+            ORDER BY s.records DESC, s.name, s.country) AS r
+        FROM tp_keys k JOIN tp_spell s ON s.id = k.id WHERE k.key <> ''"""
     )
-    compared = int(store.scalar("SELECT count(*) FROM tp_cand"))
-    say(f"comparing {compared:,} pairs of spellings within blocks")
-    store.step("resolve: pairs decided")
-    store.map_batches(
-        """SELECT c.head, c.member, h.name AS head_name, h.country AS head_country,
-            h.address AS head_address, m.name AS member_name, m.country AS member_country,
-            m.address AS member_address
-        FROM tp_cand c JOIN tp_spell h ON h.id = c.head JOIN tp_spell m ON m.id = c.member""",
-        _pairs_batch,
-        SAME,
-        "tp_same",
-    )
-    store.step("resolve: connected components")
-    _components(store)
+    nothing = "CAST(0 AS BIGINT)"
+    for table, columns in (
+        ("tp_seen", f"{nothing} AS head, {nothing} AS member"),
+        ("tp_same", f"{nothing} AS head, {nothing} AS member, CAST('' AS VARCHAR) AS why"),
+        ("tp_cc", f"{nothing} AS id, {nothing} AS label"),
+    ):
+        store.sql(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns} WHERE false")
+    compared = 0
+    for low, high in ROUNDS:  # each member against the block's heads ranked low..high
+        store.step("resolve: candidate pairs")
+        store.sql(
+            f"""CREATE OR REPLACE TEMP TABLE tp_cand AS
+            SELECT DISTINCT h.id AS head, m.id AS member
+            FROM tp_rank h JOIN tp_rank m ON m.key = h.key AND h.r < m.r
+                AND h.r BETWEEN {low} AND {high}
+            LEFT JOIN tp_cc ch ON ch.id = h.id LEFT JOIN tp_cc cm ON cm.id = m.id
+            WHERE coalesce(ch.label, h.id) <> coalesce(cm.label, m.id)"""
+        )
+        store.sql(  # a pair met in another block in an earlier round is not compared again
+            """CREATE OR REPLACE TEMP TABLE tp_cand AS SELECT c.head, c.member FROM tp_cand c
+            LEFT JOIN tp_seen s ON s.head = c.head AND s.member = c.member
+            WHERE s.head IS NULL"""
+        )
+        n = int(store.scalar("SELECT count(*) FROM tp_cand"))
+        compared += n
+        say(f"comparing {n:,} pairs of spellings (each against heads {low}-{high} of its blocks)")
+        store.step("resolve: pairs decided")
+        store.map_batches(
+            """SELECT c.head, c.member, h.name AS head_name, h.country AS head_country,
+                h.address AS head_address, m.name AS member_name,
+                m.country AS member_country, m.address AS member_address
+            FROM tp_cand c JOIN tp_spell h ON h.id = c.head JOIN tp_spell m ON m.id = c.member""",
+            _pairs_batch,
+            SAME,
+            "tp_new",
+        )
+        store.sql(
+            "CREATE OR REPLACE TEMP TABLE tp_same AS "
+            "SELECT * FROM tp_same UNION ALL SELECT * FROM tp_new"
+        )
+        store.sql(
+            "CREATE OR REPLACE TEMP TABLE tp_seen AS "
+            "SELECT * FROM tp_seen UNION ALL SELECT head, member FROM tp_cand"
+        )
+        store.step("resolve: connected components")
+        _components(store)
     store.step("resolve: organisations")
     store.sql(
         """CREATE OR REPLACE TEMP TABLE tp_member AS
@@ -192,8 +224,8 @@ def resolve_parties(
         "SELECT count(*) FILTER (WHERE decision <> 'clear'), count(*) FILTER (WHERE region <> '') "
         "FROM trade_orgs"
     )[0]
-    for name in ("tp_spell", "tp_keys", "tp_cand", "tp_same", "tp_cc", "tp_member", "tp_org",
-                 "tp_screen"):  # fmt: skip
+    for name in ("tp_spell", "tp_keys", "tp_rank", "tp_cand", "tp_new", "tp_seen", "tp_same",
+                 "tp_cc", "tp_member", "tp_org", "tp_screen"):  # fmt: skip
         store.sql(f"DROP TABLE IF EXISTS {name}")
     return Resolution(
         spellings=spellings,
@@ -217,6 +249,13 @@ SCREENED = pa.schema(
 MAX_ROUNDS = 100  # label propagation rounds (a chain of spellings longer than this is not one firm)
 
 
+@lru_cache(maxsize=200_000)
+def _read(name: str, country: str) -> tuple[NameFeatures, str]:
+    """A spelling's features and plain name, read once per worker process (a spelling is in
+    many pairs)."""
+    return name_features(name), plain_name(name, country)
+
+
 def _keys_batch(batch: pa.RecordBatch) -> pa.Table:
     """Each spelling's blocking keys, prefixed by its country; a placeholder gets the key ''."""
     ids, keys = [], []
@@ -226,7 +265,7 @@ def _keys_batch(batch: pa.RecordBatch) -> pa.Table:
             ids.append(i)
             keys.append("")
             continue
-        for key in sorted(_block_keys(name_features(name), plain_name(name, country))):
+        for key in sorted(_block_keys(*_read(name, country))):
             ids.append(i)
             keys.append(f"{country}\t{key}")
     return pa.table({"id": pa.array(ids, pa.int64()), "key": pa.array(keys, pa.string())})
@@ -237,9 +276,7 @@ def _pairs_batch(batch: pa.RecordBatch) -> pa.Table:
     cols = [batch.column(c).to_pylist() for c in SPELLING_PAIR]
     heads, members, whys = [], [], []
     for head, member, hn, hc, ha, mn, mc, ma in zip(*cols, strict=True):
-        same = same_party(
-            (name_features(mn), plain_name(mn, mc), ma), (name_features(hn), plain_name(hn, hc), ha)
-        )
+        same = same_party((*_read(mn, mc), ma), (*_read(hn, hc), ha))
         if same:
             heads.append(head)
             members.append(member)
