@@ -208,6 +208,9 @@ def exposure_html(paths: list[dict[str, Any]]) -> str:
                 parts.append(f"<p><b>{e(who)}</b>: {e(party['why'])}</p>")
         for finding in p["findings"]:
             parts.append(f"<p><b>finding</b>: {e(finding)}</p>")
+        if p.get("also_to"):
+            others = ", ".join(f"{e(a['name'])} ({a['records']})" for a in p["also_to"])
+            parts.append(f"<p>also to {len(p['also_to'])} other importers: {others}</p>")
         for hop in p["hops"]:
             state = "observed" if hop["observed"] else "inferred"
             head = f"{e(hop['from'])} → {e(hop['to'])} ({state})"

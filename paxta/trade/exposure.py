@@ -91,8 +91,11 @@ class Filters:
     orgs: tuple[int, ...] = ()  # only paths touching these organisations (their own records)
 
 
-def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str, Any]]:
-    """Every exposure path, the most severe first."""
+def find_exposure(
+    store: Backend, filters: Filters = Filters(), group: bool = True
+) -> list[dict[str, Any]]:
+    """Every exposure path, the most severe first (``group``: a source under review shipping
+    direct to many importers as one path, the others in ``also_to``)."""
     if not store.scalar("SELECT count(*) FROM trade_orgs"):
         return []
     dest = ", ".join(f"'{c}'" for c in DESTINATIONS)
@@ -197,8 +200,9 @@ def find_exposure(store: Backend, filters: Filters = Filters()) -> list[dict[str
     paths = [p for p in paths if _wanted(p, filters)]
     if filters.orgs:
         paths = [p for p in paths if set(filters.orgs) & _orgs_on(p)]
+    paths = _grouped(paths) if group else paths
     rank = {"high": 0, "review": 1}
-    paths.sort(key=lambda p: (rank[p["severity"]], p["kind"], p["importer"]["name"]))
+    paths.sort(key=lambda p: (rank[p["severity"]], p["kind"], p["importer"]["name"], p["id"]))
     return paths
 
 
@@ -307,6 +311,32 @@ def _path(
     }
 
 
+def _grouped(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A source under review shipping direct to many importers is one question about the
+    source, not many: its paths become one, to the importer with the most records, the others
+    listed in ``also_to``. High paths, and paths through a third country, stay one each."""
+    out: list[dict[str, Any]] = []
+    kept: dict[int, dict[str, Any]] = {}  # source -> its one review path
+    for p in sorted(paths, key=lambda p: (-p["hops"][-1]["records"], p["id"])):
+        if p["severity"] != "review" or p["kind"] != "direct":
+            out.append(p)
+        elif p["source"]["org_id"] not in kept:
+            kept[p["source"]["org_id"]] = {**p, "also_to": []}
+            out.append(kept[p["source"]["org_id"]])
+        else:
+            importer = p["importer"]
+            kept[p["source"]["org_id"]]["also_to"].append(
+                {
+                    "org_id": importer["org_id"],
+                    "name": importer["name"],
+                    "country": importer["country"],
+                    "records": p["hops"][-1]["records"],
+                    "path": p["id"],
+                }
+            )
+    return out
+
+
 def _orgs_on(path: dict[str, Any]) -> set[int]:
     return {p["org_id"] for p in (path["source"], path["via"], path["importer"]) if p}
 
@@ -346,6 +376,9 @@ def path_rows(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "shipped_kg": p["volumes"]["shipped_to_us_eu_kg"],
                 "bills": " ".join(r["bol"] or r["record_id"] for r in last["shown"]),
                 "findings": " | ".join(p["findings"]),
+                "also_to": " | ".join(
+                    f"{a['name']} ({a['records']})" for a in p.get("also_to", [])
+                ),
             }
         )
     return out
@@ -362,7 +395,7 @@ def organisation(store: Backend, org_id: int) -> dict[str, Any] | None:
         "SELECT name, records, reason FROM trade_parties WHERE org_id = ? ORDER BY records DESC",
         [org_id],
     )
-    org["paths"] = find_exposure(store, Filters(orgs=(org_id,)))
+    org["paths"] = find_exposure(store, Filters(orgs=(org_id,)), group=False)
     return org
 
 
@@ -372,5 +405,5 @@ def find_path(store: Backend, path_id: str) -> dict[str, Any] | None:
     if len(parts) != 4 or not all(p.isdigit() for p in parts[1:]):
         return None
     orgs = tuple(int(p) for p in parts[1:] if p != "0")
-    found = [p for p in find_exposure(store, Filters(orgs=orgs)) if p["id"] == path_id]
+    found = [p for p in find_exposure(store, Filters(orgs=orgs), group=False) if p["id"] == path_id]
     return found[0] if found else None

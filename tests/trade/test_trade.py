@@ -365,3 +365,17 @@ def test_a_dossier_for_a_shipment_found_in_trade_records(
     assert "<script" not in (out / "dossier.html").read_text(encoding="utf-8")
     missing = runner.invoke(cli, ["trade", "dossier", "direct-1-0-999999", "-o", str(out)])
     assert missing.exit_code == 1 and "no exposure path" in missing.output
+
+
+def test_a_source_under_review_is_one_path_whatever_its_importers(
+    store: Backend, resolved: dict[str, Any]
+) -> None:
+    grouped = find_exposure(store)
+    every = find_exposure(store, group=False)
+    review = [p for p in every if p["severity"] == "review" and p["kind"] == "direct"]
+    sources = {p["source"]["org_id"] for p in review}
+    kept = [p for p in grouped if p["severity"] == "review" and p["kind"] == "direct"]
+    assert len(kept) == len(sources) < len(review)
+    assert sum(1 + len(p["also_to"]) for p in kept) == len(review)  # none lost
+    high = [p["id"] for p in every if p["severity"] == "high"]
+    assert [p["id"] for p in grouped if p["severity"] == "high"] == high
