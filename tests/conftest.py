@@ -20,6 +20,12 @@ UFLPA_TABLE = FIXTURES / "lists" / "uflpa_entity_list_2025-01-14.csv"
 OFAC_DIR = data_path("lists", "ofac")
 
 
+@pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's test client calls itself "testserver": let the API answer it."""
+    monkeypatch.setenv("PAXTA_ALLOWED_HOSTS", "testserver")
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh PAXTA_HOME for one test."""

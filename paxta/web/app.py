@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
@@ -289,6 +290,22 @@ def create_app(
         description="Screen, locate, trace and prove forced-labour risk in supply chains.",
     )
     auth = tokens or Tokens()
+    hosts = _allowed_hosts()
+
+    @app.middleware("http")
+    async def same_site(request: Request, call_next: Any) -> Response:
+        """Open to this machine only when no token is configured: a page elsewhere that points
+        its own name at 127.0.0.1 (DNS rebinding) is refused by its Host; a form posted from
+        another site is refused by its Origin, token or not."""
+        host = _host_name(request.headers.get("host", ""))
+        if not auth.roles and host not in hosts:
+            return _refused(f"Host {host!r} is not this machine's (set $PAXTA_ALLOWED_HOSTS)")
+        origin = request.headers.get("origin")
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        if unsafe and origin and origin != "null" and _host_name(urlsplit(origin).netloc) != host:
+            return _refused(f"a request from another site ({origin}) is refused")
+        response: Response = await call_next(request)
+        return response
 
     @app.exception_handler(PaxtaError)
     async def store_unavailable(request: Request, exc: PaxtaError) -> Response:
@@ -575,6 +592,30 @@ def create_app(
         return locate_address(body.address).as_json()
 
     return app
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def _allowed_hosts() -> frozenset[str]:
+    """The names this server answers to without tokens: loopback, and ``$PAXTA_ALLOWED_HOSTS``
+    (comma-separated)."""
+    extra = os.environ.get("PAXTA_ALLOWED_HOSTS", "")
+    return frozenset(LOOPBACK_NAMES) | {h.strip().lower() for h in extra.split(",") if h.strip()}
+
+
+def _host_name(host: str) -> str:
+    """A Host header's name without its port ("[::1]:8000" -> "::1")."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _refused(detail: str) -> Response:
+    return Response(
+        orjson.dumps({"detail": detail}), status_code=403, media_type="application/json"
+    )
 
 
 def _cookie_may_sign_in(request: Request) -> bool:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from paxta.lists.shipped import ensure_lists
@@ -29,7 +30,8 @@ def _pipeline(store: Backend, world: Path) -> dict[str, Any]:
     return {
         "resolution": resolution,
         "parties": store.sql(
-            "SELECT name, country, org_id, records, reason FROM trade_parties ORDER BY name, country"
+            "SELECT name, country, org_id, records, reason FROM trade_parties "
+            "ORDER BY name, country"
         ),
         "orgs": store.dicts("SELECT * FROM trade_orgs ORDER BY org_id"),
         "records": store.scalar("SELECT count(*) FROM trade_records"),
@@ -78,11 +80,14 @@ ROWS = [
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
-    import duckdb
+    """A CSV file, or a folder of CSV part files (Spark's), as rows of text."""
+    from pyarrow import csv
 
-    where = f"{path}/*.csv" if path.is_dir() else str(path)
-    found = duckdb.sql(f"SELECT * FROM read_csv('{where}', header = true, all_varchar = true)")
-    return [dict(zip(found.columns, r, strict=True)) for r in found.fetchall()]
+    rows: list[dict[str, Any]] = []
+    for part in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+        table = csv.read_csv(part, convert_options=csv.ConvertOptions(strings_can_be_null=False))
+        rows += table.cast(pa.schema([(c, pa.string()) for c in table.column_names])).to_pylist()
+    return rows
 
 
 def test_a_file_screened_in_the_engine_as_on_one_machine(

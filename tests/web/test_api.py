@@ -57,6 +57,28 @@ def test_tokens_and_roles(home: Path) -> None:
     assert client.get("/healthz").status_code == 200
 
 
+def test_another_sites_name_or_form_is_refused(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAXTA_ALLOWED_HOSTS")
+    local = TestClient(create_app(), base_url="http://127.0.0.1:8000")
+    assert local.get("/healthz").status_code == 200
+    rebound = TestClient(create_app(), base_url="http://attacker.example")  # DNS rebinding
+    refused = rebound.get("/lists")
+    assert refused.status_code == 403 and "not this machine" in refused.json()["detail"]
+    posted = local.post(
+        "/locate", json={"address": "Urumqi"}, headers={"Origin": "http://attacker.example"}
+    )
+    assert posted.status_code == 403 and "another site" in posted.json()["detail"]
+    same = local.post(
+        "/locate", json={"address": "Urumqi"}, headers={"Origin": "http://127.0.0.1:8000"}
+    )
+    assert same.status_code == 200
+    exposed = TestClient(
+        create_app(Tokens.parse("viewer:v-secret")), base_url="http://paxta.example"
+    )
+    headers = {"Authorization": "Bearer v-secret"}
+    assert exposed.get("/lists", headers=headers).status_code == 200  # a token decides there
+
+
 def test_locate_and_openapi(client: TestClient) -> None:
     located = client.post("/locate", json={"address": "新疆阿克苏地区阿克苏市"}).json()
     assert located["xinjiang"] is True
