@@ -361,15 +361,16 @@ _COUNTRY_WORDS = {
 
 def one_address(a: str, b: str) -> bool | None:
     """Whether two addresses are one place (True), two places (False) or cannot be told
-    (None): the same numbers (a lot, a street number) with words alike are one place;
+    (None): the same numbers (a lot, a street number) with words alike are one place (a town
+    alone is not: "Jiaxing, Zhejiang" and "Shaoxing, Zhejiang" are alike and say nothing);
     numbers that share nothing (Lot A5, Lot A6) are two; a postcode or a line more or less
     says neither."""
     na, nb = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
     if na and nb and na.isdisjoint(nb):
         return False
-    if na == nb and fuzz.token_set_ratio(a.casefold(), b.casefold()) >= ADDRESS_AGREE:
+    if na and na == nb and fuzz.token_set_ratio(a.casefold(), b.casefold()) >= ADDRESS_AGREE:
         return True
-    return None
+    return None  # (a town without a number is where thousands of firms are)
 
 
 _NUMBER = re.compile(r"\d+")

@@ -241,6 +241,9 @@ def test_plain_names_and_addresses() -> None:
     assert not one_address(
         "Lot A5, Industrial Zone, Binh Duong", "Lot A6, Industrial Zone, Binh Duong"
     )
+    # a town is no place: two firms of Zhejiang whose names are alike stay two
+    assert one_address("Jiaxing, Zhejiang, China", "Shaoxing, Zhejiang, China") is None
+    assert one_address("Jiaxing, Zhejiang", "JIAXING, ZHEJIANG, CHINA") is None
 
 
 def test_cli_import_and_exposure_report(runner: CliRunner, tmp_path: Path) -> None:
