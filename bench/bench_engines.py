@@ -30,6 +30,7 @@ TARGET_RECORDS = 150_000_000
 NODES, CORES_PER_NODE = 16, 8
 NETWORK_BYTES_S = 1.25e9  # 10 Gbit/s per node, the usual cloud instance's
 SPARK_MASTER = "local[2]"
+SPARK_MEMORY = "6g"
 
 
 def pipeline(store: Any, data: Path) -> tuple[dict[str, float], dict[str, Any]]:
@@ -98,8 +99,13 @@ def run(size: int, workdir: Path, data_root: Path | None) -> dict[str, Any]:
     finally:
         duck.close()
     os.environ["PAXTA_WAREHOUSE"] = str(workdir / f"warehouse-{size}")
-    os.environ["PAXTA_SPARK_CONF"] = (
-        "spark.ui.enabled=true,spark.ui.retainedJobs=100000,spark.ui.retainedStages=100000"
+    os.environ["PAXTA_SPARK_CONF"] = ",".join(
+        [
+            "spark.ui.enabled=true",  # its REST API reports each step's stages and shuffle
+            "spark.ui.retainedJobs=100000",
+            "spark.ui.retainedStages=100000",
+            f"spark.driver.memory={SPARK_MEMORY}",  # local mode: the executors live in it
+        ]
     )
     t = time.perf_counter()
     spark = open_store(f"spark:{SPARK_MASTER}")
