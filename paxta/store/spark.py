@@ -10,8 +10,8 @@ migrations, so nothing but the folders holds state.
 What differs from DuckDB, and how callers learn it (:class:`Capabilities`): there are no
 transactions (each statement is one Spark job, whose output is committed whole or not at all;
 an import stages its rows and appends them in one statement per table), no ``DELETE`` or
-``UPDATE`` on Parquet (the table is rewritten without the rows, or with the new values), and a
-temporary table is a checkpointed view.
+``UPDATE`` on Parquet (the table is rewritten without the rows, or with the new values).
+A temporary table is a Parquet folder under ``_scratch`` in the warehouse, removed at close.
 SQL arrives in DuckDB's dialect and is translated (:mod:`paxta.store.dialect`).
 """
 
@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import sys
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -88,6 +90,8 @@ class SparkStore(Backend):
             deletes=False,
         )
         self._temps: set[str] = set()
+        self._written = 0
+        self._scratch = f"{self.warehouse.rstrip('/')}/_scratch/{uuid.uuid4().hex}"
         self._declare()
 
     # --- schema ---------------------------------------------------------------------------
@@ -125,9 +129,7 @@ class SparkStore(Backend):
             self._temps.discard(st.drop)
             return []
         if st.temp:
-            frame = self.spark.sql(st.sql, args=list(params) or None).localCheckpoint()
-            frame.createOrReplaceTempView(st.temp)
-            self._temps.add(st.temp)
+            self._keep(self.spark.sql(st.sql, args=list(params) or None), st.temp)
             return []
         delete = _DELETE.match(query)
         if delete:
@@ -137,6 +139,17 @@ class SparkStore(Backend):
             self._update(query, params)
             return []
         return [tuple(r) for r in self._frame(query, params).collect()]
+
+    def _keep(self, frame: Any, name: str) -> None:
+        """A temporary table: written as Parquet under the warehouse's scratch folder and read
+        back, so its plan starts afresh with the file's true size (a checkpoint keeps the
+        estimate of the plan it came from, which, squared at each round of a repeated join,
+        grew until planning alone took minutes)."""
+        self._written += 1
+        path = f"{self._scratch}/{name}-{self._written}"
+        frame.write.mode("overwrite").parquet(path)
+        self.spark.read.schema(frame.schema).parquet(path).createOrReplaceTempView(name)
+        self._temps.add(name)
 
     def _delete(self, table: str, where: str | None, params: Sequence[Any]) -> None:
         """Parquet has no DELETE: the rows kept are checkpointed, then the table rewritten."""
@@ -200,8 +213,7 @@ class SparkStore(Backend):
         # spread over every core: a step before may have left one partition (a global order)
         source = self._frame(query, params).repartition(self.capabilities.max_parallelism * 4)
         frame = source.mapInArrow(each, from_arrow_schema(schema))
-        frame.localCheckpoint().createOrReplaceTempView(into)
-        self._temps.add(into)
+        self._keep(frame, into)
 
     def step(self, name: str) -> None:
         self.spark.sparkContext.setJobGroup(name, name)
@@ -259,6 +271,8 @@ class SparkStore(Backend):
         for name in list(self._temps):
             self.spark.catalog.dropTempView(name)
         self._temps.clear()
+        if "://" not in self._scratch:  # (on object storage a lifecycle rule clears it)
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def _numbered(frame: Any) -> Any:
