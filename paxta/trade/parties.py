@@ -68,9 +68,10 @@ def resolve_parties(
 
     Set-based, so every engine runs the same steps: the spellings as a table, their blocking
     keys by a batch function, candidate pairs by a join within blocks (a spelling is compared
-    with the ``BIG_BLOCK`` most used of its block), each pair decided by a batch function
-    (:func:`same_party`), organisations as connected components by repeated joins, each
-    screened by a batch function over the fitted model."""
+    with the ``BIG_BLOCK`` most used of its block, in ``ROUNDS``, skipping pairs an earlier
+    round joined), each pair decided by a batch function (:func:`same_party`), organisations
+    as connected components by repeated joins, each screened by a batch function over the
+    fitted model."""
     say = progress or (lambda _: None)
     store.step("resolve: spellings")
     store.sql(
