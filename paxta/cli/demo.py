@@ -50,7 +50,7 @@ def demo(out: Path) -> None:
     console.rule("4. Trace: three example cases, from shipment to raw material")
     dossiers = _cases_demo(out)
     console.rule("5. Trade records: laundering through third countries in bills of lading")
-    trade_report = _trade_demo(out)
+    trade_report, trade_dossier = _trade_demo(out)
     console.rule("Results")
     console.print(f"Store: {store_path()}")
     console.print(f"Lists summary: {out.resolve() / 'lists.json'}")
@@ -59,6 +59,8 @@ def demo(out: Path) -> None:
     for shipment, page in dossiers:
         console.print(f"Dossier for {shipment}: {page}")
     console.print(f"Trade exposure report: {trade_report} (and .json, .csv)")
+    if trade_dossier is not None:
+        console.print(f"Dossier for a shipment found in trade records: {trade_dossier}")
 
 
 DEMO_ADDRESSES = [
@@ -180,7 +182,7 @@ def _cases_demo(out: Path) -> list[tuple[str, Path]]:
     return written
 
 
-def _trade_demo(out: Path) -> Path:
+def _trade_demo(out: Path) -> tuple[Path, Path | None]:
     """Generate a year of bills of lading and third-country declarations with planted paths,
     import them, resolve the parties and write the exposure report."""
     from paxta.cli.trade import exposure_html
@@ -215,6 +217,7 @@ def _trade_demo(out: Path) -> Path:
         paths = find_exposure(store)
         high = [p for p in paths if p["severity"] == "high"]
         third = next((p for p in high if p["kind"] == "third_country"), None)
+        dossier = None
         if third is not None:  # a dossier for the latest shipment on a laundering path
             content = trade_dossier(store, third["id"], Matcher.from_store(store))
             _, dossier = write_dossier(content, out / "dossiers" / content["case"])
@@ -236,4 +239,4 @@ def _trade_demo(out: Path) -> Path:
         orjson.dumps({"paths": paths}, option=orjson.OPT_INDENT_2)
     )
     write_rows(path_rows(paths), out / "trade-exposure.csv")
-    return page
+    return page, dossier
