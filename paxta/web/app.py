@@ -277,10 +277,14 @@ class DecisionRequest(BaseModel):
 
 
 def create_app(
-    tokens: Tokens | None = None, max_upload: int = MAX_UPLOAD, allow_private: bool = False
+    tokens: Tokens | None = None,
+    max_upload: int = MAX_UPLOAD,
+    allow_private: bool = False,
+    hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """The API application. ``allow_private`` lets captures reach private and loopback
-    addresses: for tests against a local server only; ``paxta serve`` never sets it."""
+    addresses: for tests against a local server only; ``paxta serve`` never sets it. ``hosts``:
+    names answered without tokens besides loopback and ``$PAXTA_ALLOWED_HOSTS``."""
     app = FastAPI(
         docs_url=None,  # Swagger UI loads from a CDN: paxta works offline, the spec is enough
         redoc_url=None,
@@ -290,7 +294,7 @@ def create_app(
         description="Screen, locate, trace and prove forced-labour risk in supply chains.",
     )
     auth = tokens or Tokens()
-    hosts = _allowed_hosts()
+    allowed = _allowed_hosts() | {h.lower() for h in hosts}
 
     @app.middleware("http")
     async def same_site(request: Request, call_next: Any) -> Response:
@@ -298,7 +302,7 @@ def create_app(
         its own name at 127.0.0.1 (DNS rebinding) is refused by its Host; a form posted from
         another site is refused by its Origin, token or not."""
         host = _host_name(request.headers.get("host", ""))
-        if not auth.roles and host not in hosts:
+        if not auth.roles and host not in allowed:
             return _refused(f"Host {host!r} is not this machine's (set $PAXTA_ALLOWED_HOSTS)")
         origin = request.headers.get("origin")
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")

@@ -13,7 +13,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from paxta.web.app import create_app
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+# (built at import, before any fixture: the test client's name is given here)
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(hosts=("testserver",)))
 
 
 @pytest.fixture(autouse=True)
