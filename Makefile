@@ -55,9 +55,9 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
-# Every benchmark at a small size, so none can rot unnoticed (make test runs it too).
+# Every benchmark at a small size, two at a time, so none can rot unnoticed (make test runs it).
 bench-quick: $(BENCH_STAMP)
-	for b in bench/bench_*.py; do echo "== $$b --quick"; $(BIN)/python $$b --quick || exit 1; done
+	$(BIN)/python tools/bench_quick.py 2
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
