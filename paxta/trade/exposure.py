@@ -102,8 +102,7 @@ def find_exposure(
     chain = ", ".join(f"('{a}', '{b}')" for a, b in HS_CHAIN)
     since = "AND r.date >= ?" if filters.since else ""
     params: list[Any] = [filters.since] if filters.since else []
-    base = f"""
-        CREATE OR REPLACE TEMP TABLE x_rec AS
+    records = f"""
         SELECT r.record_id, r.bol, r.date, r.hs_codes, r.weight_kg, r.format,
             r.exporter_country, r.importer_country, pe.org_id AS exp_org, pi.org_id AS imp_org
         FROM trade_records r
@@ -114,8 +113,7 @@ def find_exposure(
         WHERE true {since}"""
     if filters.orgs:  # the organisations, their trading partners, and all their records
         wanted = ", ".join(str(int(o)) for o in filters.orgs)
-        base = base.replace("CREATE OR REPLACE TEMP TABLE x_rec AS", "")
-        base = f"""CREATE OR REPLACE TEMP TABLE x_rec AS WITH j AS ({base}),
+        records = f"""WITH j AS ({records}),
             near AS (SELECT imp_org AS o FROM j WHERE exp_org IN ({wanted})
                 UNION SELECT exp_org FROM j WHERE imp_org IN ({wanted})
                 UNION SELECT unnest([{wanted}]))
@@ -123,7 +121,7 @@ def find_exposure(
                 OR imp_org IN (SELECT o FROM near)"""
     store.step("exposure: records and their organisations")
     with store.transaction():
-        store.sql(base, params)
+        store.sql(f"CREATE OR REPLACE TEMP TABLE x_rec AS {records}", params)
         store.step("exposure: paths")
         store.sql(
             """CREATE OR REPLACE TEMP TABLE x_src AS
