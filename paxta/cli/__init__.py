@@ -79,6 +79,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "paxta.cli.trade:trade",
         "Trade records: find Xinjiang goods laundered through third countries.",
     ),
+    "watchlist": (
+        "paxta.cli.lists:watchlist",
+        "Supplier files re-screened at every list update (paxta lists fetch --impact).",
+    ),
     "watch": (
         "paxta.cli.evidence:watch",
         "Watch pages for removals (schedule `paxta watch run` with cron or a systemd...",

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from paxta.cli.output import console, err_console, json_option, print_json, print_table
 from paxta.errors import PaxtaError
 from paxta.lists import repository as repo
 from paxta.lists.diff import ListDiff, diff_versions
-from paxta.lists.importer import ImportResult, import_list
+from paxta.lists.importer import ImportResult, ShrinkRefused, import_list
 from paxta.lists.shipped import ensure_lists, import_shipped
 from paxta.lists.sources import FORMATS, ReadOptions
 from paxta.store import Backend, open_store
@@ -40,27 +42,52 @@ def lists(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from paxta.lists.fetch import last_checked
+
     with _store() as store:
         ensure_lists(store)
         versions = repo.current_versions(store)
+        checked = last_checked(store)
+    ages = dict(repo.version_ages(versions))
     if as_json:
-        print_json([v.as_json() for v in versions])
+        print_json(
+            [
+                {
+                    **v.as_json(),
+                    "published": v.version,
+                    "age_days": ages.get(v.source),
+                    "last_checked": _when(checked[v.source][0]) if v.source in checked else None,
+                    "last_check": checked[v.source][1] if v.source in checked else None,
+                }
+                for v in versions
+            ]
+        )
         return
     print_table(
         "Official lists (newest version of each)",
-        ["source", "version", "entities", "format", "sha256", "imported (UTC)"],
+        ["source", "published", "age", "entities", "format", "imported (UTC)", "last checked"],
         [
             (
                 v.source,
                 v.version,
+                f"{ages[v.source]:,} days" if v.source in ages else "",
                 v.entity_count,
                 v.format,
-                v.sha256[:16] + "…",
-                v.imported_at.isoformat(sep=" ", timespec="seconds"),
+                _when(v.imported_at),
+                f"{_when(checked[v.source][0])} ({checked[v.source][1]})"
+                if v.source in checked
+                else "never (paxta lists fetch)",
             )
             for v in versions
         ],
     )
+    stale = repo.staleness_warning(versions)
+    if stale:
+        err_console.print(stale, style="yellow", highlight=False)
+
+
+def _when(moment: Any) -> str:
+    return moment.isoformat(sep=" ", timespec="minutes") if moment else ""
 
 
 def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -92,7 +119,16 @@ def _import_options(f: Any) -> Any:
         help="The file's format (detected from its content when not given).",
     )(f)
     f = click.option("--source", help="The list's name, e.g. uflpa (default: the format's).")(f)
+    f = _allow_shrink(f)
     return json_option(f)
+
+
+def _allow_shrink(f: Any) -> Any:
+    return click.option(
+        "--allow-shrink",
+        is_flag=True,
+        help="Import even when the file drops many of the list's entities at once.",
+    )(f)
 
 
 def _run_import(
@@ -102,6 +138,7 @@ def _run_import(
     version: str | None,
     encoding: str | None,
     mapping: tuple[str, ...],
+    allow_shrink: bool = False,
 ) -> ImportResult:
     options = ReadOptions(encoding=encoding, version=version, mapping=_parse_map(mapping))
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -116,7 +153,19 @@ def _run_import(
         def progress(n: int) -> None:
             bar.update(task, description=f"importing {path.name}: {n:,} entities")
 
-        return import_list(store, path, source=source, fmt=fmt, options=options, progress=progress)
+        try:
+            return import_list(
+                store,
+                path,
+                source=source,
+                fmt=fmt,
+                options=options,
+                progress=progress,
+                allow_shrink=allow_shrink,
+            )
+        except ShrinkRefused as exc:
+            _print_removed(exc.removed)
+            raise
 
 
 def _report_import(result: ImportResult, as_json: bool) -> None:
@@ -150,6 +199,7 @@ def import_cmd(
     version: str | None,
     encoding: str | None,
     mapping: tuple[str, ...],
+    allow_shrink: bool,
     as_json: bool,
 ) -> None:
     """Import a list file as a new version of its source.
@@ -158,7 +208,9 @@ def import_cmd(
     folder, the BIS or CBP table, OpenSanctions FollowTheMoney JSON lines, or any CSV with --map.
     An import is all-or-nothing.
     """
-    _report_import(_run_import(path, source, fmt, version, encoding, mapping), as_json)
+    _report_import(
+        _run_import(path, source, fmt, version, encoding, mapping, allow_shrink), as_json
+    )
 
 
 @lists.command("update")
@@ -171,12 +223,13 @@ def update_cmd(
     version: str | None,
     encoding: str | None,
     mapping: tuple[str, ...],
+    allow_shrink: bool,
     as_json: bool,
 ) -> None:
     """Bring a newer file of a list you already have, and show what changed."""
     with _store() as store:
         ensure_lists(store)
-    result = _run_import(path, source, fmt, version, encoding, mapping)
+    result = _run_import(path, source, fmt, version, encoding, mapping, allow_shrink)
     if result.already_imported:
         _report_import(result, as_json)
         return
@@ -283,3 +336,211 @@ def _print_diff(diff: ListDiff) -> None:
         rows.append(("changed", c.name, what))
     if rows:
         print_table(None, ["", "entity", "details"], rows)
+
+
+def _print_removed(removed: list[tuple[str, str]]) -> None:
+    rows = [("removed", name, entity_id) for entity_id, name in removed[:200]]
+    if len(removed) > 200:
+        rows.append(("", f"... and {len(removed) - 200:,} more", ""))
+    err_console.print(f"Entities the new file drops ({len(removed):,}):")
+    table_console = err_console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("", "entity", "id"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    table_console.print(table)
+
+
+@lists.command("fetch")
+@click.argument("sources", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every source in the sources table.")
+@click.option(
+    "--sources",
+    "table",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your sources table (CSV: source,url,format); default $PAXTA_LIST_SOURCES or paxta's.",
+)
+@click.option(
+    "--from",
+    "mirror",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Import from a mirror folder (MIRROR/SOURCE/files) instead of downloading.",
+)
+@click.option(
+    "--save",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also copy each imported download to SAVE/SOURCE/ (a mirror for offline machines).",
+)
+@click.option("--impact", is_flag=True, help="Re-screen what you hold and report what changed.")
+@click.option(
+    "--webhook",
+    envvar="PAXTA_WEBHOOK_URL",
+    help="POST the impact lines here as JSON (signed with $PAXTA_WEBHOOK_SECRET).",
+)
+@_allow_shrink
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines for machines (cron).")
+def fetch_cmd(
+    sources: tuple[str, ...],
+    every: bool,
+    table: Path | None,
+    mirror: Path | None,
+    save: Path | None,
+    impact: bool,
+    webhook: str | None,
+    allow_shrink: bool,
+    as_json: bool,
+) -> None:
+    """Download the lists from their publishers and import what is new.
+
+    With no SOURCE, fetches the lists you have (the four official ones in a fresh store).
+    Conditional requests (ETag, Last-Modified), retries, proxies from the environment
+    (HTTPS_PROXY). A download that is a bot-check page, changed format or drops many entities
+    at once is refused (--allow-shrink to accept a real shrink). Exit 0 when every source was
+    imported or had nothing new; 1 when any was refused or failed.
+    """
+    from paxta.lists.fetch import IMPORTED, fetch_lists
+    from paxta.lists.impact import assess, post_webhook, record
+
+    failed = False
+    with _store() as store:
+        ensure_lists(store)
+
+        def progress(source: str) -> None:
+            if not as_json and err_console.is_terminal:
+                err_console.print(f"checking {source} ...", style="dim")
+
+        results = fetch_lists(
+            store,
+            list(sources),
+            every=every,
+            sources=table,
+            mirror=mirror,
+            save=save,
+            allow_shrink=allow_shrink,
+            progress=progress,
+        )
+        for r in results:
+            failed |= not r.ok
+            lines = []
+            if r.outcome == IMPORTED and r.version is not None and (impact or webhook):
+                lines = assess(store, r.previous, r.version)
+                record(store, r.previous, r.version, lines)
+            if as_json:
+                sys.stdout.write(orjson.dumps({"type": "fetch", **r.as_json()}).decode() + "\n")
+                for x in lines:
+                    sys.stdout.write(
+                        orjson.dumps({"type": "impact", "source": r.source, **x.as_json()}).decode()
+                        + "\n"
+                    )
+            else:
+                style = "" if r.ok else "red"
+                console.print(f"{r.source}: {r.message}", style=style, highlight=False)
+                for note in r.notes:
+                    console.print(f"  Note: {note}", highlight=False)
+                if r.removed:
+                    _print_removed(r.removed)
+                if r.outcome == IMPORTED and r.previous is not None and r.version is not None:
+                    diff = diff_versions(
+                        store, r.source, f"#{r.previous.version_id}", f"#{r.version.version_id}"
+                    )
+                    console.print(
+                        f"  {r.previous.version} → {r.version.version}: {len(diff.added)} added, "
+                        f"{len(diff.removed)} removed, {len(diff.changed)} changed",
+                        highlight=False,
+                    )
+                if impact and r.outcome == IMPORTED:
+                    if lines:
+                        for x in lines:
+                            console.print(f"  {x.line}", highlight=False)
+                    else:
+                        console.print("  Nothing you hold is touched by this update.")
+            if lines and webhook and r.version is not None:
+                payload = {
+                    "source": r.source,
+                    "old_version": r.previous.version if r.previous else None,
+                    "new_version": r.version.version,
+                    "changes": [x.as_json() for x in lines],
+                }
+                try:
+                    post_webhook(webhook, payload)
+                except PaxtaError as exc:
+                    err_console.print(f"Warning: {exc}", style="yellow", highlight=False)
+                    failed = True
+    if failed:
+        raise SystemExit(1)
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def watchlist(ctx: click.Context, as_json: bool) -> None:
+    """Supplier files re-screened at every list update (paxta lists fetch --impact).
+
+    With no subcommand, lists the watched files.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from paxta.lists.watchlist import watchlists
+
+    with _store() as store:
+        found = watchlists(store)
+    if as_json:
+        print_json(
+            [
+                {"name": w.name, "path": w.path, "rows": w.row_count, "sha256": w.sha256}
+                for w in found
+            ]
+        )
+        return
+    if not found:
+        console.print("No supplier file is watched: paxta watchlist add FILE.")
+        return
+    print_table(
+        "Watched supplier files",
+        ["name", "rows", "file"],
+        [(w.name, f"{w.row_count:,}", w.path) for w in found],
+    )
+
+
+@watchlist.command("add")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--name", "label", help="What to call it (default: the file's name).")
+@click.option("--name-column", help="The column of party names (found from the header).")
+@click.option("--address-column", help="A column of addresses.")
+@click.option("--country-column", help="A column of countries.")
+@click.option("--id-column", help="A column of registry IDs (USCC ...).")
+@click.option("--ref-column", help="Your own supplier number, shown in the impact lines.")
+@click.option("--encoding", help="The file's encoding, when not detected.")
+def watchlist_add(
+    path: Path,
+    label: str | None,
+    name_column: str | None,
+    address_column: str | None,
+    country_column: str | None,
+    id_column: str | None,
+    ref_column: str | None,
+    encoding: str | None,
+) -> None:
+    """Watch a supplier file (CSV, XLSX, JSON lines): its rows are kept in paxta's store and
+    screened again at every list update. Adding a file under a name already watched replaces it."""
+    from paxta.lists.watchlist import add_watchlist
+    from paxta.screen.batch import Columns
+
+    columns = Columns(name_column or "", address_column, country_column, id_column)
+    with _store() as store:
+        w = add_watchlist(store, path, columns, ref_column, label, encoding)
+    console.print(f"Watching {w.name}: {w.row_count:,} suppliers from {path}.")
+
+
+@watchlist.command("remove")
+@click.argument("name")
+def watchlist_remove(name: str) -> None:
+    """Stop watching the supplier file NAME."""
+    from paxta.lists.watchlist import remove_watchlist
+
+    with _store() as store:
+        remove_watchlist(store, name)
+    console.print(f"No longer watching {name}.")

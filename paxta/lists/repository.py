@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -100,23 +101,49 @@ def current_versions(store: Backend) -> list[ListVersion]:
     return [ListVersion(*r) for r in store.sql(versions_sql(latest))]
 
 
+def latest_version(store: Backend, source: str) -> ListVersion | None:
+    """The version of ``source`` screening uses now, if there is one."""
+    return next((v for v in current_versions(store) if v.source == source), None)
+
+
 STALE_AFTER_DAYS = 90  # the lists change monthly or faster; a version this old is out of date
 
 
-def stale_versions(
-    versions: list[ListVersion], today: date | None = None, days: int = STALE_AFTER_DAYS
-) -> list[tuple[ListVersion, int]]:
-    """The versions older than ``days``, with their age in days (oldest first): a screening
-    against them says so, since a name listed since is screened ``clear``."""
+def max_list_age() -> int:
+    """Days after which a list version is out of date: ``$PAXTA_MAX_LIST_AGE`` or 90."""
+    given = os.environ.get("PAXTA_MAX_LIST_AGE", "").strip()
+    if not given:
+        return STALE_AFTER_DAYS
+    if not given.isdigit():
+        raise PaxtaError(f"$PAXTA_MAX_LIST_AGE={given!r}: give a number of days, e.g. 30.")
+    return int(given)
+
+
+def version_age(v: ListVersion, today: date | None = None) -> int | None:
+    """Days since the version's date (its publication), or None when it is not a date."""
     today = today or date.today()
+    try:
+        day = v.version[:10] if len(v.version) >= 10 else v.version[:7] + "-01"  # 2026-07
+        return (today - date.fromisoformat(day)).days
+    except ValueError:
+        return None  # a version that is not a date says nothing about age
+
+
+def version_ages(versions: list[ListVersion], today: date | None = None) -> list[tuple[str, int]]:
+    """(source, age in days) of each version whose version is a date."""
+    return [(v.source, a) for v in versions if (a := version_age(v, today)) is not None]
+
+
+def stale_versions(
+    versions: list[ListVersion], today: date | None = None, days: int | None = None
+) -> list[tuple[ListVersion, int]]:
+    """The versions older than ``days`` (default :func:`max_list_age`), with their age in days
+    (oldest first): a screening against them says so, since a name listed since is ``clear``."""
+    limit = max_list_age() if days is None else days
     out = []
     for v in versions:
-        try:
-            day = v.version[:10] if len(v.version) >= 10 else v.version[:7] + "-01"  # 2026-07
-            age = (today - date.fromisoformat(day)).days
-        except ValueError:
-            continue  # a version that is not a date says nothing about age
-        if age > days:
+        age = version_age(v, today)
+        if age is not None and age > limit:
             out.append((v, age))
     return sorted(out, key=lambda pair: -pair[1])
 
@@ -129,7 +156,7 @@ def staleness_warning(versions: list[ListVersion], today: date | None = None) ->
     named = ", ".join(f"{v.source} {v.version} ({age:,} days old)" for v, age in stale)
     return (
         f"Warning: out-of-date lists: {named}; names listed since are not found. "
-        "Update them: paxta lists update FILE."
+        "Update them: paxta lists fetch."
     )
 
 

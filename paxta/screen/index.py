@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
+from typing import Any
 
 import orjson
 import pyarrow as pa
@@ -392,14 +393,16 @@ def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] 
     return out
 
 
-def _with_other_companies(store: Backend, names: pa.Table, version_ids: list[int]) -> pa.Table:
+def _with_other_companies(
+    store: Backend, names: pa.Table, version_ids: list[int], only: str = ""
+) -> pa.Table:
     """``names`` and, as names of kind "part", the companies a list entry names after its
     first (CBP: "Shanghai Select Safety Products ... and its two subsidiaries from China,
     Select (Nantong) Safety Products Co. Limited and ..."), so each is found by its own name."""
     marks = ", ".join("?" for _ in version_ids)
     rows = store.sql(
         "SELECT DISTINCT entity_id, name FROM entity_names "
-        f"WHERE version_id IN ({marks}) AND (name LIKE '%;%' OR name ILIKE '% and %') "
+        f"WHERE version_id IN ({marks}){only} AND (name LIKE '%;%' OR name ILIKE '% and %') "
         "ORDER BY entity_id, name",
         version_ids,
     )
@@ -426,20 +429,36 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
     chosen = [v for v in current_versions(store) if wanted is None or v.source in wanted]
     if not chosen:  # (a store without lists: the commands load the shipped ones first)
         return MatchIndex.empty()
-    marks = ", ".join("?" for _ in chosen)
-    ids = [v.version_id for v in chosen]
+    return index_of(store, [v.version_id for v in chosen])
+
+
+def index_of(
+    store: Backend, version_ids: list[int], entity_ids: list[str] | None = None
+) -> MatchIndex:
+    """The index of these list versions, or of only some of their entities (what a list
+    update added or changed); the name index must be up to date."""
+    marks = ", ".join("?" for _ in version_ids)
+    params: list[Any] = list(version_ids)
+    only = ""
+    if entity_ids is not None:
+        if not entity_ids:
+            return MatchIndex.empty()
+        store.sql("CREATE OR REPLACE TEMP TABLE _index_only (entity_id VARCHAR)")
+        store.append("_index_only", pa.table({"entity_id": entity_ids}))
+        only = " AND {0}.entity_id IN (SELECT entity_id FROM _index_only)"
     names = store.arrow(
         "SELECT n.entity_id, n.name, n.kind, i.features, i.blocks FROM entity_names n "
         "JOIN name_index i ON i.name = n.name AND i.features_version = ? "
-        f"WHERE n.version_id IN ({marks}) ORDER BY n.entity_id, n.name, n.kind",
-        [features_version(), *ids],
+        f"WHERE n.version_id IN ({marks}){only.format('n')} ORDER BY n.entity_id, n.name, n.kind",
+        [features_version(), *params],
     )
-    names = _with_other_companies(store, names, ids)
+    names = _with_other_companies(store, names, version_ids, only.format("entity_names"))
     entities = store.arrow(
         "SELECT e.entity_id, v.source, v.version, e.name, e.schema, e.fingerprint, "
         "e.identifiers, e.countries, e.addresses FROM entities e "
-        f"JOIN list_versions v ON v.version_id = e.version_id WHERE e.version_id IN ({marks}) "
+        "JOIN list_versions v ON v.version_id = e.version_id "
+        f"WHERE e.version_id IN ({marks}){only.format('e')} "
         "ORDER BY e.entity_id",  # one order on every engine: ties between names are kept alike
-        ids,
+        params,
     )
     return MatchIndex(names, entities)

@@ -218,6 +218,34 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "the consignee is TO ORDER)",
         ["ALTER TABLE trade_records ADD COLUMN importer_named_by VARCHAR"],
     ),
+    (
+        9,
+        "list fetching: each check of a publisher, the supplier files a user watches, and what "
+        "each list update meant for what the user holds",
+        [
+            """CREATE TABLE list_fetches (
+                fetch_id INTEGER NOT NULL, source VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL,
+                outcome VARCHAR NOT NULL, urls VARCHAR NOT NULL, etags VARCHAR NOT NULL,
+                version_id INTEGER, message VARCHAR
+            )""",
+            """CREATE TABLE watchlists (
+                watchlist_id INTEGER NOT NULL, name VARCHAR NOT NULL, path VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL, added_at TIMESTAMP NOT NULL, row_count INTEGER NOT NULL
+            )""",
+            """CREATE TABLE watchlist_rows (
+                watchlist_id INTEGER NOT NULL, row_no INTEGER NOT NULL, line INTEGER,
+                name VARCHAR NOT NULL, address VARCHAR, country VARCHAR, registry_id VARCHAR,
+                ref VARCHAR
+            )""",
+            """CREATE TABLE list_impacts (
+                impact_id INTEGER NOT NULL, source VARCHAR NOT NULL, old_version_id INTEGER,
+                new_version_id INTEGER NOT NULL, happened_at TIMESTAMP NOT NULL,
+                held VARCHAR NOT NULL, held_ref VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                change VARCHAR NOT NULL, decision VARCHAR NOT NULL, entity_id VARCHAR NOT NULL,
+                listed_name VARCHAR NOT NULL, programs VARCHAR NOT NULL, line VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -8,13 +8,24 @@ from paxta.errors import PaxtaError
 from paxta.lists.sources.base import ListFormat, ListRead, ReadOptions
 from paxta.lists.sources.ftm import FtmLines
 from paxta.lists.sources.ofac import OfacSdn
+from paxta.lists.sources.published import CbpPublishedCsv, ConsolidatedScreeningList, OfacXml
 from paxta.lists.sources.tabular import BisEntityList, CbpOrders, MappedCsv
 from paxta.lists.sources.uflpa import UflpaPage
 
 # Order matters for detection: specific formats first, the generic CSV mapping last.
 FORMATS: dict[str, ListFormat] = {
     f.name: f
-    for f in (UflpaPage(), OfacSdn(), BisEntityList(), CbpOrders(), FtmLines(), MappedCsv())
+    for f in (
+        UflpaPage(),
+        OfacSdn(),
+        OfacXml(),
+        BisEntityList(),
+        CbpOrders(),
+        ConsolidatedScreeningList(),
+        CbpPublishedCsv(),
+        FtmLines(),
+        MappedCsv(),
+    )
 }
 
 __all__ = ["FORMATS", "ListFormat", "ListRead", "ReadOptions", "detect_format"]

@@ -57,10 +57,13 @@ class ListFormat(Protocol):
         """Open ``path`` and return its entities as a stream; raise InputError on bad input."""
 
 
-def version_from_filename(*paths: Path) -> str | None:
-    """The newest date (YYYY-MM-DD or YYYY-MM) written in any of the file names, if any."""
+def version_from_filename(*paths: Path, oldest: bool = False) -> str | None:
+    """The newest date (YYYY-MM-DD or YYYY-MM) written in any of the file names, if any; the
+    oldest with ``oldest`` (a list made of several files is as old as its oldest part)."""
     found = [m.group(1) for p in paths for m in [_DATE_IN_NAME.search(p.name)] if m]
-    return max(found) if found else None
+    if not found:
+        return None
+    return min(found) if oldest else max(found)
 
 
 def split_list(cell: str, separator: str = "|") -> list[str]:

@@ -61,8 +61,9 @@ class OfacSdn:
         missing = [n for n, p in (("alt.csv", alt), ("add.csv", add)) if p is None]
         notes = [f"{m} not found beside {sdn.name}: imported without it" for m in missing]
         files = [p for p in trio if p is not None]
-        entities = _iter_entities(sdn, alt, add)
-        return ListRead(files, entities, version_from_filename(*files), URL, notes)
+        read = ListRead(files, iter(()), version_from_filename(*files, oldest=True), URL, notes)
+        read.entities = _iter_entities(sdn, alt, add, read.notes)
+        return read
 
 
 def _find_trio(
@@ -90,15 +91,27 @@ def _sibling(paths: list[Path], stem: str) -> Path | None:
     return found[0] if found else None
 
 
-def _iter_entities(sdn: Path, alt: Path | None, add: Path | None) -> Iterator[Entity]:
+def _iter_entities(
+    sdn: Path, alt: Path | None, add: Path | None, notes: list[str]
+) -> Iterator[Entity]:
     aliases = _read_alt(alt) if alt else {}
     addresses = _read_add(add) if add else {}
+    seen: set[str] = set()
     for line, fields in iter_csv_rows(sdn, ENCODING):
         if len(fields) == 1 and _value(fields[0]) == "":
             continue  # the DOS end-of-file byte
         if len(fields) != SDN_WIDTH:
             raise InputError(sdn, f"expected {SDN_WIDTH} fields, found {len(fields)}", line=line)
+        seen.add(_value(fields[0]))
         yield _entity(sdn, line, fields, aliases, addresses)
+    for path, rows in ((alt, aliases), (add, addresses)):
+        orphans = [n for n in rows if n not in seen]
+        if path is not None and orphans:
+            count = sum(len(rows[n]) for n in orphans)
+            notes.append(
+                f"{path.name}: {count:,} rows name {len(orphans):,} entities that are not in "
+                f"{sdn.name} (the files are from different dates?): left out"
+            )
 
 
 def _entity(
