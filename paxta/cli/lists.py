@@ -402,7 +402,7 @@ def fetch_cmd(
     imported or had nothing new; 1 when any was refused or failed.
     """
     from paxta.lists.fetch import IMPORTED, fetch_lists
-    from paxta.lists.impact import assess, post_webhook, record
+    from paxta.lists.impact import Impact, after_update
 
     failed = False
     with _store() as store:
@@ -424,10 +424,10 @@ def fetch_cmd(
         )
         for r in results:
             failed |= not r.ok
-            lines = []
+            lines: list[Impact] = []
+            hook_error = None
             if r.outcome == IMPORTED and r.version is not None and (impact or webhook):
-                lines = assess(store, r.previous, r.version)
-                record(store, r.previous, r.version, lines)
+                lines, hook_error = after_update(store, r.previous, r.version, webhook)
             if as_json:
                 sys.stdout.write(orjson.dumps({"type": "fetch", **r.as_json()}).decode() + "\n")
                 for x in lines:
@@ -457,18 +457,9 @@ def fetch_cmd(
                             console.print(f"  {x.line}", highlight=False)
                     else:
                         console.print("  Nothing you hold is touched by this update.")
-            if lines and webhook and r.version is not None:
-                payload = {
-                    "source": r.source,
-                    "old_version": r.previous.version if r.previous else None,
-                    "new_version": r.version.version,
-                    "changes": [x.as_json() for x in lines],
-                }
-                try:
-                    post_webhook(webhook, payload)
-                except PaxtaError as exc:
-                    err_console.print(f"Warning: {exc}", style="yellow", highlight=False)
-                    failed = True
+            if hook_error is not None:
+                err_console.print(f"Warning: {hook_error}", style="yellow", highlight=False)
+                failed = True
     if failed:
         raise SystemExit(1)
 

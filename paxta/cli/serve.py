@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import threading
+import time
 
 import click
 
@@ -19,7 +22,15 @@ from paxta.errors import PaxtaError
     help="analyst:TOKEN,viewer:TOKEN (default $PAXTA_TOKENS); required beyond loopback.",
 )
 @click.option("--workers", default=1, show_default=True, help="Worker processes (one per core).")
-def serve(host: str, port: int, tokens: str | None, workers: int) -> None:
+@click.option(
+    "--fetch-every",
+    type=click.FloatRange(min=0),
+    default=0,
+    envvar="PAXTA_FETCH_EVERY",
+    help="Fetch the lists from their publishers every so many hours, with their impact "
+    "(0: never; $PAXTA_FETCH_EVERY).",
+)
+def serve(host: str, port: int, tokens: str | None, workers: int, fetch_every: float) -> None:
     """Serve the web app and the HTTP API (OpenAPI spec at /openapi.json)."""
     import uvicorn
 
@@ -33,6 +44,10 @@ def serve(host: str, port: int, tokens: str | None, workers: int) -> None:
         raise PaxtaError(
             f"{host} is reachable beyond this machine: give tokens with --tokens or $PAXTA_TOKENS."
         )
+    if fetch_every:
+        threading.Thread(
+            target=fetch_periodically, args=(fetch_every * 3600,), daemon=True, name="list-fetch"
+        ).start()
     if workers > 1:  # each worker builds the app from the environment
         os.environ["PAXTA_TOKENS"] = tokens or ""
         uvicorn.run(
@@ -54,3 +69,31 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def fetch_periodically(seconds: float, rounds: int | None = None) -> None:
+    """Fetch the lists (with their impact, and the webhook of ``$PAXTA_WEBHOOK_URL``) now and
+    then every ``seconds``; each round is logged, and a failed round does not stop the next."""
+    from paxta.lists.fetch import IMPORTED, fetch_lists
+    from paxta.lists.impact import after_update
+    from paxta.store import session
+
+    log = logging.getLogger("paxta.fetch")
+    done = 0
+    while rounds is None or done < rounds:
+        try:
+            with session() as store:
+                for r in fetch_lists(store):
+                    log.warning("list fetch: %s: %s", r.source, r.message)
+                    if r.outcome != IMPORTED or r.version is None:
+                        continue
+                    hook = os.environ.get("PAXTA_WEBHOOK_URL")
+                    lines, hook_error = after_update(store, r.previous, r.version, hook)
+                    log.warning("list fetch: %s: %d impact lines", r.source, len(lines))
+                    if hook_error:
+                        log.warning("list fetch: %s", hook_error)
+        except PaxtaError as exc:
+            log.warning("list fetch: %s", exc)
+        done += 1
+        if rounds is None or done < rounds:
+            time.sleep(seconds)

@@ -317,3 +317,25 @@ def post_webhook(
         raise PaxtaError(f"webhook {url}: the POST failed ({exc}).") from None
     if response.status_code >= 300:
         raise PaxtaError(f"webhook {url}: answered {response.status_code}.")
+
+
+def after_update(
+    store: Backend, old: ListVersion | None, new: ListVersion, webhook: str | None = None
+) -> tuple[list[Impact], str | None]:
+    """Assess and keep a new version's impact, and POST it to ``webhook`` when it touched
+    anything: the lines, and why the POST failed (None when it did not)."""
+    lines = assess(store, old, new)
+    record(store, old, new, lines)
+    if not (lines and webhook):
+        return lines, None
+    payload = {
+        "source": new.source,
+        "old_version": old.version if old else None,
+        "new_version": new.version,
+        "changes": [x.as_json() for x in lines],
+    }
+    try:
+        post_webhook(webhook, payload)
+    except PaxtaError as exc:
+        return lines, str(exc)
+    return lines, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,9 @@ from paxta.evidence.capture import capture
 from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
-from paxta.lists.repository import current_versions, staleness_warning
+from paxta.lists.fetch import last_checked
+from paxta.lists.impact import recent as recent_impacts
+from paxta.lists.repository import current_versions, staleness_warning, version_ages
 from paxta.lists.shipped import ensure_lists
 from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import find_name_column
@@ -56,6 +59,7 @@ def add_pages(
 ) -> None:
     """Mount the pages, the stylesheet and the script on ``app``."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["list_banner"] = ListBanner()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(HTTPException)
@@ -116,9 +120,15 @@ def add_pages(
         with session() as store:
             ensure_lists(store)
             versions = current_versions(store)
+            checked = last_checked(store)
+            impacts = recent_impacts(store, 20)
+        ages = dict(version_ages(versions))
         context = {
             "title": "paxta",
             "versions": versions,
+            "ages": ages,
+            "checked": checked,
+            "impacts": impacts,
             "role": role,
             "stale": staleness_warning(versions),
         }
@@ -412,3 +422,24 @@ def _check_csrf(request: Request, token: str) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, token):
         raise HTTPException(403, "the form expired or came from another site: reload it")
+
+
+class ListBanner:
+    """The out-of-date warning every page shows (``$PAXTA_MAX_LIST_AGE``), read from the store
+    at most once a minute."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self._text = ""
+        self._at = -every
+        self._every = every
+
+    def __call__(self) -> str:
+        now = time.monotonic()
+        if now - self._at >= self._every:
+            try:
+                with session() as store:
+                    self._text = staleness_warning(current_versions(store))
+            except PaxtaError:
+                pass  # a store another process holds: keep the last warning
+            self._at = now
+        return self._text

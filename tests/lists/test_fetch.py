@@ -577,3 +577,37 @@ def test_lists_shows_published_and_last_checked(
     assert rows["uflpa"]["last_checked"] is None
     text = runner.invoke(cli, ["lists"])
     assert "out-of-date lists" in text.output and "uflpa 2025-01-14" in text.output
+
+
+def test_serve_fetches_on_its_own_and_the_home_page_shows_the_impact(
+    home: Path, site: tuple[Site, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from paxta.cli.serve import fetch_periodically
+    from paxta.lists.watchlist import add_watchlist
+    from paxta.store import session
+    from paxta.web.app import create_app
+
+    s, base = site
+    table = publish(s, base, tmp_path)
+    monkeypatch.setenv("PAXTA_LIST_SOURCES", str(table))
+    monkeypatch.setenv("PAXTA_FETCH_BACKOFF", "0.01")
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text(f'name\nShenzhen Harbour Lights Trading Co.\n"{NEW_NAME}"\n', "utf-8")
+    with session() as store:
+        import_shipped(store)
+        add_watchlist(store, suppliers)
+    s.routes["/uflpa-entity-list"] = Route(uflpa_page(NEW_NAME, "11/20/2026"), "text/html")
+    fetch_periodically(0, rounds=1)
+    with session() as store:
+        assert repo.latest_version(store, "uflpa").version == "2026-11-20"
+        assert {r: c[1] for r, c in last_checked(store).items()}["uflpa"] == "imported"
+    monkeypatch.setenv("PAXTA_MAX_LIST_AGE", "100000")
+    page = TestClient(create_app()).get("/")
+    assert page.status_code == 200
+    assert f"Supplier 2 {NEW_NAME} is now listed: UFLPA Entity List" in page.text
+    assert 'id="list-age"' not in page.text  # no list is older than the user allows
+    monkeypatch.setenv("PAXTA_MAX_LIST_AGE", "10")  # a stricter user: every page says so
+    entities = TestClient(create_app()).get("/ui/entities")
+    assert 'id="list-age"' in entities.text and "uflpa 2026-11-20" in entities.text
