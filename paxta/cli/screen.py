@@ -13,7 +13,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from paxta.cli.output import console, err_console, json_option, output_file, print_json, print_table
 from paxta.files.writers import WRITABLE, write_rows
-from paxta.lists.repository import current_versions, staleness_warning
+from paxta.lists.repository import (
+    current_versions,
+    resolve_sources,
+    staleness_warning,
+    version_age,
+)
 from paxta.lists.shipped import ensure_lists
 from paxta.screen.aliases import add_alias, load_aliases
 from paxta.screen.batch import Columns, latest_screening, screen_file
@@ -33,11 +38,38 @@ _DECISION_STYLE = {"match": "bold red", "review": "yellow", "clear": "green"}
 
 
 @contextmanager
-def store_with_lists() -> Iterator[Backend]:
-    """The store, with the shipped lists loaded on first use; closed afterwards."""
+def store_with_lists(warn: bool = True) -> Iterator[Backend]:
+    """The store, with the shipped lists loaded on first use; closed afterwards. With ``warn``
+    (and no ``--json``), lists older than ``$PAXTA_MAX_LIST_AGE`` days are named on standard
+    error at the end."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):
+        warn = False  # JSON output carries its own warnings, where it has any
     with session() as store:
         ensure_lists(store)
+        stale = staleness_warning(current_versions(store)) if warn else ""
         yield store
+    if stale:
+        err_console.print(stale, style="yellow", highlight=False)
+
+
+def lists_used(store: Backend, lists: list[str] | None = None) -> list[dict[str, object]]:
+    """The list versions a screening uses, with their age in days."""
+    wanted = None if lists is None else set(resolve_sources(store, lists))
+    versions = [v for v in current_versions(store) if wanted is None or v.source in wanted]
+    return [
+        {"source": v.source, "version": v.version, "age_days": version_age(v)} for v in versions
+    ]
+
+
+def lists_line(used: list[dict[str, object]]) -> str:
+    """ "Lists: uflpa 2025-01-14 (690 days old), ..." """
+    parts = [
+        f"{u['source']} {u['version']}"
+        + (f" ({u['age_days']:,} days old)" if u["age_days"] is not None else "")
+        for u in used
+    ]
+    return "Lists: " + ", ".join(parts)
 
 
 def _lists_option(f: F) -> F:
@@ -78,11 +110,14 @@ def match(
     as_json: bool,
 ) -> None:
     """Screen one NAME (any script) against the lists and explain each result."""
-    with store_with_lists() as store:
+    with store_with_lists(warn=False) as store:
         matcher = Matcher.from_store(store, _chosen(lists_))
         stale = staleness_warning(current_versions(store))
-    if stale and not as_json:
-        err_console.print(stale, style="yellow", highlight=False)
+        used = lists_used(store, _chosen(lists_))
+    if not as_json:
+        err_console.print(lists_line(used), style="dim", highlight=False)
+        if stale:
+            err_console.print(stale, style="yellow", highlight=False)
     ids = frozenset([registry_id.strip().upper()]) if registry_id else frozenset()
     countries = frozenset([country]) if country else frozenset()
     found = matcher.match(name, ids, countries, limit=limit, address=address or "")
@@ -92,7 +127,11 @@ def match(
 
         located = locate_address(address)
     if as_json:
-        data: dict[str, object] = {"query": name, "matches": [m.as_json() for m in found]}
+        data: dict[str, object] = {
+            "query": name,
+            "matches": [m.as_json() for m in found],
+            "lists": used,
+        }
         if stale:
             data["warnings"] = [stale]
         if located is not None:
@@ -148,10 +187,11 @@ def screen(
     """
     target = output_file(out or file.with_name(file.stem + ".screened.csv"), file)
     columns = Columns(name_column or "", address_column, country_column, id_column)
-    with store_with_lists() as store, _progress("screening") as bar:
+    with store_with_lists(warn=False) as store, _progress("screening") as bar:
         task = bar.add_task(f"loading the index for {file.name}", total=None)
         matcher = Matcher.from_store(store, _chosen(lists_))
         stale = staleness_warning(current_versions(store))
+        used = lists_line(lists_used(store, _chosen(lists_)))
         bar.update(task, description=f"screening {file.name}")
         if not store.capabilities.local_file:  # an engine that reads the file where it lies
             from paxta.screen.scale import screen_in_engine
@@ -178,6 +218,7 @@ def screen(
     sys.stdout.write(
         f"Screened {summary.rows:,} rows ({counts}{where}): {target}\n"
         f"Saved as screening {summary.screening_id}: paxta review {summary.screening_id}\n"
+        f"{used}\n"
     )
     if stale:
         err_console.print(stale, style="yellow", highlight=False)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from paxta.config import utc_now
-from paxta.lists.repository import current_versions
+from paxta.lists.repository import ListVersion, current_versions, max_list_age, version_age
 from paxta.screen.matcher import Matcher
 from paxta.store import Backend
 from paxta.trace.checks import (
@@ -276,7 +277,7 @@ def render_html(c: dict[str, Any]) -> str:
         ),
         "</table><h2 id='lists'>7. List versions used</h2><ul>",
         *(
-            f"<li>{_e(v['source'])} {_e(v['version'])} "
+            f"<li>{_e(v['source'])} {_e(v['version'])}{_e(list_age(v, c))} "
             f"<span class='hash'>{_e(v['sha256'])}</span></li>"
             for v in c["list_versions"]
         ),
@@ -351,3 +352,15 @@ _CSS = (
     "tr.high td{background:#fde2e1}tr.medium td{background:#fff4d6}tr.inferred td{color:#7a5c00}"
     ".hash{font-family:monospace;font-size:.7rem}.gap{color:#b00020;font-weight:bold}.verdict{font-size:1.2rem;font-weight:bold}"
 )
+
+
+def list_age(v: dict[str, Any], c: dict[str, Any]) -> str:
+    """ " (690 days old on 2026-12-05)": a list version's age when the dossier was made (the
+    JSON keeps the version date only, so the same case gives the same file on any day)."""
+    made = date.fromisoformat(str(c["generated_at"])[:10])
+    version = ListVersion(0, v["source"], v["version"], "", "", "", None, 0, datetime.min)
+    age = version_age(version, made)
+    if age is None:
+        return ""
+    stale = ", out of date" if age > max_list_age() else ""
+    return f" ({age:,} days old on {made.isoformat()}{stale})"

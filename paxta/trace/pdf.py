@@ -21,6 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from paxta.trace.dossier import list_age
+
 CJK_FONT = "STSong-Light"
 PAGE_WIDTH = landscape(A4)[0] - 2 * 72  # points between SimpleDocTemplate's default margins
 _SEVERITY = {"high": colors.HexColor("#fde2e1"), "medium": colors.HexColor("#fff4d6")}
@@ -146,7 +148,10 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             [f["severity"] for f in c["findings"]],
         ),
         Paragraph("7. List versions used", h2),
-        *[p(f"{v['source']} {v['version']} {v['sha256']}") for v in c["list_versions"]],
+        *[
+            p(f"{v['source']} {v['version']}{list_age(v, c)} {v['sha256']}")
+            for v in c["list_versions"]
+        ],
         Paragraph("8. EU Forced Labour Regulation view", h2),
         p(
             "Risk areas: "
