@@ -216,6 +216,7 @@ def import_cmd(
 @lists.command("update")
 @click.argument("path", type=click.Path(path_type=Path))
 @_import_options
+@click.option("--impact", is_flag=True, help="Re-screen what you hold and report what changed.")
 def update_cmd(
     path: Path,
     source: str | None,
@@ -225,8 +226,11 @@ def update_cmd(
     mapping: tuple[str, ...],
     allow_shrink: bool,
     as_json: bool,
+    impact: bool,
 ) -> None:
     """Bring a newer file of a list you already have, and show what changed."""
+    from paxta.lists.impact import Impact, after_update
+
     with _store() as store:
         ensure_lists(store)
     result = _run_import(path, source, fmt, version, encoding, mapping, allow_shrink)
@@ -249,12 +253,23 @@ def update_cmd(
             if previous
             else None
         )
+        lines: list[Impact] = []
+        if impact:
+            lines, _ = after_update(store, previous[-1] if previous else None, result.version)
     if as_json:
-        print_json({**result.version.as_json(), "diff": diff.as_json() if diff else None})
+        data = {**result.version.as_json(), "diff": diff.as_json() if diff else None}
+        if impact:
+            data["impact"] = [x.as_json() for x in lines]
+        print_json(data)
         return
     _report_import(result, False)
     if diff:
         _print_diff(diff)
+    if impact:
+        for x in lines:
+            console.print(x.line, highlight=False)
+        if not lines:
+            console.print("Nothing you hold is touched by this update.")
 
 
 @lists.command("seed")

@@ -32,7 +32,7 @@ from paxta.lists.fetch import Downloader, fetch_lists, last_checked
 from paxta.lists.impact import signature
 from paxta.lists.shipped import import_shipped
 from paxta.store import Backend
-from tests.conftest import local_server
+from tests.conftest import UFLPA_TABLE, local_server
 
 SHIPPED_UFLPA = data_path(
     "lists", "uflpa", "dhs_uflpa_entity_list_page_lastupdated-2025-01-14.html"
@@ -253,6 +253,33 @@ def cbp_csv() -> bytes:
     return buffer.getvalue().encode("cp1252")
 
 
+def ftm_lines() -> bytes:
+    """OpenSanctions' FollowTheMoney export of the UFLPA list, one company per entity key."""
+    out = []
+    seen: set[str] = set()
+    with open(UFLPA_TABLE, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["entity_key"] in seen:
+                continue
+            seen.add(row["entity_key"])
+            out.append(
+                orjson.dumps(
+                    {
+                        "id": f"os-{len(seen)}",
+                        "schema": "Company",
+                        "datasets": ["us_dhs_uflpa"],
+                        "last_change": "2026-11-20T00:00:00",
+                        "properties": {
+                            "name": [row["primary_name"]],
+                            "country": ["cn"],
+                            "program": [row["section"]],
+                        },
+                    }
+                )
+            )
+    return b"\n".join(out) + b"\n"
+
+
 @pytest.fixture
 def site() -> Iterator[tuple[Site, str]]:
     s = Site()
@@ -280,6 +307,7 @@ def publish(site: Site, base: str, tmp_path: Path) -> Path:
             "/files/withhold-release-orders-findings-fy26-2026-11-20.csv": Route(
                 cbp_csv(), "text/csv"
             ),
+            "/os/us_dhs_uflpa/entities.ftm.json": Route(ftm_lines(), "application/json"),
         }
     )
     table = tmp_path / "sources.csv"
@@ -290,6 +318,7 @@ def publish(site: Site, base: str, tmp_path: Path) -> Path:
         f"ofac-sdn,{base}/ofac/sdn.csv,ofac-sdn\n"
         f"bis-entity-list,{base}/csl/consolidated.csv,csl\n"
         f"cbp-wro,{base}/cbp/document,cbp-published\n"
+        f"opensanctions-uflpa,{base}/os/us_dhs_uflpa/entities.ftm.json,ftm\n"
     )
     return table
 
@@ -330,6 +359,11 @@ def test_every_source_is_fetched_in_its_publishers_format(
     assert s.routes["/files/withhold-release-orders-findings-fy26-2026-11-20.csv"].hits
     checked = last_checked(store)
     assert checked["ofac-sdn"][1] == "imported"
+    assert "opensanctions-uflpa" not in checked  # fetched only when named or with --all
+    named = fetch_lists(store, ["opensanctions-uflpa"], sources=table, downloader=fast())
+    assert outcomes(named) == {"opensanctions-uflpa": "imported"}
+    os_version = repo.latest_version(store, "opensanctions-uflpa")
+    assert os_version.version == "2026-11-20" and os_version.entity_count > 100
 
 
 def test_a_second_fetch_is_conditional_and_imports_nothing(
@@ -611,3 +645,60 @@ def test_serve_fetches_on_its_own_and_the_home_page_shows_the_impact(
     monkeypatch.setenv("PAXTA_MAX_LIST_AGE", "10")  # a stricter user: every page says so
     entities = TestClient(create_app()).get("/ui/entities")
     assert 'id="list-age"' in entities.text and "uflpa 2026-11-20" in entities.text
+
+
+def test_a_file_without_a_date_is_versioned_by_its_modification_date(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import os
+    import shutil
+
+    plain = tmp_path / "entity_list.csv"
+    shutil.copy(BIS, plain)
+    when = 1_772_323_200  # 2026-03-01 UTC
+    os.utime(plain, (when, when))
+    result = runner.invoke(cli, ["lists", "import", str(plain), "--json"])
+    data = orjson.loads(result.stdout)
+    assert data["version"] == "2026-03-01"
+    assert any("modification date" in note for note in data["notes"])
+
+
+def test_the_same_files_under_other_names_are_the_same_version(
+    store: Backend, tmp_path: Path
+) -> None:
+    import shutil
+
+    from paxta.lists.importer import import_list
+
+    import_shipped(store)
+    renamed = tmp_path / "ofac"
+    renamed.mkdir()
+    for src, dst in (
+        ("sdn_2024-05-03.csv", "sdn.csv"),
+        ("alt_2026-06.csv", "alt.csv"),
+        ("add_2026-06.csv", "add.csv"),
+    ):
+        shutil.copy(data_path("lists", "ofac", src), renamed / dst)
+    again = import_list(store, renamed, source="ofac-sdn")
+    assert again.already_imported
+    assert again.version.version == "2024-05-03"  # as old as its oldest part
+
+
+def test_lists_update_reports_the_impact_on_a_saved_screening(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text(f'name\nShenzhen Harbour Lights Trading Co.\n"{NEW_NAME}"\n', "utf-8")
+    screened = runner.invoke(cli, ["screen", str(suppliers)])
+    assert screened.exit_code == 0, screened.output
+    assert "Lists: " in screened.output and "days old" in screened.output
+    page = tmp_path / "uflpa_page_2026-11-20.html"
+    page.write_bytes(uflpa_page(NEW_NAME, "11/20/2026"))
+    result = runner.invoke(cli, ["lists", "update", str(page), "--impact", "--json"])
+    assert result.exit_code == 0, result.output
+    data = orjson.loads(result.stdout)
+    assert [e["name"] for e in data["diff"]["added"]] == [NEW_NAME]
+    assert [x["line"] for x in data["impact"]] == [
+        f"Screening 1 row 2 {NEW_NAME} is now listed: UFLPA Entity List ({NEW_NAME}), "
+        "added 2026-11-20"
+    ]
