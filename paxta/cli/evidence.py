@@ -88,11 +88,22 @@ def evidence_list(as_json: bool) -> None:
 
 @evidence.command(name="verify")
 @click.argument("evidence_id")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="A head of the custody log you kept (paxta evidence head, or an export's): the log "
+    "must still hold it.",
+)
 @json_option
-def evidence_verify(evidence_id: str, as_json: bool) -> None:
+def evidence_verify(evidence_id: str, heads: tuple[str, ...], as_json: bool) -> None:
     """Re-hash a capture and check the custody log; exit 1 if anything was tampered with."""
+    from paxta.evidence.custody import parse_head
+
+    given = [parse_head(h) for h in heads]
     with session() as store:
-        problems = verify(store, evidence_id)
+        problems = verify(store, evidence_id, given)
     if as_json:
         print_json({"evidence_id": evidence_id, "intact": not problems, "problems": problems})
     elif problems:
@@ -104,6 +115,21 @@ def evidence_verify(evidence_id: str, as_json: bool) -> None:
         )
     if problems:
         sys.exit(1)
+
+
+@evidence.command(name="head")
+@json_option
+def evidence_head(as_json: bool) -> None:
+    """The custody log's head (SEQ:HASH): keep it outside paxta (a note, an email, a dossier);
+    paxta evidence verify --head SEQ:HASH later shows whether the log was cut since."""
+    from paxta.evidence.custody import head
+
+    with session() as store:
+        seq, digest = head(store)
+    if as_json:
+        print_json({"seq": seq, "entry_hash": digest})
+    else:
+        sys.stdout.write(f"{seq}:{digest}\n")
 
 
 @evidence.command(name="export")

@@ -203,12 +203,12 @@ def keep(
         data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         (work / "manifest.json").write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
-        stamped: dict[str, str] = {}
+        stamped: dict[str, Any] = {"token": False}
         authority = tsa_url(tsa)
         if authority:
             reply, stamp = request_stamp(authority, data, timeout)
             (work / TOKEN_FILE).write_bytes(reply)
-            stamped = {"timestamp": stamp.time, "tsa": stamp.authority}
+            stamped = {"token": True, "timestamp": stamp.time, "tsa": stamp.authority}
         with store.transaction():
             store.sql(
                 "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -230,6 +230,10 @@ def keep(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    head_token = None
+    if authority:  # the log's new head, timestamped: a later cut of the log shows
+        head_token, _ = request_stamp(authority, custody.head_body(store), timeout)
+    custody.anchor(store, head_token)
     text = folder / "text.txt"
     if text.is_file():
         from paxta.evidence.search import SearchIndex
@@ -384,8 +388,11 @@ def html_text(body: bytes, charset: str | None = None) -> str:
     return "\n".join(line.strip() for line in raw.splitlines() if line.strip())
 
 
-def verify(store: Backend, evidence_id: str) -> list[str]:
-    """Re-hash a capture's artefacts and its manifest, and check the custody chain."""
+def verify(
+    store: Backend, evidence_id: str, heads: list[tuple[int, str]] | None = None
+) -> list[str]:
+    """Re-hash a capture's artefacts and its manifest, compare them with what the custody log
+    recorded at capture, and check the log (its chain, its anchors and the ``heads`` given)."""
     rows = store.sql(
         "SELECT folder, manifest_sha256 FROM evidence WHERE evidence_id = ?", [evidence_id]
     )
@@ -393,12 +400,19 @@ def verify(store: Backend, evidence_id: str) -> list[str]:
         raise PaxtaError(f"no evidence {evidence_id!r} (see paxta evidence list).")
     folder, digest = Path(rows[0][0]), rows[0][1]
     problems = []
+    captured = [e for e in custody.entries(store, evidence_id) if e.action == "capture"]
+    logged = orjson.loads(captured[0].details) if captured else {}
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
-        return [f"{manifest_path}: the manifest is missing", *custody.verify_chain(store)]
+        return [f"{manifest_path}: the manifest is missing", *custody.verify_chain(store, heads)]
     data = manifest_path.read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:
         problems.append(f"{manifest_path}: the manifest was changed since capture")
+    if logged.get("manifest") and logged["manifest"] != digest:
+        problems.append(
+            f"{manifest_path}: the custody log recorded another manifest at capture "
+            f"({logged['manifest'][:16]}…): the capture was rewritten"
+        )
     manifest = orjson.loads(data)
     for artefact in manifest.get("artefacts", []):
         path = folder / artefact["file"]
@@ -407,6 +421,11 @@ def verify(store: Backend, evidence_id: str) -> list[str]:
         elif hashlib.sha256(path.read_bytes()).hexdigest() != artefact["sha256"]:
             problems.append(f"{path}: changed (SHA-256 differs from the manifest)")
     token = folder / TOKEN_FILE
+    if (logged.get("token") or "timestamp" in logged) and not token.is_file():
+        problems.append(
+            f"{token}: the custody log says a timestamp was obtained at capture, but the token "
+            "is gone"
+        )
     if token.is_file():
         try:
             read_stamp(token.read_bytes(), data)
@@ -415,8 +434,8 @@ def verify(store: Backend, evidence_id: str) -> list[str]:
         signature = verify_signature(token, manifest_path, None)
         if signature:
             problems.append(signature)
-    problems += custody.verify_chain(store)
-    if not any(e.action == "capture" for e in custody.entries(store, evidence_id)):
+    problems += custody.verify_chain(store, heads)
+    if not captured:
         problems.append(f"custody log: no capture entry for {evidence_id}")
     custody.append(store, evidence_id, "verify", {"problems": len(problems)})
     return problems

@@ -2,6 +2,14 @@
 
 Who did what to which evidence, when, with which paxta version. Changing, removing or reordering
 any entry breaks the chain from that entry on, and ``verify_chain`` says where.
+
+A chain alone cannot show that its tail was cut (or that a whole capture was removed with its
+entries): the shorter log is a valid chain. So the head of the log (the last entry's sequence
+number and hash) is anchored outside the store at every capture: a file in
+``PAXTA_HOME/evidence/anchors/`` holding the head, timestamped by the RFC 3161 authority when
+one is configured; ``paxta evidence export`` carries the head too, and ``paxta evidence head``
+prints it for the user to keep elsewhere. ``verify_chain`` checks the log against every anchor
+(and against a head the user gives): a cut or rewritten log no longer holds the anchored entry.
 """
 
 from __future__ import annotations
@@ -10,12 +18,14 @@ import getpass
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from paxta import __version__
-from paxta.config import utc_now
+from paxta.config import inside_home, utc_now
+from paxta.errors import PaxtaError
 from paxta.store import Backend
 
 GENESIS = "0" * 64
@@ -75,11 +85,78 @@ def entries(store: Backend, evidence_id: str | None = None) -> list[Entry]:
     return [Entry(*r) for r in rows]
 
 
-def verify_chain(store: Backend) -> list[str]:
-    """Problems in the whole log: a changed entry, a gap, a broken link ([] when sound)."""
+def head(store: Backend) -> tuple[int, str]:
+    """The log's head: the last entry's sequence number and hash ((0, GENESIS) when empty)."""
+    last = store.sql("SELECT seq, entry_hash FROM evidence_custody ORDER BY seq DESC LIMIT 1")
+    return (int(last[0][0]), str(last[0][1])) if last else (0, GENESIS)
+
+
+def anchors_folder() -> Path:
+    """Where the log's heads are anchored, outside the store."""
+    return inside_home("evidence", "anchors")
+
+
+def anchor(store: Backend, token: bytes | None = None) -> Path:
+    """Write the log's current head to an anchor file (with the authority's timestamp reply
+    over it, when given); the file's path."""
+    seq, digest = head(store)
+    folder = anchors_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    body = orjson.dumps(
+        {"seq": seq, "entry_hash": digest, "at": utc_now().isoformat(timespec="seconds") + "Z"},
+        option=orjson.OPT_SORT_KEYS,
+    )
+    path = folder / f"{seq:012d}.json"
+    path.write_bytes(body)
+    if token is not None:
+        path.with_suffix(".tsr").write_bytes(token)
+    return path
+
+
+def head_body(store: Backend) -> bytes:
+    """The bytes a timestamp over the head covers: ``seq:entry_hash``."""
+    seq, digest = head(store)
+    return f"{seq}:{digest}".encode()
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """A head the user kept, written ``SEQ:HASH``."""
+    seq, _, digest = text.strip().partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise PaxtaError(f"--head {text!r}: write it as SEQ:HASH (paxta evidence head prints it).")
+    return int(seq), digest.lower()
+
+
+def verify_chain(store: Backend, heads: list[tuple[int, str]] | None = None) -> list[str]:
+    """Problems in the whole log: a changed entry, a gap, a broken link, a cut tail (an anchored
+    or given head the log no longer holds) ([] when sound)."""
     problems = []
+    log = entries(store)
+    by_seq = {e.seq: e.entry_hash for e in log}
+    known = list(heads or [])
+    folder = anchors_folder()
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            try:
+                data = orjson.loads(path.read_bytes())
+                known.append((int(data["seq"]), str(data["entry_hash"])))
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                problems.append(f"{path}: the anchor file is unreadable")
+    for seq, digest in sorted(set(known)):
+        if seq == 0:
+            continue
+        if seq not in by_seq:
+            problems.append(
+                f"custody log: entry {seq} was anchored but is gone: the log was cut "
+                f"(it ends at entry {log[-1].seq if log else 0})"
+            )
+        elif by_seq[seq] != digest:
+            problems.append(
+                f"custody log: entry {seq} differs from the head anchored or given for it: "
+                "the log was rewritten"
+            )
     prev = GENESIS
-    for expected, e in enumerate(entries(store), 1):
+    for expected, e in enumerate(log, 1):
         if e.seq != expected:
             problems.append(f"custody log: entry {expected} is missing (found {e.seq})")
         if e.prev_hash != prev:

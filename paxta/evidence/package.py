@@ -154,6 +154,8 @@ def export(store: Backend, evidence_id: str, out: Path) -> Path:
             for e in custody.entries(store, evidence_id)
         ]
         (partial / "custody.jsonl").write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in log))
+        seq, digest = custody.head(store)
+        (partial / "custody-head.txt").write_text(f"{seq}:{digest}\n", encoding="utf-8")
         (partial / "README.txt").write_text(_README.format(id=evidence_id), encoding="utf-8")
         sums = [
             f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
@@ -180,4 +182,7 @@ manifest.json:  openssl ts -verify -in timestamp.tsr -data manifest.json -CAfile
 custody.jsonl holds the custody entries of this capture: each entry_hash is the SHA-256 of the
 JSON array [prev_hash, seq, evidence_id, action, actor, at, tool_version, details], so each entry
 is bound to the one before it in paxta's log.
+custody-head.txt is the head of paxta's whole custody log when this package was made
+(SEQ:HASH): `paxta evidence verify ID --head SEQ:HASH` later shows whether the log was cut or
+rewritten since.
 """
