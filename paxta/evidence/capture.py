@@ -15,7 +15,9 @@ import hashlib
 import ipaddress
 import shutil
 import socket
+import time
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -90,24 +92,41 @@ class Capture:
         }
 
 
-def check_url(url: str, allow_private: bool = False) -> None:
-    """Refuse anything but http(s) to a public address (unless ``allow_private``)."""
+def check_url(url: str, allow_private: bool = False) -> str:
+    """Refuse anything but http(s) to a public address (unless ``allow_private``); the address
+    the host resolved to, which is the one to connect to (resolving again when connecting would
+    let a DNS-rebinding host answer 127.0.0.1 the second time)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PaxtaError(f"{url}: only http and https addresses can be captured.")
-    if allow_private:
-        return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise PaxtaError(f"{url}: cannot resolve {parts.hostname} ({exc}).") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise PaxtaError(
-                f"{url}: {parts.hostname} is a private, loopback or link-local address "
-                f"({address}); give --allow-private to capture it."
-            )
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not allow_private:
+        for address in addresses:
+            if not address.is_global:
+                raise PaxtaError(
+                    f"{url}: {parts.hostname} is a private, loopback or link-local address "
+                    f"({address}); give --allow-private to capture it."
+                )
+    if not addresses:
+        raise PaxtaError(f"{url}: {parts.hostname} resolves to no address.")
+    return str(addresses[0])
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """``url`` with its host replaced by the checked ``address``; the Host header and the TLS
+    server name keep the host's name (so virtual hosts and certificates work as before)."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    target = parts._replace(netloc=netloc).geturl()
+    named = parts.hostname or ""
+    headers = {"Host": named + (f":{parts.port}" if parts.port else "")}
+    extensions = {"sni_hostname": named} if parts.scheme == "https" else {}
+    return target, headers, extensions
 
 
 def fetch(
@@ -116,23 +135,33 @@ def fetch(
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
 ) -> list[Hop]:
-    """Every hop from ``url`` to the final response, each checked before it is requested."""
+    """Every hop from ``url`` to the final response, each checked before it is requested and
+    fetched from the address that was checked. ``timeout`` bounds each wait and the whole
+    capture; ``max_bytes`` bounds each body as sent and as it unpacks."""
     hops: list[Hop] = []
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    deadline = time.monotonic() + timeout
     with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private)
+            address = check_url(current, allow_private)
+            target, host, extensions = _pinned(current, address)
+            headers = {"User-Agent": USER_AGENT, "Accept": "*/*", **host}
             try:
-                with client.stream("GET", current, headers=headers) as response:
-                    body = _read(response, current, max_bytes)
-                    hop = Hop(
-                        current,
-                        response.status_code,
-                        list(response.headers.multi_items()),
-                        body,
-                        list(response.request.headers.multi_items()),
-                    )
+                request = client.build_request(
+                    "GET", target, headers=headers, extensions=extensions
+                )
+                response = client.send(request, stream=True)
+                try:
+                    body = _read(response, current, max_bytes, deadline, timeout)
+                finally:
+                    response.close()
+                hop = Hop(
+                    current,
+                    response.status_code,
+                    list(response.headers.multi_items()),
+                    body,
+                    list(response.request.headers.multi_items()),
+                )
             except httpx.HTTPError as exc:
                 raise PaxtaError(f"{current}: the request failed ({exc}).") from None
             hops.append(hop)
@@ -144,13 +173,43 @@ def fetch(
     raise PaxtaError(f"{url}: more than {MAX_REDIRECTS} redirects.")
 
 
-def _read(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+def _read(
+    response: httpx.Response, url: str, max_bytes: int, deadline: float, timeout: float
+) -> bytes:
     out = BytesIO()
     for chunk in response.iter_raw():
         out.write(chunk)
         if out.tell() > max_bytes:
             raise PaxtaError(f"{url}: the response is larger than {max_bytes:,} bytes.")
-    return out.getvalue()
+        if time.monotonic() > deadline:
+            raise PaxtaError(
+                f"{url}: the capture took longer than {timeout:g} seconds (--timeout); the "
+                "server sends too slowly."
+            )
+    body = out.getvalue()
+    _check_unpacked(body, response.headers.get("content-encoding", ""), url, max_bytes)
+    return body
+
+
+def _check_unpacked(body: bytes, encoding: str, url: str, max_bytes: int) -> None:
+    """Refuse a compressed body that unpacks to more than ``max_bytes`` (a decompression bomb),
+    unpacking it a piece at a time."""
+    if encoding.strip().lower() not in ("gzip", "x-gzip", "deflate"):
+        return
+    unpacker = zlib.decompressobj(wbits=47)  # gzip or zlib, told by the header
+    size = 0
+    data = body
+    try:
+        while data:
+            size += len(unpacker.decompress(data, 1 << 20))
+            data = unpacker.unconsumed_tail
+            if size > max_bytes:
+                raise PaxtaError(
+                    f"{url}: the response unpacks to more than {max_bytes:,} bytes "
+                    f"({len(body):,} bytes as sent); not kept."
+                )
+    except zlib.error:
+        return  # not what it says it is: kept as sent, read as it is
 
 
 def capture(

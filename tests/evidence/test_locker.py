@@ -4,9 +4,15 @@ custody log cut at its tail; a whole capture removed with its entries."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import ipaddress
 import json
 import shutil
+import socket
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import orjson
@@ -15,6 +21,7 @@ from click.testing import CliRunner
 
 from paxta.cli import cli
 from paxta.store import open_store
+from tests.conftest import local_server
 from tests.evidence.test_capture import _capture, server  # noqa: F401 (the page server fixture)
 from tests.evidence.test_timestamp import tsa  # noqa: F401 (the timestamp authority fixture)
 
@@ -117,4 +124,82 @@ def test_a_badly_written_head_is_one_sentence(runner: CliRunner) -> None:
     assert result.exit_code == 1 and "SEQ:HASH" in result.output
 
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+class Hostile(BaseHTTPRequestHandler):
+    """A server that sends a decompression bomb, or a body one byte at a time."""
+
+    hits: list[str] = []  # noqa: RUF012 (shared on purpose: the test reads it)
+
+    def do_GET(self) -> None:
+        Hostile.hits.append(self.path)
+        if self.path == "/bomb":
+            body = gzip.compress(b"\0" * 5_000_000)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "40")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.25)
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    Hostile.hits = []
+    with local_server(Hostile) as url:
+        yield url
+
+
+def test_a_decompression_bomb_is_refused(runner: CliRunner, hostile: str, home: Path) -> None:
+    result = runner.invoke(
+        cli, ["capture", f"{hostile}/bomb", "--allow-private", "--max-bytes", "1000000"]
+    )
+    assert result.exit_code == 1
+    assert "unpacks to more than 1,000,000 bytes" in result.output
+    assert not (home / "evidence").exists() or not [
+        p for p in (home / "evidence").iterdir() if p.name != "anchors"
+    ]
+
+
+def test_a_server_sending_slowly_meets_the_deadline(runner: CliRunner, hostile: str) -> None:
+    started = time.monotonic()
+    result = runner.invoke(cli, ["capture", f"{hostile}/slow", "--allow-private", "--timeout", "2"])
+    assert result.exit_code == 1 and "took longer than 2 seconds" in result.output
+    assert time.monotonic() - started < 8  # not the ten seconds the body takes
+
+
+def test_dns_rebinding_cannot_reach_loopback(
+    runner: CliRunner, hostile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The host resolves to a public address when checked and to 127.0.0.1 afterwards: paxta
+    connects to the address it checked, so the loopback server is never asked."""
+    port = int(hostile.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter(["192.0.2.1", *["127.0.0.1"] * 20])  # TEST-NET-1 is not global: see below
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> list:
+        if host == "rebind.example":
+            address = next(answers)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(
+        ipaddress.IPv4Address, "is_global", property(lambda a: str(a) != "127.0.0.1")
+    )
+    result = runner.invoke(cli, ["capture", f"http://rebind.example:{port}/bomb", "--timeout", "2"])
+    assert result.exit_code == 1
+    assert Hostile.hits == []  # the loopback server was never reached
