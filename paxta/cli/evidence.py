@@ -29,7 +29,12 @@ from paxta.store import session
     help="Allow private, loopback and link-local addresses (refused by default).",
 )
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Largest response kept.")
-@click.option("--timeout", default=TIMEOUT, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout",
+    default=TIMEOUT,
+    show_default=True,
+    help="Seconds the whole capture may take (each wait, and every hop together).",
+)
 @click.option(
     "--tsa", help="RFC 3161 timestamp authority URL (default: $PAXTA_TSA_URL; none: no stamp)."
 )
