@@ -9,9 +9,11 @@ may also change things. ``paxta serve`` refuses to listen beyond loopback withou
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
 import re
+import secrets
 import tempfile
 import threading
 import time
@@ -26,6 +28,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from paxta import __version__
 from paxta.config import inside_home
@@ -70,7 +73,8 @@ class Tokens:
 
     @classmethod
     def parse(cls, text: str | None) -> Tokens:
-        """``analyst:TOKEN,viewer:TOKEN`` (as ``$PAXTA_TOKENS`` holds them)."""
+        """``analyst:TOKEN,viewer:TOKEN`` (as ``$PAXTA_TOKENS`` holds them); a token shorter
+        than 16 characters is refused (it could be guessed)."""
         roles = {}
         for item in (text or "").split(","):
             role, _, token = item.strip().partition(":")
@@ -78,6 +82,11 @@ class Tokens:
                 continue
             if role not in (ANALYST, VIEWER):
                 raise ValueError(f"token role {role!r}: write analyst:TOKEN or viewer:TOKEN")
+            if len(token) < MIN_TOKEN:
+                raise ValueError(
+                    f"the {role} token has {len(token)} characters: use at least {MIN_TOKEN} "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(24))' makes one)"
+                )
             roles[token] = role
         return cls(roles)
 
@@ -92,6 +101,61 @@ class Tokens:
             if hmac.compare_digest(token, given):
                 return role
         return None
+
+    def cookie_of(self, token: str) -> str:
+        """What the sign-in cookie holds for ``token``: a keyed hash, never the token itself
+        (a cookie read off a browser is no bearer token for the API)."""
+        return hmac.new(_web_key(), token.encode(), "sha256").hexdigest()
+
+    def role_of_cookie(self, value: str) -> str | None:
+        """The role a sign-in cookie grants."""
+        if not self.roles:
+            return ANALYST
+        for token, role in self.roles.items():
+            if hmac.compare_digest(self.cookie_of(token), value):
+                return role
+        return None
+
+
+MIN_TOKEN = 16
+MAX_QUERIES = 100  # queries in one /match request (yente's batch limit is of this size)
+
+
+def _web_key() -> bytes:
+    """The key of the sign-in cookies, kept in paxta's home (shared by every worker)."""
+    path = inside_home("web.key")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+class SignInThrottle:
+    """Failed sign-ins from one client wait longer each time (0.25 s, doubling, at most 10 s,
+    forgotten after 15 quiet minutes), so guessing a token is slow."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failed: dict[str, tuple[int, float]] = {}
+
+    def failed(self, client: str) -> float:
+        """Count a failure; the seconds this answer waits."""
+        now = time.monotonic()
+        with self._lock:
+            count, last = self._failed.get(client, (0, now))
+            count = 1 if now - last > 900 else count + 1
+            self._failed[client] = (count, now)
+            if len(self._failed) > 10_000:  # many clients: forget the oldest
+                oldest = sorted(self._failed.items(), key=lambda kv: kv[1][1])[:5_000]
+                for key, _ in oldest:
+                    self._failed.pop(key, None)
+        return float(min(0.25 * 2.0 ** (count - 1), 10.0))
+
+    def succeeded(self, client: str) -> None:
+        """Forget a client's failures."""
+        with self._lock:
+            self._failed.pop(client, None)
 
 
 def _iso_day(value: Any) -> Any:
@@ -203,6 +267,12 @@ class Matchers:
             store.close()
         self._checked = now
         return self._versions
+
+    def ready(self, dataset: str) -> bool:
+        """True when ``dataset``'s matcher is loaded and its versions were checked lately, so
+        :meth:`get` returns at once."""
+        fresh = time.monotonic() - self._checked < self._recheck
+        return fresh and dataset in self._held and self._held[dataset][0] == self._versions
 
     def get(self, dataset: str) -> Matcher:
         with self._lock:
@@ -319,13 +389,16 @@ def create_app(
 
     matchers = Matchers()
     jobs = Jobs()
+    throttle = SignInThrottle()
 
     # Dependencies are coroutines so FastAPI calls them on the event loop, not in a thread.
     async def viewer(request: Request) -> str:
         role = auth.role_of(request.headers.get("authorization"))
         if role is None and _cookie_may_sign_in(request):
-            role = auth.role_of(f"Bearer {request.cookies[TOKEN_COOKIE]}")
+            role = auth.role_of_cookie(request.cookies[TOKEN_COOKIE])
         if role is None:
+            if request.headers.get("authorization") or TOKEN_COOKIE in request.cookies:
+                await asyncio.sleep(throttle.failed(_client(request)))
             raise HTTPException(
                 401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
             )
@@ -341,16 +414,29 @@ def create_app(
             ensure_lists(store)
             return [v.as_json() for v in current_versions(store)]
 
-    @app.post("/match/{dataset}", response_model=MatchResponse)
+    @app.post("/match/{dataset}", response_model=MatchResponse, responses=_errors(413))
     async def match(
-        dataset: str, body: MatchRequest, limit: int = 5, role: str = Depends(viewer)
+        dataset: str,
+        body: MatchRequest,
+        limit: int = Query(5, ge=1, le=50, description="Results per query."),
+        role: str = Depends(viewer),
     ) -> Response:
-        # Run on the event loop, not a thread: a match takes well under a millisecond, less
-        # than the hop to a worker thread, and the answer is serialised once, by orjson.
-        matcher = matchers.get(dataset)
-        responses = {}
-        for key, query in body.queries.items():
-            responses[key] = _respond(matcher, query, max(1, min(limit, 50)))
+        if len(body.queries) > MAX_QUERIES:
+            raise HTTPException(
+                413, f"{len(body.queries):,} queries in one request: send at most {MAX_QUERIES}"
+            )
+
+        def answer() -> dict[str, Any]:
+            matcher = matchers.get(dataset)
+            return {key: _respond(matcher, q, limit) for key, q in body.queries.items()}
+
+        # One query is answered on the event loop (well under a millisecond, less than the hop
+        # to a thread); a batch, or the first request that loads the index, in a thread, so
+        # the server keeps answering others meanwhile.
+        if len(body.queries) == 1 and matchers.ready(dataset):
+            responses = answer()
+        else:
+            responses = await run_in_threadpool(answer)
         algorithm = model().algorithm
         about = {"name": algorithm, "description": ALGORITHM_DESCRIPTION}
         return Response(
@@ -589,7 +675,7 @@ def create_app(
         with session() as store, refused():
             return trade_dossier(store, path_id[:200], matchers.get("default"), record)
 
-    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth.role_of, allow_private)
+    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth, throttle, allow_private)
 
     @app.post("/locate")
     def locate(body: LocateRequest, role: str = Depends(viewer)) -> dict[str, Any]:
@@ -620,6 +706,10 @@ def _refused(detail: str) -> Response:
     return Response(
         orjson.dumps({"detail": detail}), status_code=403, media_type="application/json"
     )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _cookie_may_sign_in(request: Request) -> bool:

@@ -54,7 +54,8 @@ def add_pages(
     viewer: Callable[..., Awaitable[str]],
     analyst: Callable[..., Awaitable[str]],
     save_upload: Callable[..., Any],
-    role_of: Callable[[str | None], str | None],
+    auth: Any,
+    throttle: Any,
     allow_private: bool = False,
 ) -> None:
     """Mount the pages, the stylesheet and the script on ``app``."""
@@ -91,17 +92,20 @@ def add_pages(
         csrf: str = Form(""),
     ) -> Response:
         _check_csrf(request, csrf)
-        if role_of(f"Bearer {token}") is None:
+        client = request.client.host if request.client else "unknown"
+        if auth.role_of(f"Bearer {token}") is None:
+            time.sleep(throttle.failed(client))  # each failure waits longer (a thread waits)
             return _form_page(
                 templates,
                 request,
                 "login.html",
                 {"title": "Sign in", "next": _local(next), "error": "That token is not valid."},
             )
+        throttle.succeeded(client)
         target = RedirectResponse(_local(next), status_code=303)
         target.set_cookie(
             TOKEN_COOKIE,
-            token,
+            auth.cookie_of(token),
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",

@@ -48,11 +48,13 @@ def test_sister_subsidiary_is_no_match_and_datasets_narrow(client: TestClient) -
 
 
 def test_tokens_and_roles(home: Path) -> None:
-    client = TestClient(create_app(Tokens.parse("analyst:a-secret,viewer:v-secret")))
+    client = TestClient(
+        create_app(Tokens.parse("analyst:a-secret-long-enough,viewer:v-secret-long-enough"))
+    )
     assert client.post("/match/default", json=_query("Hoshine")).status_code == 401
     bad = client.post("/match/default", json=_query("x"), headers={"Authorization": "Bearer no"})
     assert bad.status_code == 401
-    ok = client.get("/lists", headers={"Authorization": "Bearer v-secret"})
+    ok = client.get("/lists", headers={"Authorization": "Bearer v-secret-long-enough"})
     assert ok.status_code == 200 and {v["source"] for v in ok.json()} >= {"uflpa", "ofac-sdn"}
     assert client.get("/healthz").status_code == 200
 
@@ -73,9 +75,9 @@ def test_another_sites_name_or_form_is_refused(home: Path, monkeypatch: pytest.M
     )
     assert same.status_code == 200
     exposed = TestClient(
-        create_app(Tokens.parse("viewer:v-secret")), base_url="http://paxta.example"
+        create_app(Tokens.parse("viewer:v-secret-long-enough")), base_url="http://paxta.example"
     )
-    headers = {"Authorization": "Bearer v-secret"}
+    headers = {"Authorization": "Bearer v-secret-long-enough"}
     assert exposed.get("/lists", headers=headers).status_code == 200  # a token decides there
 
 
@@ -103,8 +105,13 @@ def _wait(client: TestClient, job: str, headers: dict[str, str] | None = None) -
 
 
 def test_screening_job_upload_progress_results(home: Path) -> None:
-    client = TestClient(create_app(Tokens.parse("analyst:a,viewer:v")))
-    analyst, viewer = {"Authorization": "Bearer a"}, {"Authorization": "Bearer v"}
+    client = TestClient(
+        create_app(Tokens.parse("analyst:analyst-token-0001,viewer:viewer-token-00001"))
+    )
+    analyst, viewer = (
+        {"Authorization": "Bearer analyst-token-0001"},
+        {"Authorization": "Bearer viewer-token-00001"},
+    )
     upload = (
         "suppliers.csv",
         "supplier\n新疆中泰化学股份有限公司\nGuangdong Baiyi Textile\n",
@@ -251,3 +258,36 @@ def test_shipment_ids_with_a_slash(client: TestClient, runner: CliRunner, tmp_pa
     assert client.get("/dossier/MAEU/SHP-1").json()["shipment"] == "MAEU/SHP-1"
     assert client.get("/dossier/MAEU%2FSHP-1/html").status_code == 200
     assert client.get("/ui/shipments/MAEU/SHP-1").status_code == 200
+
+
+def test_weak_tokens_are_refused_and_failed_sign_ins_wait_longer() -> None:
+    from paxta.web.app import SignInThrottle
+
+    with pytest.raises(ValueError, match="at least 16"):
+        Tokens.parse("analyst:x")
+    throttle = SignInThrottle()
+    waits = [throttle.failed("10.0.0.9") for _ in range(8)]
+    assert waits == sorted(waits) and waits[0] == 0.25 and waits[-1] == 10.0
+    assert throttle.failed("10.0.0.10") == 0.25  # another client starts afresh
+    throttle.succeeded("10.0.0.9")
+    assert throttle.failed("10.0.0.9") == 0.25
+
+
+def test_match_bounds_its_queries_and_its_limit(client: TestClient) -> None:
+    many = {
+        "queries": {
+            str(i): {"schema": "Company", "properties": {"name": ["x"]}} for i in range(101)
+        }
+    }
+    too_many = client.post("/match/default", json=many)
+    assert too_many.status_code == 413 and "at most 100" in too_many.text
+    huge = client.post("/match/default", params={"limit": 2**64}, json=_query("Camel Group"))
+    assert huge.status_code == 422
+    batch = {
+        "queries": {
+            str(i): {"schema": "Company", "properties": {"name": ["Camel Group"]}}
+            for i in range(100)
+        }
+    }
+    answered = client.post("/match/default", json=batch)
+    assert answered.status_code == 200 and len(answered.json()["responses"]) == 100

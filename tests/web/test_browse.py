@@ -125,7 +125,9 @@ def test_evidence_records_files_and_watch_diffs(home: Path, runner: CliRunner, s
 
 
 def test_pages_sign_in_with_a_token(home: Path) -> None:
-    client = TestClient(create_app(Tokens.parse("analyst:aaa,viewer:vvv")))
+    client = TestClient(
+        create_app(Tokens.parse("analyst:aaaaaaaaaaaaaaaa,viewer:vvvvvvvvvvvvvvvv"))
+    )
     first = client.get("/ui/entities", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == "/ui/login?next=/ui/entities"
     assert client.get("/lists").status_code == 401  # the API still answers 401
@@ -134,16 +136,20 @@ def test_pages_sign_in_with_a_token(home: Path) -> None:
     assert 'value="/"' in form.text  # another site is never where sign-in leads
     wrong = client.post("/ui/login", data={"token": "nope", "csrf": csrf, "next": "/ui/entities"})
     assert "not valid" in wrong.text and "paxta_token" not in client.cookies
-    forged = client.post("/ui/login", data={"token": "vvv", "csrf": "x"})
+    forged = client.post("/ui/login", data={"token": "vvvvvvvvvvvvvvvv", "csrf": "x"})
     assert forged.status_code == 403
     csrf = client.cookies["paxta_csrf"]  # the error page's form token
     ok = client.post(
         "/ui/login",
-        data={"token": "vvv", "csrf": csrf, "next": "/ui/entities"},
+        data={"token": "vvvvvvvvvvvvvvvv", "csrf": csrf, "next": "/ui/entities"},
         follow_redirects=False,
     )
     assert ok.status_code == 303 and ok.headers["location"] == "/ui/entities"
     assert "samesite=strict" in ok.headers["set-cookie"].lower()
+    cookie = client.cookies["paxta_token"]
+    assert "vvvvvvvvvvvvvvvv" not in cookie  # the cookie is no bearer token
+    bearer = {"Authorization": f"Bearer {cookie}"}
+    assert TestClient(client.app).get("/lists", headers=bearer).status_code == 401
     assert client.get("/ui/entities").status_code == 200
     assert client.get("/lists").status_code == 200  # reads work with the cookie
     assert client.get("/ui/screen").status_code == 403  # a viewer may not screen

@@ -149,7 +149,9 @@ def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
     assert page.evaluate(UNLABELLED) == []
 
 
-@pytest.mark.parametrize("tokens", [Tokens.parse("analyst:s3cret-a,viewer:s3cret-v")])
+@pytest.mark.parametrize(
+    "tokens", [Tokens.parse("analyst:s3cret-analyst-0001,viewer:s3cret-viewer-00001")]
+)
 def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> None:
     from playwright.sync_api import Page, expect
 
@@ -160,7 +162,7 @@ def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> N
     page.get_by_label("Token").fill("wrong")
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("not valid")
-    page.get_by_label("Token").fill("s3cret-v")
+    page.get_by_label("Token").fill("s3cret-viewer-00001")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Listed entities")  # back where the user was going
     page.get_by_label("Name in any script (Chinese, pinyin, English)").fill("新疆中泰化学")
