@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +59,10 @@ def open_table(path: str | Path, *, encoding: str | None = None) -> Table:
 
 
 def _open_delimited(path: Path, encoding: str, delimiter: str) -> Table:
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if b"\x00" in head and not encoding.lower().startswith("utf-16"):
+        raise InputError(path, "this is a binary file, not CSV text", line=1)
     rows = iter_csv_rows(path, encoding, delimiter=delimiter)
     first = next(rows, None)
     if first is None:
@@ -85,6 +92,10 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen.add(name)
 
 
+# What openpyxl raises on a cut or damaged sheet while it streams it.
+_DAMAGED = (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError)
+
+
 def _open_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
@@ -94,7 +105,10 @@ def _open_xlsx(path: Path) -> Table:
         raise InputError(path, f"not a readable XLSX workbook ({exc})") from None
     sheet = book.worksheets[0]
     cells = sheet.iter_rows(values_only=True)
-    first = next(cells, None)
+    try:
+        first = next(cells, None)
+    except _DAMAGED as exc:
+        raise InputError(path, f"the workbook's first sheet is damaged ({exc})", line=1) from None
     if first is None:
         raise InputError(path, "the first sheet is empty: a header row is expected", line=1)
     header = [_cell_text(c).strip() for c in first]
@@ -103,14 +117,22 @@ def _open_xlsx(path: Path) -> Table:
     _check_header(path, header)
 
     def iter_rows() -> Iterator[Row]:
-        for number, values in enumerate(cells, 2):
-            texts = [_cell_text(c) for c in values]
-            if not any(t.strip() for t in texts):
-                continue
-            yield Row(
-                number, {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header)}
-            )
-        book.close()
+        number = 1
+        try:
+            for number, values in enumerate(cells, 2):
+                texts = [_cell_text(c) for c in values]
+                if not any(t.strip() for t in texts):
+                    continue
+                yield Row(
+                    number,
+                    {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header)},
+                )
+        except _DAMAGED as exc:
+            raise InputError(
+                path, f"the workbook's first sheet is damaged after this row ({exc})", line=number
+            ) from None
+        finally:
+            book.close()
 
     return Table(path, "xlsx", None, header, iter_rows())
 

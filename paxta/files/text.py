@@ -78,15 +78,20 @@ def iter_text_lines(path: str | Path, encoding: str) -> Iterator[str]:
         yield from _iter_utf16_lines(path, encoding)
         return
     strip_bom = codecs.lookup(encoding).name == "utf-8"
+    number = 0
     with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            if number == 1 and strip_bom and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield raw.decode(encoding)
-            except UnicodeDecodeError:
-                problem = f"this line is not valid {encoding} text{_hint(raw)}"
-                raise InputError(path, problem, line=number) from None
+        for chunk in f:
+            # Lines ended by a lone CR (old Mac files) arrive as one: split them.
+            pieces = chunk.splitlines(keepends=True) if b"\r" in chunk.rstrip(b"\r\n") else [chunk]
+            for raw in pieces:
+                number += 1
+                if number == 1 and strip_bom and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    yield raw.decode(encoding)
+                except UnicodeDecodeError:
+                    problem = f"this line is not valid {encoding} text{_hint(raw)}"
+                    raise InputError(path, problem, line=number) from None
 
 
 def _iter_utf16_lines(path: str | Path, encoding: str) -> Iterator[str]:

@@ -241,7 +241,9 @@ def screen_file(
                 decision = str(result["paxta_decision"])
                 summary.decisions[decision] = summary.decisions.get(decision, 0) + 1
                 if len(pending) >= SAVE_EVERY:
-                    _save_rows(store, pending)
+                    with store.transaction():  # a killed run still says how far it got
+                        _save_rows(store, pending)
+                        _record(store, summary)
                     if progress is not None:
                         progress(row_no)
         summary.finished = True

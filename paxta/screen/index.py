@@ -32,6 +32,7 @@ from paxta.names.party import other_companies
 from paxta.screen.comparison import Context
 from paxta.screen.tradename import name_words, plain_words
 from paxta.store import Backend
+from paxta.workers import die_with_parent
 
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
 CHUNK = 20_000
@@ -114,7 +115,9 @@ def _features_in_chunks(
         for chunk in chunks:
             yield chunk, encode_features(chunk)
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=die_with_parent
+    ) as pool:
         waiting: deque[tuple[list[str], Future[tuple[list[str], list[list[str]]]]]] = deque()
         for chunk in chunks:  # at most two chunks a worker in flight: memory stays bounded
             waiting.append((chunk, pool.submit(encode_features, chunk)))

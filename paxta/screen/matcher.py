@@ -27,6 +27,7 @@ from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
 from paxta.screen.model import Part, model
 from paxta.screen.tradename import cut_name, name_words
 from paxta.store import Backend
+from paxta.workers import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def match_many(
     _SHARED = matcher
     gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
     try:
-        with get_context("fork").Pool(workers) as pool:
+        with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
             for results in pool.imap(_match_chunk, chunks):
                 yield from results
     finally:

@@ -36,8 +36,11 @@ def _value(field: str) -> str:
 
 
 def _looks_like(head: bytes, width: int) -> bool:
-    first = head.split(b"\n", 1)[0].decode(ENCODING).strip()
-    fields = next(csv.reader([first]), [])
+    first = head.split(b"\n", 1)[0].split(b"\r", 1)[0].decode(ENCODING).strip()
+    try:
+        fields = next(csv.reader([first]), [])
+    except csv.Error:
+        return False
     return len(fields) == width and fields[0].strip().isdigit()
 
 
