@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fuzz loadtest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ bench: $(BENCH_STAMP)
 # Every benchmark at a small size, two at a time, so none can rot unnoticed (make test runs it).
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python tools/bench_quick.py 2
+
+# The fuzz suites at length: every reader of user files (hypothesis, 3,000 examples each) and
+# every API operation (schemathesis, 300 each); make test runs them seeded at 30 and 25.
+fuzz: $(STAMP)
+	PAXTA_FUZZ_EXAMPLES=3000 $(BIN)/pytest -p no:xdist tests/test_fuzz_readers.py
+	PAXTA_FUZZ_EXAMPLES=300 $(BIN)/pytest -p no:xdist tests/web/test_openapi.py
+
+# 50 clients on /match while a list import runs: /healthz latency and errors (docs/benchmarks.md).
+loadtest: $(STAMP)
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ paxta starts runs :func:`die_with_parent` in each worker first.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -27,3 +28,14 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+BATCH_NICENESS = 10
+
+
+def batch_worker() -> None:
+    """A worker of batch work (parsing a list, indexing names): it ends with its parent and
+    yields the processor to interactive work (a server answering, a user's match)."""
+    die_with_parent()
+    with contextlib.suppress(OSError):
+        os.nice(BATCH_NICENESS)

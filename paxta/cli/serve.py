@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import sys
 import threading
 import time
 
@@ -44,6 +45,9 @@ def serve(host: str, port: int, tokens: str | None, workers: int, fetch_every: f
         raise PaxtaError(
             f"{host} is reachable beyond this machine: give tokens with --tokens or $PAXTA_TOKENS."
         )
+    # Matching runs in a thread and holds the interpreter; a shorter switch interval than
+    # Python's 5 ms lets the event loop answer (and /healthz) between its steps.
+    sys.setswitchinterval(0.001)
     if fetch_every:
         threading.Thread(
             target=fetch_periodically, args=(fetch_every * 3600,), daemon=True, name="list-fetch"

@@ -32,7 +32,7 @@ from paxta.names.party import other_companies
 from paxta.screen.comparison import Context
 from paxta.screen.tradename import name_words, plain_words
 from paxta.store import Backend
-from paxta.workers import die_with_parent
+from paxta.workers import batch_worker
 
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
 CHUNK = 20_000
@@ -116,7 +116,7 @@ def _features_in_chunks(
             yield chunk, encode_features(chunk)
         return
     with ProcessPoolExecutor(
-        workers, mp_context=get_context("spawn"), initializer=die_with_parent
+        workers, mp_context=get_context("spawn"), initializer=batch_worker
     ) as pool:
         waiting: deque[tuple[list[str], Future[tuple[list[str], list[list[str]]]]]] = deque()
         for chunk in chunks:  # at most two chunks a worker in flight: memory stays bounded

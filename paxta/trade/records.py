@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -276,16 +277,30 @@ def _read_error(path: Path, exc: InvalidInput) -> InputError:
 
 
 def _header(path: Path, readable: Path) -> list[str]:
-    if readable.name.lower().endswith(".parquet"):
-        import pyarrow.parquet as pq
-
-        return [c.lower() for c in pq.read_schema(readable).names]
-    opener = gzip.open if readable.name.lower().endswith(".gz") else open
-    with opener(readable, "rt", encoding="utf-8-sig", errors="replace") as f:
-        first = f.readline()
     import csv
 
-    return [c.strip().lower() for c in next(csv.reader([first]), [])]
+    if readable.name.lower().endswith(".parquet"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            return [c.lower() for c in pq.read_schema(readable).names]
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(path, f"not a readable Parquet file ({exc})") from None
+    opener = gzip.open if readable.name.lower().endswith(".gz") else open
+    try:
+        with opener(readable, "rt", encoding="utf-8-sig", errors="replace") as f:
+            first = f.readline()
+        header = [c.strip().lower() for c in next(csv.reader([first.rstrip("\r\n")]), [])]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(path, f"not a readable gzip file ({exc})") from None
+    except csv.Error as exc:
+        raise InputError(path, f"the header is not a CSV row ({exc})", line=1) from None
+    if not any(header):
+        raise InputError(path, "the file is empty: a header row is expected", line=1)
+    if any(ch < " " for c in header for ch in c):
+        raise InputError(path, "the header holds control characters: is this a text file?", line=1)
+    return header
 
 
 # --- AMS ----------------------------------------------------------------------------------------

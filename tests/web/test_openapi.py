@@ -3,6 +3,7 @@ server fail, and every answer matches what the spec says of it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ def _own_home(home: Path) -> None:
 # addresses, so no local server can stand in); tests/web/test_api.py covers that endpoint.
 @schema.exclude(path="/evidence/captures").parametrize()
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("PAXTA_FUZZ_EXAMPLES", "25")),
+    derandomize=True,  # seeded: the same examples on every run (make fuzz runs many more)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

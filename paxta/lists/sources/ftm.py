@@ -25,7 +25,7 @@ from paxta.files import iter_text_lines
 from paxta.lists import repository as repo
 from paxta.lists.model import ALIAS, FORMER, PRIMARY, Entity, Identifier, Name, Program
 from paxta.lists.sources.base import ListRead, ReadOptions
-from paxta.workers import die_with_parent
+from paxta.workers import batch_worker
 
 MATCHABLE = {"Person", "Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Airplane"}
 _NAME_PROPS = (("name", PRIMARY), ("alias", ALIAS), ("weakAlias", ALIAS), ("previousName", FORMER))
@@ -110,7 +110,7 @@ def _iter_chunks(path: Path, encoding: str, source: str, version_id: int) -> Ite
             yield _parse_chunk(str(path), start, lines, source, version_id)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=batch_worker) as pool:
         pending: deque[Future[_Chunk]] = deque()
         for start, lines in chunks:
             pending.append(pool.submit(_parse_chunk, str(path), start, lines, source, version_id))
