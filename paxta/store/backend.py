@@ -8,7 +8,7 @@ the default; a Spark backend implements the same few methods for data too large 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,14 +57,15 @@ class Backend(ABC):
     def map_batches(
         self,
         query: str,
-        fn: Callable[[pa.RecordBatch], pa.Table],
+        fn: Callable[[pa.RecordBatch], pa.Table | Iterable[pa.RecordBatch]],
         schema: pa.Schema,
         into: str,
         params: Sequence[Any] = (),
     ) -> None:
         """Run ``fn`` over the query's result, a batch at a time, into the temporary table
         ``into`` (``schema``): a vectorised step in Python that the engine spreads over its
-        workers. ``fn`` must pickle (a module-level function, or a partial of one)."""
+        workers. ``fn`` returns a table, or yields batches (a large result a piece at a time);
+        it must pickle (a module-level function, or a partial of one)."""
 
     def step(self, name: str) -> None:
         """Name the statements from here on (on Spark: their jobs' group, as the UI and its

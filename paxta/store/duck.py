@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -104,14 +104,19 @@ class DuckDBStore(Backend):
     def map_batches(
         self,
         query: str,
-        fn: Callable[[pa.RecordBatch], pa.Table],
+        fn: Callable[[pa.RecordBatch], pa.Table | Iterable[pa.RecordBatch]],
         schema: pa.Schema,
         into: str,
         params: Sequence[Any] = (),
     ) -> None:
         # One process: the results are gathered, then stored (DuckDB refuses new statements on
         # a connection while a result is half read).
-        out = [fn(batch).cast(schema) for batch in self.iter_batches(query, params)]
+        out = []
+        for batch in self.iter_batches(query, params):
+            result = fn(batch)
+            if not isinstance(result, pa.Table):
+                result = pa.Table.from_batches(list(result), schema)
+            out.append(result.cast(schema))
         result = pa.concat_tables(out) if out else schema.empty_table()
         with self._lock:
             self._con.register("_paxta_mapped", result)

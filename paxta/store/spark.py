@@ -24,7 +24,7 @@ import shutil
 import sys
 import uuid
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,7 @@ class SparkStore(Backend):
     def map_batches(
         self,
         query: str,
-        fn: Callable[[pa.RecordBatch], pa.Table],
+        fn: Callable[[pa.RecordBatch], pa.Table | Iterable[pa.RecordBatch]],
         schema: pa.Schema,
         into: str,
         params: Sequence[Any] = (),
@@ -208,7 +208,14 @@ class SparkStore(Backend):
 
         def each(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             for batch in batches:
-                yield from fn(batch).cast(schema).to_batches()
+                result = fn(batch)
+                parts = (
+                    [result]
+                    if isinstance(result, pa.Table)
+                    else (pa.Table.from_batches([b]) for b in result)
+                )
+                for part in parts:
+                    yield from part.cast(schema).to_batches()
 
         # spread over every core: a step before may have left one partition (a global order)
         source = self._frame(query, params).repartition(self.capabilities.max_parallelism * 4)

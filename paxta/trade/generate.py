@@ -640,3 +640,27 @@ def iter_truth_parties(truth: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     for key, org in truth["parties"].items():
         spelling, country = key.split("\t")
         yield spelling, country, org
+
+
+def split_ams(folder: Path, parts: int) -> None:
+    """Spread the bills of ``folder``'s AMS files over ``parts`` sets of files, each named for
+    an earlier year (as CBP publishes a year's bills in one set): an import of several parts,
+    which an engine with workers reads apart. Each bill keeps all its rows in one part."""
+    if parts < 2:
+        return
+    import zlib
+
+    for path in sorted(folder.glob(f"ams__*_{YEAR}__*")):
+        gz = path.name.endswith(".gz")
+        with (gzip.open(path, "rt", encoding="utf-8", newline="") if gz else
+              path.open(encoding="utf-8", newline="")) as f:  # fmt: skip
+            rows = list(csv.reader(f))
+        path.unlink()
+        header, body = rows[0], rows[1:]
+        name = path.name.removesuffix(".gz")
+        for part in range(parts):
+            target = path.with_name(name.replace(f"_{YEAR}__", f"_{YEAR - part}__"))
+            with _open(target, gz) as f:
+                writer = csv.writer(f)
+                writer.writerow(header)
+                writer.writerows(r for r in body if zlib.crc32(r[0].encode()) % parts == part)

@@ -89,6 +89,18 @@ def import_records(
     files = _files(root)
     if not files:
         raise PaxtaError(f"{root}: no trade files (CSV, gzip CSV, XLSX or Parquet) there.")
+    return import_files(store, files, fmt, mapping, encoding, progress)
+
+
+def import_files(
+    store: Backend,
+    files: list[Path],
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TradeImport:
+    """Import these trade files, all or nothing (see :func:`import_records`)."""
     fmt = fmt or detect_format(files)
     if fmt not in FORMATS:
         raise PaxtaError(f"unknown trade format {fmt!r}; use one of: {', '.join(FORMATS)}.")
@@ -103,7 +115,11 @@ def import_records(
     scratch_root = inside_home("tmp")
     scratch_root.mkdir(parents=True, exist_ok=True)
     if not store.capabilities.local_file:
-        done = _import_through_duckdb(store, import_id, root, fmt, mapping, encoding, progress)
+        units = import_units(files, fmt)
+        if len(units) > 1:
+            count = _import_on_workers(store, import_id, units, fmt, mapping, encoding, digest)
+            return TradeImport(import_id, fmt, tuple(map(str, files)), count)
+        done = _import_through_duckdb(store, import_id, files, fmt, mapping, encoding, progress)
         return TradeImport(import_id, fmt, tuple(map(str, files)), done.records)
     with tempfile.TemporaryDirectory(prefix="trade-", dir=scratch_root) as scratch:
         readable = [_utf8(f, encoding, Path(scratch)) for f in files]
@@ -118,10 +134,149 @@ def import_records(
     return TradeImport(import_id, fmt, tuple(map(str, files)), count)
 
 
+def import_units(files: list[Path], fmt: str) -> list[list[Path]]:
+    """The parts of an import that can be read apart: an AMS year (its bills are in that
+    year's files of every kind), a customs file."""
+    if fmt != AMS:
+        return [[f] for f in files]
+    years: dict[str, list[Path]] = {}
+    for f in files:
+        year = re.search(r"ams__[a-z]+_(\d{4})", f.name)
+        years.setdefault(year.group(1) if year else "", []).append(f)
+    return [years[y] for y in sorted(years)]
+
+
+UNIT_ERROR = "_error"
+
+
+def _import_on_workers(
+    store: Backend,
+    import_id: int,
+    units: list[list[Path]],
+    fmt: str,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+    digest: str,
+) -> int:
+    """Each unit read, checked and joined by the same DuckDB code on a worker of the engine
+    (so no one machine reads the whole import); the records flow back through the engine into
+    the warehouse, the import's row last. A unit's one-sentence error stops the import before
+    anything is appended. The files must be where every worker can read them (a shared
+    filesystem on a cluster)."""
+    from functools import partial
+
+    rows = ", ".join(
+        f"({i}, '{_q(chr(10).join(str(f.resolve()) for f in unit))}')"
+        for i, unit in enumerate(units)
+    )
+    store.step(f"import: {len(units)} parts read on the workers")
+    store.map_batches(
+        f"SELECT unit, paths FROM (VALUES {rows}) AS u(unit, paths)",
+        partial(_import_unit, import_id=import_id, fmt=fmt, mapping=mapping, encoding=encoding),
+        _unit_schema(),
+        "trade_unit_records",
+    )
+    failed = store.sql(
+        f"SELECT {UNIT_ERROR} FROM trade_unit_records WHERE {UNIT_ERROR} IS NOT NULL LIMIT 1"
+    )
+    if failed:
+        raise PaxtaError(str(failed[0][0]))
+    count = int(store.scalar("SELECT count(*) FROM trade_unit_records"))
+    if count == 0:
+        raise PaxtaError(f"{units[0][0].parent}: no records in the files.")
+    columns = ", ".join(RECORD_SCHEMA.names)
+    store.step("import: appended to the warehouse")
+    store.sql(f"INSERT INTO trade_records SELECT {columns} FROM trade_unit_records")
+    store.append(
+        "trade_imports",
+        pa.table(
+            {
+                "import_id": pa.array([import_id], pa.int32()),
+                "format": [fmt],
+                "files": [[str(f) for unit in units for f in unit]],
+                "sha256": [digest],
+                "records": pa.array([count], pa.int64()),
+                "imported_at": [datetime.now(UTC).replace(tzinfo=None)],
+            }
+        ),
+    )
+    return count
+
+
+RECORD_SCHEMA = pa.schema(
+    [
+        ("import_id", pa.int32()),
+        ("record_id", pa.string()),
+        ("format", pa.string()),
+        ("file", pa.string()),
+        ("line", pa.int64()),
+        ("bol", pa.string()),
+        ("date", pa.date32()),
+        ("exporter", pa.string()),
+        ("exporter_address", pa.string()),
+        ("exporter_country", pa.string()),
+        ("importer", pa.string()),
+        ("importer_address", pa.string()),
+        ("importer_country", pa.string()),
+        ("hs_codes", pa.list_(pa.string())),
+        ("description", pa.string()),
+        ("quantity", pa.float64()),
+        ("unit", pa.string()),
+        ("weight_kg", pa.float64()),
+        ("value_usd", pa.float64()),
+        ("port_lading", pa.string()),
+        ("port_unlading", pa.string()),
+        ("importer_named_by", pa.string()),
+    ]
+)
+
+
+def _unit_schema() -> pa.Schema:
+    return RECORD_SCHEMA.append(pa.field(UNIT_ERROR, pa.string()))
+
+
+def _import_unit(
+    batch: pa.RecordBatch,
+    import_id: int,
+    fmt: str,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+) -> Iterable[pa.RecordBatch]:
+    """On a worker: each unit of ``batch`` imported into a scratch DuckDB store by the same
+    code as on one machine; its records as batches, or one row holding its error."""
+    from paxta.store import DuckDBStore
+
+    schema = _unit_schema()
+    for paths in batch.column("paths").to_pylist():
+        files = [Path(p) for p in str(paths).split("\n")]
+        scratch_root = inside_home("tmp")
+        scratch_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="trade-unit-", dir=scratch_root) as scratch:
+            local = DuckDBStore(Path(scratch) / "unit.duckdb", lock_wait=0)
+            try:
+                try:
+                    import_files(local, files, fmt, mapping, encoding)
+                except PaxtaError as exc:
+                    empty = {
+                        n: pa.nulls(1, t) for n, t in zip(schema.names, schema.types, strict=True)
+                    }
+                    empty[UNIT_ERROR] = pa.array([str(exc)])
+                    yield from pa.table(empty, schema=schema).to_batches()
+                    continue
+                query = (
+                    f"SELECT * REPLACE ({import_id}::INTEGER AS import_id), "
+                    f"NULL::VARCHAR AS {UNIT_ERROR} FROM trade_records"
+                )
+                for part in local.iter_batches(query):
+                    yield from pa.Table.from_batches([part]).cast(schema).to_batches()
+            finally:
+                local.close()
+
+
 def _import_through_duckdb(
     store: Backend,
     import_id: int,
-    root: Path,
+    files: list[Path],
     fmt: str,
     mapping: dict[str, str] | None,
     encoding: str | None,
@@ -136,7 +291,7 @@ def _import_through_duckdb(
     with tempfile.TemporaryDirectory(prefix="trade-", dir=inside_home("tmp")) as scratch:
         local = DuckDBStore(Path(scratch) / "import.duckdb")
         try:
-            done = import_records(local, root, fmt, mapping, encoding, progress)
+            done = import_files(local, files, fmt, mapping, encoding, progress)
             store.step("import: appended to the warehouse")
             for table in ("trade_records", "trade_imports"):
                 out = Path(scratch) / f"{table}.parquet"
@@ -495,7 +650,7 @@ def _columns(store: Backend, table: str) -> set[str]:
     return {r[0] for r in store.sql(f"SELECT column_name FROM (DESCRIBE {table})")}
 
 
-def _q(path: Path) -> str:
+def _q(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
 

@@ -3,6 +3,7 @@ exposure) on a small generated world, on DuckDB and on Spark in local mode, row 
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,14 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from paxta.errors import PaxtaError
 from paxta.lists.shipped import ensure_lists
 from paxta.store import Backend, open_store
+from paxta.trade import records
 from paxta.trade.exposure import find_exposure
-from paxta.trade.generate import generate
+from paxta.trade.generate import generate, split_ams
 from paxta.trade.parties import resolve_parties
-from paxta.trade.records import import_records
+from paxta.trade.records import import_records, import_units
 
 pytest.importorskip("pyspark", reason="the Spark engine is the spark extra: pip install .[spark]")
 if shutil.which("java") is None:
@@ -44,16 +47,35 @@ def test_duckdb_and_spark_give_the_same_answers(
 ) -> None:
     world = tmp_path / "world"
     generate(world, records=1_500, customs=500, seed=13)
+    split_ams(world / "ams", 2)  # two parts: Spark reads them on two workers
+    assert len(import_units(sorted((world / "ams").glob("*.csv")), "ams")) == 2
     duck = open_store(f"duckdb:{tmp_path / 'duck.duckdb'}")
     try:
         expected = _pipeline(duck, world)
     finally:
         duck.close()
     monkeypatch.setenv("PAXTA_WAREHOUSE", str(tmp_path / "warehouse"))
+    on_workers: list[int] = []
+    real = records._import_on_workers
+
+    def spy(store: Backend, import_id: int, units: list[list[Path]], *args: Any) -> int:
+        on_workers.append(len(units))
+        return real(store, import_id, units, *args)
+
+    monkeypatch.setattr(records, "_import_on_workers", spy)
     spark = open_store("spark:local[2]")
     try:
         assert not spark.capabilities.transactions and not spark.capabilities.local_file
         got = _pipeline(spark, world)
+        assert on_workers == [2]  # the AMS years on two workers; the one customs file alone
+        # A part that is broken stops the whole import with its one sentence; nothing appended.
+        broken = tmp_path / "broken"
+        shutil.copytree(world / "ams", broken)
+        header = next(broken.glob("ams__header_2024__*.csv"))
+        header.write_text(header.read_text("utf-8") + '"unclosed,quote\n', "utf-8")
+        with pytest.raises(PaxtaError, match=header.name):
+            import_records(spark, broken)
+        assert spark.scalar("SELECT count(*) FROM trade_records") == 2_000
     finally:
         spark.close()
     assert got["records"] == expected["records"] == 2_000
@@ -93,7 +115,6 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
 def test_a_file_screened_in_the_engine_as_on_one_machine(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import csv
 
     from paxta.screen.batch import Columns, screen_file
     from paxta.screen.matcher import Matcher
