@@ -12,7 +12,7 @@ from paxta.cli.output import console, json_option, print_json, print_table
 from paxta.cli.screen import store_with_lists
 from paxta.screen.matcher import Matcher
 from paxta.trace.case import case_of_shipment, import_case, read_case
-from paxta.trace.checks import run_checks
+from paxta.trace.checks import CaseData, run_checks, to_check
 from paxta.trace.dossier import build_dossier, write_dossier
 from paxta.trace.graph import trace as trace_chain
 
@@ -63,7 +63,10 @@ def trace(shipment: str, as_json: bool) -> None:
     with store_with_lists() as store:
         case_id = case_of_shipment(store, shipment)
         chain = trace_chain(store, case_id, shipment)
-        findings = run_checks(store, chain, Matcher.from_store(store))
+        matcher = Matcher.from_store(store)
+        data = CaseData.load(store, case_id)
+        findings = run_checks(store, chain, matcher, data=data)
+        checks = to_check(data, chain, matcher)
     if as_json:
         print_json(
             {
@@ -72,6 +75,7 @@ def trace(shipment: str, as_json: bool) -> None:
                 "tiers": chain.tiers,
                 "links": [link.as_json() for link in chain.links],
                 "findings": [f.as_json() for f in findings],
+                "to_check": checks,
             }
         )
         return
@@ -97,6 +101,22 @@ def trace(shipment: str, as_json: bool) -> None:
         ["severity", "code", "tier", "party", "finding"],
         [(f.severity, f.code, f.tier, f.party, f.message) for f in findings],
     )
+    if checks:
+        print_table(
+            "To check: possible list matches (not findings)",
+            ["tier", "party", "listed entity", "list", "probability", "why"],
+            [
+                (
+                    x["tier"],
+                    x["party_name"],
+                    x["listed_name"],
+                    x["list"],
+                    f"{x['probability']:.2f}",
+                    x["explanation"],
+                )
+                for x in checks
+            ],
+        )
 
 
 @click.command()
@@ -104,11 +124,23 @@ def trace(shipment: str, as_json: bool) -> None:
 @click.option(
     "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder for the dossier."
 )
-def dossier(shipment: str, out: Path) -> None:
+@click.option(
+    "--prepared-by",
+    help="Who prepared the dossier, for its sign-off block (default: your login name).",
+)
+def dossier(shipment: str, out: Path, prepared_by: str | None) -> None:
     """Write OUT/dossier.json, OUT/dossier.html and OUT/dossier.pdf for SHIPMENT."""
+    import getpass
+
+    if prepared_by is None:
+        try:
+            prepared_by = getpass.getuser()
+        except (KeyError, OSError):
+            prepared_by = None
     with store_with_lists() as store:
         case_id = case_of_shipment(store, shipment)
-        content = build_dossier(store, case_id, shipment, Matcher.from_store(store))
+        matcher = Matcher.from_store(store)
+        content = build_dossier(store, case_id, shipment, matcher, prepared_by=prepared_by)
     emit_dossier(content, out)
 
 

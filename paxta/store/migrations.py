@@ -246,6 +246,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        10,
+        "case documents: the SHA-256 of the document's file, computed at import when the file "
+        "is in the case folder",
+        ["ALTER TABLE case_documents ADD COLUMN file_sha256 VARCHAR"],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

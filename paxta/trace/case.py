@@ -9,6 +9,7 @@ errors: they are what the checks report.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -270,7 +271,22 @@ def _document(path: Path, row: Row, case_id: str) -> dict[str, Any]:
         "file": _text(row, "file") or None,
         "sha256": _text(row, "sha256").lower() or None,
         "supports": _text(row, "supports") or None,
+        "file_sha256": _file_sha256(path.parent, _text(row, "file")),
     }
+
+
+def _file_sha256(folder: Path, name: str) -> str | None:
+    """The SHA-256 of a document's file when it is in the case folder (never outside it)."""
+    if not name:
+        return None
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents or not target.is_file():
+        return None
+    digest = hashlib.sha256()
+    with target.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _lots(

@@ -37,8 +37,6 @@ YIELDS: dict[str, tuple[float, float]] = {
     "extrusion": (0.90, 0.99),
     "recycling": (0.70, 0.95),
 }
-REVIEW_SCORE = 0.33  # a possible list match less likely than this (one in three) is left to
-# screening, not the dossier
 TOLERANCE = 0.02  # quantities may differ this much (moisture, rounding) before it is a finding
 RAW_ROLES = frozenset({"farm", "mine", "raw_material"})
 
@@ -130,12 +128,88 @@ def run_checks(
     located = {p: xinjiang_reason(data.parties.get(p)) for p in trace.tiers}
     for party, tier in sorted(trace.tiers.items(), key=lambda x: (x[1], x[0])):
         out += _party_findings(data, matcher, party, tier, located[party])
+    for party, (tier, how) in sorted(around_the_chain(data, trace).items()):
+        where = xinjiang_reason(data.parties[party])
+        out += _party_findings(data, matcher, party, tier, where, how)
     out += _ownership(data, trace, matcher)
     out += _links(data, trace, located, yields or YIELDS)
     out += _records(data, trace)
     out += _third_country(data, trace)
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(out, key=lambda f: (order[f.severity], f.tier or 0, f.code, f.party or ""))
+    unique = {(f.code, f.party, f.documents, f.message): f for f in out}  # one finding, once
+    return sorted(
+        unique.values(),
+        key=lambda f: (order[f.severity], f.tier or 0, f.code, f.party or "", f.message),
+    )
+
+
+def around_the_chain(data: CaseData, trace: Trace) -> dict[str, tuple[int, str]]:
+    """Parties outside the goods flow that stand beside it: who is paid for a traced movement,
+    who issued or received a document of a traced link, who owns a traced party. Each with the
+    tier of the link it stands beside and how (a payee, an issuer, an owner)."""
+    out: dict[str, tuple[int, str]] = {}
+
+    def add(party: str | None, tier: int, how: str) -> None:
+        beside = party and party in data.parties and party not in trace.tiers
+        if beside and (party not in out or tier < out[party][0]):
+            out[str(party)] = (tier, how)
+
+    for link in trace.links:
+        if link.kind == "movement":
+            movement = data.movements.get(link.link_id, {})
+            add(movement.get("payee_id"), link.tier, f"paid for movement {link.link_id}")
+        for doc_id in data.supports.get(link.link_id, []):
+            doc = data.documents.get(doc_id, {})
+            add(doc.get("issuer_id"), link.tier, f"issued {doc_id} ({doc.get('type')})")
+            add(doc.get("recipient_id"), link.tier, f"received {doc_id} ({doc.get('type')})")
+    parents: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for own in data.ownership:
+        parents[own["child_id"]].append(own)
+    for party, tier in trace.tiers.items():
+        for own in _upward(party, parents):
+            add(own["parent_id"], tier, f"owns {data.name(own['child_id'])} ({_share(own)})")
+    return out
+
+
+def to_check(data: CaseData, trace: Trace, matcher: Matcher) -> list[dict[str, Any]]:
+    """Possible list matches (screening's ``review``) of the chain's parties and those beside
+    it: not findings, but for a person to check, each with its explanation."""
+    out = []
+    parties = {**{p: (t, "in the chain") for p, t in trace.tiers.items()},
+               **around_the_chain(data, trace)}  # fmt: skip
+    for party in sorted(parties, key=lambda p: (parties[p][0], p)):
+        p = data.parties.get(party)
+        if p is None:
+            continue
+        name, best = _best_match(matcher, p)
+        if best is None or best.decision != "review":
+            continue
+        out.append(
+            {
+                "party": party,
+                "party_name": p["name"],
+                "tier": parties[party][0],
+                "as": name,
+                "entity_id": best.entity.entity_id,
+                "listed_name": best.entity.name,
+                "list": best.entity.list,
+                "list_version": best.entity.version,
+                "probability": round(best.score, 3),
+                "explanation": best.explanation,
+            }
+        )
+    return out
+
+
+def _best_match(matcher: Matcher, p: dict[str, Any]) -> tuple[str, Any]:
+    """The party's best result over its names: (the name, the match) or ('', None)."""
+    ids = frozenset(p["registry_ids"] or ())
+    best: tuple[str, Any] = ("", None)
+    for name in _names(p):
+        found = matcher.match(name, ids, limit=1, address=p["address"] or "")
+        if found and (best[1] is None or found[0].outranks_decision(best[1])):
+            best = (name, found[0])
+    return best
 
 
 def xinjiang_reason(party: dict[str, Any] | None) -> str:
@@ -174,40 +248,35 @@ def _names(party: dict[str, Any]) -> list[str]:
 
 
 def _party_findings(
-    data: CaseData, matcher: Matcher, party: str, tier: int, xinjiang: str
+    data: CaseData, matcher: Matcher, party: str, tier: int, xinjiang: str, how: str = ""
 ) -> list[Finding]:
+    """A party listed (screening's ``match``; a ``review`` is for a person to check, see
+    :func:`to_check`), at an XPCC place or named for it, or in Xinjiang. ``how``: how a party
+    outside the goods flow stands beside it ("paid for movement M3")."""
     p = data.parties.get(party)
     if p is None:
         return []
     out = []
-    ids = frozenset(p["registry_ids"] or ())
-    best = None
-    for name in _names(p):
-        found = matcher.match(name, ids, limit=1, address=p["address"] or "")
-        better = best is None or (found and found[0].outranks_decision(best[1]))
-        if found and better:
-            best = (name, found[0])
-    if best is not None and (best[1].decision == "match" or best[1].score >= REVIEW_SCORE):
-        name, m = best
-        severity = HIGH if m.decision == "match" else MEDIUM
-        verb = "is" if m.decision == "match" else "may be"
+    who = f"{p['name']} ({how})" if how else p["name"]
+    name, m = _best_match(matcher, p)
+    if m is not None and m.decision == "match":
         out.append(
             Finding(
                 "listed_entity",
-                severity,
+                HIGH,
                 tier,
                 party,
                 (),
-                f"{p['name']} {verb} {m.entity.name} on {m.entity.list} {m.entity.version} "
+                f"{who} is {m.entity.name} on {m.entity.list} {m.entity.version} "
                 f"(as {name!r}: {m.explanation}).",
             )
         )
     by_address = _address_xpcc(p["address"] or "")
     if any(name_features(n).xpcc for n in _names(p)):
-        xpcc = f"{p['name']} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates."
+        xpcc = f"{who} names the XPCC (Bingtuan): it belongs to the XPCC or its affiliates."
     elif by_address:
         xpcc = (
-            f"{p['name']} is at an XPCC (Bingtuan) place ({by_address}): a division, regiment "
+            f"{who} is at an XPCC (Bingtuan) place ({by_address}): a division, regiment "
             "or XPCC city is administered by the Corps."
         )
     else:
@@ -215,7 +284,7 @@ def _party_findings(
     if xpcc:
         out.append(Finding("xpcc_affiliation", HIGH, tier, party, (), xpcc))
     if xinjiang:
-        out.append(Finding("xinjiang_location", HIGH, tier, party, (), f"{p['name']}: {xinjiang}."))
+        out.append(Finding("xinjiang_location", HIGH, tier, party, (), f"{who}: {xinjiang}."))
     return out
 
 

@@ -9,6 +9,7 @@ Regulation view. Every value from the case is escaped: a document can carry host
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections import Counter
 from datetime import date, datetime
@@ -17,9 +18,11 @@ from typing import Any
 
 import orjson
 
+from paxta import __version__
 from paxta.config import utc_now
 from paxta.lists.repository import ListVersion, current_versions, max_list_age, version_age
 from paxta.screen.matcher import Matcher
+from paxta.screen.model import model
 from paxta.store import Backend
 from paxta.trace.checks import (
     HIGH,
@@ -27,8 +30,11 @@ from paxta.trace.checks import (
     SEVERITIES,
     CaseData,
     Finding,
+    around_the_chain,
     missing_documents,
     run_checks,
+    to_check,
+    xinjiang_reason,
 )
 from paxta.trace.graph import Trace, trace
 
@@ -42,14 +48,16 @@ def build_dossier(
     shipment: str,
     matcher: Matcher,
     extra: tuple[Finding, ...] = (),
+    prepared_by: str | None = None,
 ) -> dict[str, Any]:
     """The dossier's content (``extra``: findings made outside the case's records, such as the
-    volumes a firm ships in trade records)."""
+    volumes a firm ships in trade records; ``prepared_by``: who prepared it, for the sign-off).
+    The same case gives the same content, in the same order, apart from ``generated_at``."""
     chain = trace(store, case_id, shipment)
     data = CaseData.load(store, case_id)
     findings = sorted(
         run_checks(store, chain, matcher, data=data) + list(extra),
-        key=lambda f: SEVERITIES.index(f.severity),
+        key=lambda f: (SEVERITIES.index(f.severity), f.tier or 0, f.code, f.party or "", f.message),
     )
     exhibits = _exhibits(data, chain)
     number = {d: i for i, d in enumerate(exhibits, 1)}
@@ -74,22 +82,34 @@ def build_dossier(
             "links_inferred": sum(1 for x in chain.links if x.basis == "inferred"),
         },
         "exhibits": [
-            {"number": number[d], "document": d, **_document(data.documents.get(d))}
+            {"number": number[d], "document": d, **_document(data, data.documents.get(d))}
             for d in exhibits
         ],
         "parties": [_party(data, p, chain.tiers[p]) for p in chain.parties()],
+        "beside_the_chain": [
+            {**_party(data, p, tier), "how": how}
+            for p, (tier, how) in sorted(around_the_chain(data, chain).items())
+        ],
         "chain": [link.as_json() for link in chain.links],
         "documentation": _documentation(data, chain),
         "mass_balance": _mass_balance(data, chain),
         "findings": [
-            {**f.as_json(), "exhibits": [number[d] for d in f.documents if d in number]}
+            {
+                **f.as_json(),
+                "party_name": data.name(f.party) if f.party else None,
+                "exhibits": [number[d] for d in f.documents if d in number],
+            }
             for f in findings
         ],
+        "to_check": to_check(data, chain, matcher),
+        "evidence": _evidence(store, case_id),
         "list_versions": [
             {"source": v.source, "version": v.version, "sha256": v.sha256}
-            for v in current_versions(store)
+            for v in sorted(current_versions(store), key=lambda v: v.source)
         ],
-        "eu_forced_labour_regulation": _eu_view(data, chain, findings),
+        "algorithm": {"screening": model().algorithm, "paxta": __version__},
+        "sign_off": {"prepared_by": prepared_by, "reviewed_by": None, "date": None},
+        "eu_forced_labour_regulation": _eu_view(data, chain),
     }
 
 
@@ -102,19 +122,57 @@ def _exhibits(data: CaseData, chain: Trace) -> list[str]:
     return out
 
 
-def _document(doc: dict[str, Any] | None) -> dict[str, Any]:
+def _document(data: CaseData, doc: dict[str, Any] | None) -> dict[str, Any]:
     if doc is None:
         return {"type": None, "note": "named but not among the case's documents"}
+    computed = doc.get("file_sha256")
+    if computed:
+        integrity = (
+            "file hashed"
+            if not doc["sha256"] or doc["sha256"] == computed
+            else ("the file differs from the SHA-256 the case states")
+        )
+    else:
+        integrity = "no file supplied"
     return {
         "type": doc["type"],
         "date": doc["date"].isoformat() if doc["date"] else None,
         "issuer": doc["issuer_id"],
+        "issuer_name": data.name(doc["issuer_id"]) if doc["issuer_id"] else None,
         "recipient": doc["recipient_id"],
+        "recipient_name": data.name(doc["recipient_id"]) if doc["recipient_id"] else None,
         "language": doc["language"],
         "translated": doc["translated"],
         "file": doc["file"],
-        "sha256": doc["sha256"],
+        "sha256": computed,
+        "sha256_stated": doc["sha256"],
+        "integrity": integrity,
     }
+
+
+def _evidence(store: Backend, case_id: str) -> list[dict[str, Any]]:
+    """Pages captured for the case (``paxta capture --case``), each with its integrity now."""
+    from paxta.evidence.capture import verify
+
+    rows = store.dicts(
+        "SELECT evidence_id, url, status, captured_at, manifest_sha256 FROM evidence "
+        "WHERE case_name = ? ORDER BY captured_at, evidence_id",
+        [case_id],
+    )
+    out = []
+    for r in rows:
+        problems = verify(store, r["evidence_id"])
+        out.append(
+            {
+                "evidence_id": r["evidence_id"],
+                "url": r["url"],
+                "status": r["status"],
+                "captured_at": r["captured_at"].isoformat(timespec="seconds"),
+                "manifest_sha256": r["manifest_sha256"],
+                "integrity": "intact" if not problems else "; ".join(problems),
+            }
+        )
+    return out
 
 
 def _party(data: CaseData, party: str, tier: int) -> dict[str, Any]:
@@ -177,10 +235,12 @@ def _mass_balance(data: CaseData, chain: Trace) -> list[dict[str, Any]]:
     return rows
 
 
-def _eu_view(data: CaseData, chain: Trace, findings: list[Finding]) -> dict[str, Any]:
+def _eu_view(data: CaseData, chain: Trace) -> dict[str, Any]:
     products = sorted({link.product for link in chain.links if link.product})
     risky = [p for p in products if any(w in p.lower() for w in EU_RISK_PRODUCTS)]
-    areas = sorted({f.party or "" for f in findings if f.code.startswith("xinjiang")} - {""})
+    # Only parties actually in the region (their address or registry code), not those tied to
+    # it by a group or a listing.
+    areas = sorted(p for p in chain.tiers if xinjiang_reason(data.parties.get(p)))
     return {
         "risk_areas": ["Xinjiang Uyghur Autonomous Region"] if areas else [],
         "parties_in_risk_areas": [data.name(a) for a in areas],
@@ -200,7 +260,7 @@ def write_dossier(content: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     as_json = folder / "dossier.json"
-    as_json.write_bytes(orjson.dumps(content, option=orjson.OPT_INDENT_2))
+    as_json.write_bytes(dossier_json(content))
     page = folder / "dossier.html"
     page.write_text(render_html(content), encoding="utf-8")
     write_pdf(content, folder / "dossier.pdf")
@@ -222,8 +282,10 @@ def render_html(c: dict[str, Any]) -> str:
         "<nav><h2>Contents</h2><ol><li><a href='#summary'>Executive summary</a></li>"
         "<li><a href='#chain'>Flow of goods</a></li><li><a href='#parties'>Parties</a></li>"
         "<li><a href='#docs'>Documentation by tier</a></li><li><a href='#mass'>Mass balance</a>"
-        "</li><li><a href='#findings'>Findings</a></li><li><a href='#lists'>List versions</a>"
-        "</li><li><a href='#eu'>EU Forced Labour Regulation</a></li></ol></nav>",
+        "</li><li><a href='#findings'>Findings</a></li><li><a href='#check'>To check</a></li>"
+        "<li><a href='#evidence'>Captured evidence</a></li><li><a href='#lists'>List versions"
+        "</a></li><li><a href='#eu'>EU Forced Labour Regulation</a></li>"
+        "<li><a href='#signoff'>Sign-off</a></li></ol></nav>",
         "<h2 id='summary'>1. Executive summary</h2>",
         f"<p class='verdict'>{_e(s['verdict'])}</p>",
         "<p>"
@@ -231,11 +293,13 @@ def render_html(c: dict[str, Any]) -> str:
         + f" findings over {s['parties']} parties and {s['tiers']} tiers; "
         f"{s['links_observed']} links observed in documents, {s['links_inferred']} inferred.</p>",
         "<h3>Exhibit index</h3><table><tr><th>#</th><th>document</th><th>type</th><th>date</th>"
-        "<th>issuer</th><th>language</th><th>SHA-256</th></tr>",
+        "<th>issuer</th><th>language</th><th>SHA-256 of the file</th></tr>",
         *(
-            f"<tr><td>{x['number']}</td><td>{_e(x['document'])}</td><td>{_e(x['type'])}</td>"
-            f"<td>{_e(x.get('date'))}</td><td>{_e(x.get('issuer'))}</td>"
-            f"<td>{_e(x.get('language'))}</td><td class='hash'>{_e(x.get('sha256'))}</td></tr>"
+            f"<tr id='exhibit-{x['number']}'><td>{x['number']}</td><td>{_e(x['document'])}</td>"
+            f"<td>{_e(x['type'])}</td><td>{_e(x.get('date'))}</td>"
+            f"<td>{_e(named_with_id(x.get('issuer_name'), x.get('issuer')))}</td>"
+            f"<td>{_e(x.get('language'))}</td><td class='hash'>"
+            f"{_e(x.get('sha256') or '')} <em>{_e(x.get('integrity'))}</em></td></tr>"
             for x in c["exhibits"]
         ),
         "</table>",
@@ -250,7 +314,23 @@ def render_html(c: dict[str, Any]) -> str:
             f"<td>{_e(', '.join(p.get('registry_ids') or []))}</td></tr>"
             for p in c["parties"]
         ),
-        "</table><h2 id='docs'>4. Documentation by tier</h2><table><tr><th>tier</th><th>link</th>"
+        "</table>",
+        *(
+            [
+                "<h3>Beside the chain (owners, payees, issuers of documents)</h3><table><tr>"
+                "<th>tier</th><th>name</th><th>how</th><th>address</th><th>country</th></tr>",
+                *(
+                    f"<tr><td>{p['tier']}</td><td>{_e(named_with_id(p['name'], p['id']))}</td>"
+                    f"<td>{_e(p['how'])}</td><td>{_e(p.get('address'))}</td>"
+                    f"<td>{_e(p.get('country'))}</td></tr>"
+                    for p in c["beside_the_chain"]
+                ),
+                "</table>",
+            ]
+            if c["beside_the_chain"]
+            else []
+        ),
+        "<h2 id='docs'>4. Documentation by tier</h2><table><tr><th>tier</th><th>link</th>"
         "<th>step</th><th>from</th><th>to</th><th>documents</th><th>missing</th><th>basis</th></tr>",
         *(
             f"<tr class='{_e(d['basis'])}'><td>{d['tier']}</td><td>{_e(d['link'])}</td>"
@@ -271,21 +351,82 @@ def render_html(c: dict[str, Any]) -> str:
         "<th>tier</th><th>party</th><th>finding</th><th>exhibits</th></tr>",
         *(
             f"<tr class='{_e(f['severity'])}'><td>{_e(f['severity'])}</td><td>{_e(f['code'])}</td>"
-            f"<td>{_e(f['tier'])}</td><td>{_e(f['party'])}</td><td>{_e(f['message'])}</td>"
-            f"<td>{_e(', '.join(map(str, f['exhibits'])))}</td></tr>"
+            f"<td>{_e(f['tier'])}</td><td>{_e(named_with_id(f.get('party_name'), f['party']))}</td>"
+            f"<td>{_e(f['message'])}</td><td>"
+            + ", ".join(f"<a href='#exhibit-{n}'>{n}</a>" for n in f["exhibits"])
+            + "</td></tr>"
             for f in c["findings"]
         ),
-        "</table><h2 id='lists'>7. List versions used</h2><ul>",
+        "</table><h2 id='check'>7. To check: possible list matches</h2>"
+        "<p>Screening found these names close to a listed entity but not close enough to say it "
+        "is the same: they are not findings. A person checks each against the list entry.</p>",
+        *(
+            [
+                "<table><tr><th>tier</th><th>party</th><th>listed entity</th><th>list</th>"
+                "<th>probability</th><th>why</th></tr>",
+                *(
+                    f"<tr><td>{x['tier']}</td>"
+                    f"<td>{_e(named_with_id(x['party_name'], x['party']))}</td>"
+                    f"<td>{_e(x['listed_name'])} ({_e(x['entity_id'])})</td>"
+                    f"<td>{_e(x['list'])} {_e(x['list_version'])}</td>"
+                    f"<td>{x['probability']:.2f}</td><td>{_e(x['explanation'])}</td></tr>"
+                    for x in c["to_check"]
+                ),
+                "</table>",
+            ]
+            if c["to_check"]
+            else ["<p>None.</p>"]
+        ),
+        "<h2 id='evidence'>8. Captured evidence</h2>",
+        *(
+            [
+                "<table><tr><th>evidence</th><th>page</th><th>captured (UTC)</th>"
+                "<th>manifest SHA-256</th><th>integrity</th></tr>",
+                *(
+                    f"<tr><td>{_e(x['evidence_id'])}</td><td>{_e(x['url'])}</td>"
+                    f"<td>{_e(x['captured_at'])}</td><td class='hash'>{_e(x['manifest_sha256'])}"
+                    f"</td><td>{_e(x['integrity'])}</td></tr>"
+                    for x in c["evidence"]
+                ),
+                "</table>",
+            ]
+            if c["evidence"]
+            else ["<p>No page was captured for this case (paxta capture URL --case CASE).</p>"]
+        ),
+        "<h2 id='lists'>9. List versions and algorithm used</h2><ul>",
         *(
             f"<li>{_e(v['source'])} {_e(v['version'])}{_e(list_age(v, c))} "
             f"<span class='hash'>{_e(v['sha256'])}</span></li>"
             for v in c["list_versions"]
         ),
-        "</ul><h2 id='eu'>8. EU Forced Labour Regulation view</h2>",
+        f"<li>screening model {_e(c['algorithm']['screening'])}, paxta "
+        f"{_e(c['algorithm']['paxta'])}</li>",
+        "</ul><h2 id='eu'>10. EU Forced Labour Regulation view</h2>",
         _eu_html(c["eu_forced_labour_regulation"]),
-        "</body></html>\n",
+        "<h2 id='signoff'>11. Sign-off</h2><table>",
+        f"<tr><th>prepared by</th><td>{_e(c['sign_off']['prepared_by'] or '')}</td></tr>",
+        "<tr><th>reviewed by</th><td></td></tr><tr><th>date</th><td></td></tr>",
+        f"<tr><th>dossier.json SHA-256</th><td class='hash'>{dossier_sha256(c)}</td></tr>",
+        "</table></body></html>\n",
     ]
     return "\n".join(parts)
+
+
+def named_with_id(name: str | None, ident: str | None) -> str:
+    """ "Name (id)": a party named as people read it, its id beside it."""
+    if not ident:
+        return name or ""
+    return f"{name} ({ident})" if name and name != ident else ident
+
+
+def dossier_json(content: dict[str, Any]) -> bytes:
+    """The bytes of ``dossier.json``."""
+    return orjson.dumps(content, option=orjson.OPT_INDENT_2)
+
+
+def dossier_sha256(content: dict[str, Any]) -> str:
+    """The SHA-256 of ``dossier.json`` (the sign-off block gives it)."""
+    return hashlib.sha256(dossier_json(content)).hexdigest()
 
 
 def _eu_html(eu: dict[str, Any]) -> str:

@@ -84,6 +84,9 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
     out.tiers[m["seller_id"]] = 1
     frontier = {(lot, m["seller_id"]) for lot in m["lots"]}
     seen: set[tuple[str, str]] = set()
+    # A movement (or production record) reached again from another record it feeds is one
+    # link of the chain, listed and checked once.
+    added = {("movement", m["movement_id"])}
     for _ in range(MAX_TIERS):
         frontier -= seen
         if not frontier:
@@ -93,12 +96,16 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
         nxt: set[tuple[str, str]] = set()
         for p in made:
             tier = out.tiers.get(p["facility_id"], 1)
-            out.links.append(_production_link(tier, p, docs))
+            if ("production", p["record_id"]) not in added:
+                added.add(("production", p["record_id"]))
+                out.links.append(_production_link(tier, p, docs))
             nxt |= {(lot, p["facility_id"]) for lot in p["inputs"] or ()}
         for mv in bought:
             tier = out.tiers.get(mv["buyer_id"], 1) + 1
             out.tiers[mv["seller_id"]] = min(out.tiers.get(mv["seller_id"], tier), tier)
-            out.links.append(_movement_link(tier, mv, docs))
+            if ("movement", mv["movement_id"]) not in added:
+                added.add(("movement", mv["movement_id"]))
+                out.links.append(_movement_link(tier, mv, docs))
             nxt |= {(lot, mv["seller_id"]) for lot in mv["lots"] or ()}
         found = {(lot, p["facility_id"]) for p in made for lot in p["outputs"] or ()} | {
             (lot, mv["buyer_id"]) for mv in bought for lot in mv["lots"] or ()

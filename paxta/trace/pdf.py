@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from paxta.trace.dossier import list_age
+from paxta.trace.dossier import dossier_sha256, list_age, named_with_id
 
 CJK_FONT = "STSong-Light"
 PAGE_WIDTH = landscape(A4)[0] - 2 * 72  # points between SimpleDocTemplate's default margins
@@ -67,16 +67,16 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             f"{s['links_observed']} links observed, {s['links_inferred']} inferred."
         ),
         table(
-            ["#", "document", "type", "date", "issuer", "language", "SHA-256"],
+            ["#", "document", "type", "date", "issuer", "language", "SHA-256 of the file"],
             [
                 [
                     x["number"],
                     x["document"],
                     x["type"],
                     x.get("date"),
-                    x.get("issuer"),
+                    named_with_id(x.get("issuer_name"), x.get("issuer")),
                     x.get("language"),
-                    x.get("sha256"),
+                    f"{x.get('sha256') or ''} ({x.get('integrity')})",
                 ]
                 for x in c["exhibits"]
             ],
@@ -98,6 +98,26 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
                 ]
                 for x in c["parties"]
             ],
+        ),
+        *(
+            [
+                p("Beside the chain (owners, payees, issuers of documents):"),
+                table(
+                    ["tier", "name", "how", "address", "country"],
+                    [
+                        [
+                            x["tier"],
+                            named_with_id(x["name"], x["id"]),
+                            x["how"],
+                            x.get("address"),
+                            x.get("country"),
+                        ]
+                        for x in c["beside_the_chain"]
+                    ],
+                ),
+            ]
+            if c["beside_the_chain"]
+            else []
         ),
         Paragraph("4. Documentation by tier", h2),
         table(
@@ -139,7 +159,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
                     f["severity"],
                     f["code"],
                     f["tier"],
-                    f["party"],
+                    named_with_id(f.get("party_name"), f["party"]),
                     f["message"],
                     ", ".join(map(str, f["exhibits"])),
                 ]
@@ -147,12 +167,40 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             ],
             [f["severity"] for f in c["findings"]],
         ),
-        Paragraph("7. List versions used", h2),
+        Paragraph("7. To check: possible list matches (not findings)", h2),
+        table(
+            ["tier", "party", "listed entity", "list", "probability", "why"],
+            [
+                [
+                    x["tier"],
+                    named_with_id(x["party_name"], x["party"]),
+                    f"{x['listed_name']} ({x['entity_id']})",
+                    f"{x['list']} {x['list_version']}",
+                    f"{x['probability']:.2f}",
+                    x["explanation"],
+                ]
+                for x in c["to_check"]
+            ],
+        )
+        if c["to_check"]
+        else p("None."),
+        Paragraph("8. Captured evidence", h2),
+        table(
+            ["evidence", "page", "captured (UTC)", "manifest SHA-256", "integrity"],
+            [
+                [x["evidence_id"], x["url"], x["captured_at"], x["manifest_sha256"], x["integrity"]]
+                for x in c["evidence"]
+            ],
+        )
+        if c["evidence"]
+        else p("No page was captured for this case."),
+        Paragraph("9. List versions and algorithm used", h2),
         *[
             p(f"{v['source']} {v['version']}{list_age(v, c)} {v['sha256']}")
             for v in c["list_versions"]
         ],
-        Paragraph("8. EU Forced Labour Regulation view", h2),
+        p(f"screening model {c['algorithm']['screening']}, paxta {c['algorithm']['paxta']}"),
+        Paragraph("10. EU Forced Labour Regulation view", h2),
         p(
             "Risk areas: "
             + (", ".join(c["eu_forced_labour_regulation"]["risk_areas"]) or "none found")
@@ -160,6 +208,16 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             + (", ".join(c["eu_forced_labour_regulation"]["risk_products"]) or "none")
         ),
         *[p(f"- {step}") for step in c["eu_forced_labour_regulation"]["due_diligence_steps"]],
+        Paragraph("11. Sign-off", h2),
+        table(
+            ["", ""],
+            [
+                ["prepared by", c["sign_off"]["prepared_by"] or ""],
+                ["reviewed by", ""],
+                ["date", ""],
+                ["dossier.json SHA-256", dossier_sha256(c)],
+            ],
+        ),
         Spacer(1, 4 * mm),
     ]
     doc = SimpleDocTemplate(

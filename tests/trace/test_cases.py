@@ -34,6 +34,17 @@ def _has(findings: list[dict[str, object]], code: str, party: str | None, *words
     )
 
 
+def test_a_member_of_a_listed_group_is_to_check_not_a_finding(runner: CliRunner) -> None:
+    """Xinjiang Zhongtai Cotton Trading is not itself listed; its group is (UFLPA): screening
+    says review, so the trace lists it to check, with the explanation, and no listed_entity."""
+    imported = runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")])
+    assert imported.exit_code == 0, imported.output
+    traced = json.loads(runner.invoke(cli, ["trace", "SHP-1", "--json"]).output)
+    check = [x for x in traced["to_check"] if x["party"] == "TRD"]
+    assert check and "Zhongtai" in check[0]["listed_name"] and check[0]["explanation"]
+    assert not _has(traced["findings"], "listed_entity", "TRD")
+
+
 @pytest.fixture(scope="module")
 def tshirt(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
     home = tmp_path_factory.mktemp("home")
@@ -49,7 +60,6 @@ def tshirt(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
         ("xinjiang_origin", "GIN", ["ginning", "B-TR-1"]),
         ("xinjiang_affiliate", "TRD", ["Aksu Hengrun Cotton Ginning"]),
         ("xinjiang_affiliate", "ZJS", ["Korla Lanxi Spinning"]),
-        ("listed_entity", "TRD", ["Xinjiang Zhongtai Cotton Trading"]),
         ("mass_balance", "FAB", ["Y-SPN-1", "18%"]),
         ("payee_mismatch", "SPN", ["Victory Link Trading"]),
         ("date_order", "SPN", ["B-TR-1", "2026-03-10"]),
