@@ -108,6 +108,7 @@ class Gazetteer:
         self._load_townships()
         self._load_china_context()
         self._load_countries()
+        self._load_outside_mainland()
         self.automaton = ahocorasick.Automaton()
         for text, patterns in self._patterns.items():
             self.automaton.add_word(text, (text, tuple(patterns)))
@@ -176,6 +177,13 @@ class Gazetteer:
         for names in _COUNTRIES:
             for text in names.split("|"):
                 self._add(text, Pattern(FOREIGN, names.split("|")[0], STRONG, "Latin", "country"))
+
+    def _load_outside_mainland(self) -> None:
+        """Taiwan, Hong Kong and Macau places and foreign towns sharing Xinjiang's names: what
+        they are (a Taipei district, not Datong in Shanxi; Dihua Street, not Urumqi)."""
+        for r in _read("places_outside_mainland.csv"):
+            kind = CHINA_OTHER if r["kind"] == "china_other" else FOREIGN
+            self._add(r["name"], Pattern(kind, r["belongs_to"], STRONG, r["script"], r["level"]))
 
     def han_names(self) -> dict[str, tuple[Pattern, ...]]:
         """Every place name written in Chinese characters, with what it means."""

@@ -101,3 +101,19 @@ def test_cli_batch_wrong_column_is_named(runner: CliRunner, tmp_path: Path) -> N
     result = runner.invoke(cli, ["locate", str(src), "--column", "address"])
     assert result.exit_code == 1
     assert "no column 'address' (columns: name, addr)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("臺北市大同區迪化街一段100號", "臺北市大同區 is in Taiwan"),  # not Datong, Shanxi
+        ("台北市大同区迪化街", "迪化街 is in Taiwan"),  # 迪化 is an old name of Urumqi
+        ("Dihua Street, Datong District, Taipei City, Taiwan", "Taipei City is in Taiwan"),
+        ("香港九龍觀塘", "九龍 is in Hong Kong"),
+        ("Aksu, Pavlodar Region", "Pavlodar = Kazakhstan"),  # the Kazakh town, not 阿克苏
+    ],
+)
+def test_places_outside_the_mainland_are_what_they_are(address: str, reason: str) -> None:
+    found = locate_address(address)
+    assert not found.xinjiang
+    assert reason in found.why
