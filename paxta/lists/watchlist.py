@@ -8,10 +8,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from paxta.config import utc_now
-from paxta.errors import InputError, PaxtaError
+from paxta.errors import PaxtaError
 from paxta.files import open_table
 from paxta.lists.importer import sha256_files
-from paxta.screen.batch import Columns, clean_cell, find_name_column
+from paxta.screen.batch import Columns, clean_cell, resolve_columns
 from paxta.store import Backend
 
 
@@ -38,7 +38,7 @@ def add_watchlist(
     """Register a supplier file (CSV, TSV, XLSX, JSON lines): its rows are copied into the
     store, all or nothing; registering a file under a name already used replaces that one."""
     table = open_table(path, encoding=encoding)
-    cols = _columns(path, table.columns, columns, ref_column)
+    cols = resolve_columns(path, table.columns, columns, (("reference", ref_column),))
     label = name or path.stem
     rows: dict[str, list[object]] = {
         k: [] for k in ("row_no", "line", "name", "address", "country", "registry_id", "ref")
@@ -85,32 +85,6 @@ def add_watchlist(
             ],
         )
     return Watchlist(wid, label, str(path.resolve()), digest, None, len(rows["name"]))
-
-
-def _columns(
-    path: Path, available: list[str], given: Columns | None, ref_column: str | None
-) -> Columns:
-    name = given.name if given and given.name else find_name_column(available)
-    if name is None:
-        raise InputError(
-            path,
-            f"no column of party names found among {', '.join(available)}: "
-            "give one with --name-column",
-            line=1,
-        )
-    cols = Columns(name, *(given.address, given.country, given.registry_id) if given else ())
-    for label, column in (
-        ("name", cols.name),
-        ("address", cols.address),
-        ("country", cols.country),
-        ("id", cols.registry_id),
-        ("reference", ref_column),
-    ):
-        if column is not None and column not in available:
-            raise InputError(
-                path, f"no {label} column {column!r} (columns: {', '.join(available)})", line=1
-            )
-    return cols
 
 
 def watchlists(store: Backend) -> list[Watchlist]:

@@ -219,7 +219,7 @@ def screen_file(
 ) -> Summary:
     """Screen every row of ``path`` into ``out``, saving the run in the store."""
     table = open_table(path, encoding=encoding)
-    cols = _resolve(path, table.columns, columns)
+    cols = resolve_columns(path, table.columns, columns)
     summary = Summary(_new_screening(store, path, out, cols, matcher))
     pending: list[dict[str, Any]] = []
     writer = RowWriter(out, title=f"paxta screening of {path.name}")
@@ -271,7 +271,15 @@ def _record(store: Backend, summary: Summary) -> None:
     )
 
 
-def _resolve(path: Path, available: list[str], given: Columns | None) -> Columns:
+def resolve_columns(
+    path: Path,
+    available: list[str],
+    given: Columns | None,
+    extra: tuple[tuple[str, str | None], ...] = (),
+) -> Columns:
+    """The columns a file's rows are read by: the given ones, the name column found from the
+    header when not given; an error naming any column (or ``extra`` (label, column)) the file
+    does not have."""
     if given is None or not given.name:
         found = find_name_column(available)
         if found is None:
@@ -287,6 +295,7 @@ def _resolve(path: Path, available: list[str], given: Columns | None) -> Columns
         ("address", given.address),
         ("country", given.country),
         ("id", given.registry_id),
+        *extra,
     ):
         if column is not None and column not in available:
             raise InputError(

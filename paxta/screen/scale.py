@@ -23,10 +23,10 @@ from paxta.screen.batch import (
     _new_screening,
     _query_parts,
     _record,
-    _resolve,
     cell_countries,
     match_fields,
     region_of,
+    resolve_columns,
     result_columns,
 )
 from paxta.screen.matcher import Matcher, match_many
@@ -49,7 +49,7 @@ def screen_in_engine(
         available = [c for c in store.read_table(path, "sc_input") if c != "_row"]
     except InvalidInput as exc:
         raise InputError(Path(path), f"cannot be read ({exc})") from None
-    cols = _resolve(Path(path), available, columns)
+    cols = resolve_columns(Path(path), available, columns)
     summary = Summary(_new_screening(store, Path(path), Path(out), cols, matcher))
     extra = ["paxta_address_xinjiang", "paxta_address_place"] if cols.address else []
     schema = pa.schema(

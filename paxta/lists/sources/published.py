@@ -26,7 +26,7 @@ from paxta.lists.model import ALIAS, PRIMARY, Entity, Identifier, Name, Program,
 from paxta.lists.sources.base import ListRead, ReadOptions, split_list, version_from_filename
 from paxta.lists.sources.ofac import _IDENTIFIERS as OFAC_IDENTIFIERS
 from paxta.lists.sources.ofac import URL as OFAC_URL
-from paxta.lists.sources.tabular import CBP_URL, _header, _us_date
+from paxta.lists.sources.tabular import CBP_URL, _header, _us_date, cbp_entity
 
 CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 # Which rows of the consolidated list feed a paxta source (the ``source`` cell starts with it).
@@ -183,17 +183,7 @@ class CbpPublishedCsv:
                     line=row.line,
                     field=cols["effective date"],
                 )
-            entity = merged.setdefault(
-                name,
-                Entity(
-                    id=f"cbp-{slug(name)}",
-                    source="cbp-wro",
-                    schema="Organization",
-                    name=name,
-                    names=[Name.of(name, PRIMARY)],
-                    source_url=CBP_URL,
-                ),
-            )
+            entity = merged.setdefault(name, cbp_entity(name))
             what = " ".join(p for p in (v["order type"], v.get("merchandise", "")) if p)
             entity.programs.append(Program(what, date))
             if v["country"] and v["country"] not in entity.countries:

@@ -107,6 +107,19 @@ class BisEntityList:
         yield from merged.values()
 
 
+def cbp_entity(name: str, scope: str | None = None) -> Entity:
+    """A company CBP names in an order, as every CBP format gives it (its orders added after)."""
+    return Entity(
+        id=f"cbp-{slug(name)}",
+        source="cbp-wro",
+        schema="Organization",
+        name=name,
+        names=[Name.of(name, PRIMARY)],
+        scope=scope,
+        source_url=CBP_URL,
+    )
+
+
 class CbpOrders:
     """CBP Withhold Release Orders and Findings as a table."""
 
@@ -129,18 +142,7 @@ class CbpOrders:
             if m := _SCOPE_TAIL.search(cell):
                 body, scope = cell[: m.start()], m.group(1)
             for name in _TWO_COMPANIES.split(body):
-                entity = merged.setdefault(
-                    name,
-                    Entity(
-                        id=f"cbp-{slug(name)}",
-                        source="cbp-wro",
-                        schema="Organization",
-                        name=name,
-                        names=[Name.of(name, PRIMARY)],
-                        scope=scope,
-                        source_url=CBP_URL,
-                    ),
-                )
+                entity = merged.setdefault(name, cbp_entity(name, scope))
                 self._add_order(path, row, entity)
         yield from merged.values()
 
