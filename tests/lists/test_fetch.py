@@ -675,8 +675,8 @@ def test_the_same_files_under_other_names_are_the_same_version(
     renamed.mkdir()
     for src, dst in (
         ("sdn_2024-05-03.csv", "sdn.csv"),
-        ("alt_2026-06.csv", "alt.csv"),
-        ("add_2026-06.csv", "add.csv"),
+        ("alt_2026-06_sdn-2024-05-03-entities.csv", "alt.csv"),
+        ("add_2026-06_sdn-2024-05-03-entities.csv", "add.csv"),
     ):
         shutil.copy(data_path("lists", "ofac", src), renamed / dst)
     again = import_list(store, renamed, source="ofac-sdn")
@@ -702,3 +702,22 @@ def test_lists_update_reports_the_impact_on_a_saved_screening(
         f"Screening 1 row 2 {NEW_NAME} is now listed: UFLPA Entity List ({NEW_NAME}), "
         "added 2026-11-20"
     ]
+
+
+def test_the_shipped_ofac_trio_is_consistent_and_orphans_are_reported(
+    store: Backend, tmp_path: Path
+) -> None:
+    from paxta.lists.importer import import_list
+
+    shipped = next(r for r in import_shipped(store) if r.version.source == "ofac-sdn")
+    assert shipped.version.version == "2024-05-03" and shipped.notes == []
+    trio = tmp_path / "ofac"
+    trio.mkdir()
+    (trio / "sdn_2024-05-03.csv").write_bytes(sdn_csv(sdn_rows()[:10]) + b"\x1a")
+    first = sdn_rows()[0][0]
+    (trio / "alt_2026-06.csv").write_bytes(
+        f'{first},1,"aka","FIRST ALIAS",-0-\r\n99999999,2,"aka","NOBODY",-0-\r\n'.encode()
+    )
+    mixed = import_list(store, trio, source="ofac-mixed")
+    assert mixed.version.version == "2024-05-03"  # as old as its oldest part
+    assert any("1 rows name 1 entities that are not in" in n for n in mixed.notes)
