@@ -1,7 +1,8 @@
 """``dossier.pdf``: the same content as ``dossier.html``, for reviewers who file PDFs.
 
-Drawn with ReportLab (BSD). Chinese text uses ReportLab's built-in STSong-Light CID font, which
-the PDF reader supplies (Acrobat's Asian font pack; readers without it show those names blank:
+Drawn with ReportLab (BSD), with page numbers and the findings' exhibit numbers linked to the
+exhibit index. Chinese text uses ReportLab's built-in STSong-Light CID font, which the PDF reader
+supplies (Acrobat's Asian font pack; readers without it show those names blank:
 the HTML and JSON carry them too), so no font file ships with paxta. Values from the case are
 escaped before they reach ReportLab's paragraph markup.
 """
@@ -42,8 +43,11 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
     def p(text: Any) -> Paragraph:
         return Paragraph(html.escape("" if text is None else str(text)), body)
 
+    def cell(value: Any) -> Paragraph:
+        return value if isinstance(value, Paragraph) else p(value)
+
     def table(header: list[str], rows: list[list[Any]], shades: list[str] | None = None) -> Table:
-        t = Table([[p(h) for h in header], *[[p(v) for v in r] for r in rows]], repeatRows=1)
+        t = Table([[p(h) for h in header], *[[cell(v) for v in r] for r in rows]], repeatRows=1)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
@@ -70,7 +74,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             ["#", "document", "type", "date", "issuer", "language", "SHA-256 of the file"],
             [
                 [
-                    x["number"],
+                    Paragraph(f'<a name="exhibit-{x["number"]}"/>{x["number"]}', body),
                     x["document"],
                     x["type"],
                     x.get("date"),
@@ -161,7 +165,12 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
                     f["tier"],
                     named_with_id(f.get("party_name"), f["party"]),
                     f["message"],
-                    ", ".join(map(str, f["exhibits"])),
+                    Paragraph(
+                        ", ".join(
+                            f'<a href="#exhibit-{n}" color="blue">{n}</a>' for n in f["exhibits"]
+                        ),
+                        body,
+                    ),
                 ]
                 for f in c["findings"]
             ],
@@ -223,7 +232,18 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
     doc = SimpleDocTemplate(
         str(path), pagesize=landscape(A4), title=f"Dossier {c['shipment']}", author="paxta"
     )
-    doc.build(story)
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(
+            landscape(A4)[0] - 72,
+            30,
+            f"Dossier for shipment {c['shipment']}, case {c['case']}: page {document.page}",
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return path
 
 
@@ -259,4 +279,8 @@ def _chart(c: dict[str, Any]) -> Drawing:
         drawing.add(
             String(x + 3, y + 5, f"tier {party['tier']} {party.get('role') or ''}", fontSize=5)
         )
+    if drawing.width > PAGE_WIDTH:  # a long chain: the whole chart, smaller, on the page
+        factor = PAGE_WIDTH / drawing.width
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = PAGE_WIDTH, drawing.height * factor
     return drawing

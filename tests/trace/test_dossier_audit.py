@@ -154,3 +154,24 @@ def test_possible_matches_are_to_check_not_findings(
     assert not _findings(content, "listed_entity", "GIN")
     assert "To check" in (out / "dossier.html").read_text("utf-8")
     assert (out / "dossier.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_pdf_has_page_numbers_and_linked_exhibits(
+    content: dict[str, Any], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from paxta.trace.pdf import write_pdf
+
+    path = write_pdf(content, tmp_path / "dossier.pdf")
+    reader = PdfReader(str(path))
+    texts = [page.extract_text() for page in reader.pages]
+    assert all(f"page {n}" in text for n, text in enumerate(texts, 1))
+    links = [
+        a.get_object()
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/Subtype") == "/Link"
+    ]
+    assert any(content["findings"][i]["exhibits"] for i in range(len(content["findings"])))
+    assert links  # a finding's exhibit number leads to the exhibit index
