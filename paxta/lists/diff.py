@@ -106,6 +106,17 @@ ORDER BY 1
 """
 
 
+def changed_ids(
+    store: Backend, old_version_id: int, new_version_id: int
+) -> tuple[list[str], list[str], list[str]]:
+    """Entity ids added, removed and in both with another fingerprint (changed or not: a
+    fingerprint also covers fields a person reads alike), each in id order."""
+    rows = store.sql(_CHANGED_SQL, [old_version_id, new_version_id])
+    added = [r[0] for r in rows if not r[1]]
+    removed = [r[0] for r in rows if not r[2]]
+    return added, removed, [r[0] for r in rows if r[1] and r[2]]
+
+
 def diff_versions(
     store: Backend, source: str, old: str | None = None, new: str | None = None
 ) -> ListDiff:
@@ -130,12 +141,11 @@ def diff_versions(
         old_v = _pick(versions, old, source)
         new_v = _pick(versions, new, source) if new else versions[-1]
     result = ListDiff(source, old_v, new_v)
-    rows = store.sql(_CHANGED_SQL, [old_v.version_id, new_v.version_id])
-    in_both = [r[0] for r in rows if r[1] and r[2]]
-    olds = repo.load_entities(store, old_v.version_id, [r[0] for r in rows if r[1]])
-    news = repo.load_entities(store, new_v.version_id, [r[0] for r in rows if r[2]])
-    result.added = [news[r[0]] for r in rows if not r[1]]
-    result.removed = [olds[r[0]] for r in rows if not r[2]]
+    added, removed, in_both = changed_ids(store, old_v.version_id, new_v.version_id)
+    olds = repo.load_entities(store, old_v.version_id, sorted(removed + in_both))
+    news = repo.load_entities(store, new_v.version_id, sorted(added + in_both))
+    result.added = [news[e] for e in added]
+    result.removed = [olds[e] for e in removed]
     for entity_id in in_both:
         changes = compare_entities(olds[entity_id], news[entity_id])
         if changes:

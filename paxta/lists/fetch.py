@@ -332,25 +332,26 @@ def _download(
 ) -> tuple[list[Path], list[httpx.Response], bool]:
     """Download every part; (files, responses, whether anything changed). When some parts are
     unchanged and others not, the unchanged ones are downloaded again without conditions."""
-    responses = [_get(client, p, work, known.get(p.url)) for p in parts]
-    if all(r.status_code == 304 for r in responses):
-        return [], responses, False
-    if any(r.status_code == 304 for r in responses):
-        responses = [_get(client, p, work, None) for p in parts]
-    files = [work / _file_name(r, p) for p, r in zip(parts, responses, strict=True)]
-    return files, responses, True
+    got = [_get(client, p, work, known.get(p.url)) for p in parts]
+    if all(file is None for _, file in got):
+        return [], [r for r, _ in got], False
+    if any(file is None for _, file in got):
+        got = [_get(client, p, work, None) for p in parts]
+    return [file for _, file in got if file is not None], [r for r, _ in got], True
 
 
 def _get(
     client: Downloader, part: SourceFile, work: Path, known: dict[str, str] | None
-) -> httpx.Response:
+) -> tuple[httpx.Response, Path | None]:
+    """The response and the file it was saved as (None: not modified since ``known``)."""
     target = work / "download.part"
     response = client.get(part.url, target, known)
     if response.status_code == 304:
-        return response
+        return response, None
     if response.status_code != 200:
         raise PaxtaError(f"{part.url}: the publisher answered {response.status_code}.")
-    body_head = target.read_bytes()[:65536]
+    with open(target, "rb") as f:
+        body_head = f.read(65536)
     pattern = LINKED.get(part.format)
     if pattern is not None and _is_html(body_head):
         page = target.read_text("utf-8", errors="replace")
@@ -363,10 +364,10 @@ def _get(
             )
         linked = SourceFile(part.source, links[-1], part.format)
         return _get(client, linked, work, None)
-    name = _file_name(response, part)
-    target.rename(work / name)
-    _check_content(part, work / name, body_head)
-    return response
+    saved = work / _file_name(response, part)
+    target.rename(saved)
+    _check_content(part, saved, body_head)
+    return response, saved
 
 
 def _dated(url: str) -> tuple[str, str]:

@@ -22,8 +22,10 @@ import orjson
 
 from paxta.config import utc_now
 from paxta.errors import PaxtaError
+from paxta.lists.diff import changed_ids
 from paxta.lists.repository import ListVersion
 from paxta.screen.aliases import load_aliases
+from paxta.screen.batch import cell_countries, cell_ids
 from paxta.screen.comparison import CLEAR
 from paxta.screen.index import index_of, update_index
 from paxta.screen.matcher import Match, Matcher, load_decisions
@@ -192,24 +194,13 @@ def _changes(
     store: Backend, old: ListVersion | None, new: ListVersion
 ) -> tuple[set[str], set[str], set[str]]:
     """Entity ids added, removed and changed (another fingerprint) from ``old`` to ``new``."""
-    rows = store.sql(
-        "SELECT coalesce(n.entity_id, o.entity_id), o.fingerprint, n.fingerprint FROM "
-        "(SELECT entity_id, fingerprint FROM entities WHERE version_id = ?) n FULL OUTER JOIN "
-        "(SELECT entity_id, fingerprint FROM entities WHERE version_id = ?) o "
-        "USING (entity_id) WHERE o.fingerprint IS DISTINCT FROM n.fingerprint",
-        [new.version_id, old.version_id if old else -1],
-    )
-    added = {r[0] for r in rows if r[1] is None}
-    removed = {r[0] for r in rows if r[2] is None}
-    changed = {r[0] for r in rows if r[1] is not None and r[2] is not None}
-    return added, removed, changed
+    added, removed, changed = changed_ids(store, old.version_id if old else -1, new.version_id)
+    return set(added), set(removed), set(changed)
 
 
 def _results(matcher: Matcher, query: tuple[str, str, str, str]) -> dict[str, Match]:
     name, address, country, rid = query
-    ids = frozenset(v.strip().upper() for v in rid.replace(";", ",").split(",") if v.strip())
-    countries = frozenset([country]) if country else frozenset()
-    found = matcher.match(name, ids, countries, limit=5, address=address)
+    found = matcher.match(name, cell_ids(rid), cell_countries(country), limit=5, address=address)
     return {m.entity.entity_id: m for m in found if m.decision != CLEAR}
 
 

@@ -365,12 +365,8 @@ def listed_as(matcher: Matcher, party: dict[str, Any] | None) -> str:
     """How a party is listed ('' when none of its names matches a listed entity)."""
     if party is None:
         return ""
-    for name in _names(party):
-        ids = frozenset(party["registry_ids"] or ())
-        found = matcher.match(name, ids, limit=1, address=party["address"] or "")
-        if found and found[0].decision == "match":
-            return f"listed on {found[0].entity.list} as {found[0].entity.name}"
-    return ""
+    _, m = _best_match(matcher, party)
+    return f"listed on {m.entity.list} as {m.entity.name}" if m and m.decision == "match" else ""
 
 
 def _links(
