@@ -17,44 +17,17 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine
-from bench_screen_scale import company, places
-from screen_set import background_rows, bol_form
+from bench_screen_scale import supplier_names
 
 BIN = Path(sys.executable).parent
-
-
-def queries(n: int, seed: int, listed: list[str]) -> tuple[list[str], Counter[str]]:
-    """``n`` names as a supplier file holds them, and how many of each kind."""
-    rng = random.Random(seed)
-    where = places()
-    real = [r["name"] for r in background_rows()]
-    out: list[str] = []
-    kinds: Counter[str] = Counter()
-    for _ in range(n):
-        roll = rng.random()
-        if roll < 0.01 and listed:
-            out.append(bol_form(rng.choice(listed), rng))
-            kinds["listed, bill-of-lading form"] += 1
-        elif roll < 0.51:
-            out.append(company(rng, where)[0])
-            kinds["Chinese registered name"] += 1
-        elif roll < 0.84:
-            out.append(bol_form(company(rng, where)[1], rng)[:35].rstrip())
-            kinds["bill-of-lading English"] += 1
-        else:
-            out.append(rng.choice(real))
-            kinds["real unlisted company"] += 1
-    return out, kinds
 
 
 def main() -> None:
@@ -85,7 +58,7 @@ def main() -> None:
         )
     ]
     store.close()
-    names, kinds = queries(rows, args.seed, [n for n in listed if n.isascii() and " " in n])
+    names, kinds = supplier_names(rows, args.seed, [n for n in listed if n.isascii() and " " in n])
     folder = Path(home)
     src = folder / "suppliers.csv"
     with src.open("w", encoding="utf-8", newline="") as f:

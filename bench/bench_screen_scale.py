@@ -21,6 +21,7 @@ import os
 import random
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -32,6 +33,17 @@ from _common import LogicV2, machine, run_child
 TRADE_CHARS = (
     "华泰盛鑫达恒通源隆兴宏嘉瑞祥丰顺昌安康宝利新远润鸿金德信益美佳诚正腾凯博龙海"
     "天永明辉晨光合中大东方元豪创科源旺福祥和凯瑞欣悦恒裕富晶丽雅锦华纺"
+)
+# The trade names of companies on no list: drawn from a wider set of characters, so most of
+# them are in no list either (as in a supplier file), and few share an exact block with one.
+WIDE_TRADE_CHARS = TRADE_CHARS + (
+    "爱奥百邦保北贝本彬冰波伯灿昌超辰成承驰崇川春纯聪翠丹道登迪鼎冬敦帆方飞芬峰锋凤伏甘钢"
+    "高歌耕工冠广贵桂国涵汉航浩禾荷红虹厚湖虎花怀环焕皇惠慧吉继佳坚建江杰洁锦劲晋京经精景"
+    "静菊聚骏俊开康柯可克坤昆蓝朗乐雷蕾力立莲良亮林琳麟灵岭柳路禄伦罗洛满茂梅蒙孟苗民敏铭"
+    "木楠宁诺欧鹏平萍朴琪启千前乾强桥勤青庆秋全泉群然仁荣融如锐森山善尚绍深升胜诗石世仕舒"
+    "曙树帅双水顺硕思松素速泰坦唐涛特腾天田铁通同彤图万威伟蔚文翁沃武熙喜霞先贤翔向骁晓协"
+    "星雄秀旭轩雪勋迅雅亚炎彦扬洋耀业一怡宜艺亿易毅银盈颖映勇优友宇雨玉煜元园远跃越云运韵"
+    "泽展湛章招哲振征之志智忠洲竹卓子宗"
 )
 INDUSTRIES = [
     ("纺织", "Textile"),
@@ -71,8 +83,10 @@ if step == "import":
     r = import_list(store, sys.argv[4], source="reference", fmt="ftm")
     print(f"entities={r.version.entity_count}")
 elif step == "index":
-    from paxta.screen.index import update_index
+    from paxta.screen.index import load_index, update_index
     print(f"names={update_index(store)}")
+    print(f"features_s={time.perf_counter() - t:.1f}")
+    print(f"index_names={len(load_index(store)):,}")
 elif step == "screen":
     from paxta.screen.matcher import Matcher
     from paxta.screen.batch import screen_file, Columns
@@ -96,12 +110,14 @@ print(f"seconds={time.perf_counter() - t:.1f}")
 """
 
 
-def company(rng: random.Random, places: list[tuple[str, str]]) -> tuple[str, str]:
-    """One company's Chinese name and its English name."""
+def company(
+    rng: random.Random, places: list[tuple[str, str]], chars: str = TRADE_CHARS
+) -> tuple[str, str]:
+    """One company's Chinese name and its English name, its trade name drawn from ``chars``."""
     from paxta.names.transliterate import word_pinyin
 
     region_zh, region_en = rng.choice(places)
-    trade = "".join(rng.sample(TRADE_CHARS, 2))
+    trade = "".join(rng.sample(chars, 2))
     industry_zh, industry_en = rng.choice(INDUSTRIES)
     legal_zh, legal_en = rng.choice(LEGAL)
     zh = f"{region_zh}{trade}{industry_zh}{legal_zh}"
@@ -127,6 +143,36 @@ def places() -> list[tuple[str, str]]:
     return out
 
 
+def supplier_names(n: int, seed: int, listed: list[str]) -> tuple[list[str], Counter[str]]:
+    """``n`` names as a supplier file holds them, and how many of each kind: half Chinese
+    registered names, a third bill-of-lading English (abbreviated, cut at 35 characters), the
+    rest real company names from ``background_companies.csv``; their trade names are drawn from
+    ``WIDE_TRADE_CHARS``, so most are on no list; one in a hundred is one of ``listed`` in
+    bill-of-lading form."""
+    from screen_set import background_rows, bol_form
+
+    rng = random.Random(seed)
+    where = places()
+    real = [r["name"] for r in background_rows()]
+    out: list[str] = []
+    kinds: Counter[str] = Counter()
+    for _ in range(n):
+        roll = rng.random()
+        if roll < 0.01 and listed:
+            out.append(bol_form(rng.choice(listed), rng))
+            kinds["listed, bill-of-lading form"] += 1
+        elif roll < 0.51:
+            out.append(company(rng, where, WIDE_TRADE_CHARS)[0])
+            kinds["Chinese registered name"] += 1
+        elif roll < 0.84:
+            out.append(bol_form(company(rng, where, WIDE_TRADE_CHARS)[1], rng)[:35].rstrip())
+            kinds["bill-of-lading English"] += 1
+        else:
+            out.append(rng.choice(real))
+            kinds["real unlisted company"] += 1
+    return out, kinds
+
+
 def generate(folder: Path, n_names: int, n_queries: int, seed: int) -> tuple[Path, Path]:
     """The reference list (FtM JSON lines) and the query file (CSV)."""
     rng = random.Random(seed)
@@ -148,19 +194,17 @@ def generate(folder: Path, n_names: int, n_queries: int, seed: int) -> tuple[Pat
                 "properties": {"name": [name], "country": ["cn"]},
             }
             f.write(orjson.dumps(entity) + b"\n")
-            if len(kept) < n_queries // 4:
+            if len(kept) < max(n_queries // 100, 1):
                 kept.append((zh, en))
             i += 1
+    listed = [en.upper().replace(",", "").replace(".", "") for _, en in kept]
+    names, kinds = supplier_names(n_queries, seed + 1, listed)
     queries = folder / "queries.csv"
     with queries.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["name"])
-        for k in range(n_queries):
-            if k % 4 == 0 and kept:  # a quarter are listed companies, in the other script
-                zh, en = kept[(k // 4) % len(kept)]
-                w.writerow([en.upper().replace(",", "").replace(".", "") if k % 8 == 0 else zh])
-            else:
-                w.writerow([company(rng, where)[k % 2]])
+        w.writerows([n] for n in names)
+    print(f"{n_queries:,} queries: " + ", ".join(f"{v:,} {k}" for k, v in kinds.items()))
     return reference, queries
 
 

@@ -161,7 +161,7 @@ def assess(store: Backend, old: ListVersion | None, new: ListVersion) -> list[Im
     added, removed, changed = _changes(store, old, new)
     if not (added or removed or changed):
         return []
-    update_index(store)
+    update_index(store, version_ids=[new.version_id, *([old.version_id] if old else [])])
     aliases, decisions = load_aliases(store), load_decisions(store)
     after = Matcher(index_of(store, [new.version_id], sorted(added | changed)), aliases, decisions)
     before = (

@@ -95,7 +95,7 @@ def all_versions(store: Backend, source: str | None = None) -> list[ListVersion]
 def current_versions(store: Backend) -> list[ListVersion]:
     """The newest version of each source: the one screening uses."""
     latest = (
-        "version_id IN (SELECT arg_max(version_id, (version, imported_at)) "
+        "version_id IN (SELECT arg_max(version_id, (version, imported_at, version_id)) "
         "FROM list_versions GROUP BY source)"
     )
     return [ListVersion(*r) for r in store.sql(versions_sql(latest))]

@@ -10,6 +10,7 @@ stems in sectors, legal form and role (group parent, branch, XPCC unit) as flags
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
 from itertools import product
@@ -95,16 +96,27 @@ class NameFeatures:
 
     @classmethod
     def from_row(cls, row: list[Any]) -> NameFeatures:
-        """Rebuild from :meth:`as_row` output."""
-        return cls(*(_tuples(v) for v in row))
+        """Rebuild from :meth:`as_row` output (JSON's lists back to tuples, each field as its
+        type says: a candidate's features are read this way, so it is kept quick)."""
+        values: list[Any] = [convert(v) for convert, v in zip(_FROM_JSON, row, strict=True)]
+        return cls(*values)
 
 
-def _tuples(value: Any) -> Any:
-    """JSON's lists back to tuples, at every depth (places are tuples of tuples)."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _nested(value: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(map(tuple, value))
 
 
 _FIELDS = [f.name for f in fields(NameFeatures)]
+_FROM_JSON: list[Callable[[Any], Any]] = [
+    _nested if str(f.type) == "tuple[PlaceKeys, ...]"
+    else tuple if str(f.type).startswith("tuple") or str(f.type) == "PlaceKeys"
+    else _as_is
+    for f in fields(NameFeatures)
+]  # fmt: skip
 
 
 def name_features(name: str) -> NameFeatures:

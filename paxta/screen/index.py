@@ -8,35 +8,39 @@ index and builds the in-memory blocks (trade keys, trade words, key prefixes, re
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import zlib
-from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
+from hashlib import blake2b
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import Indel
 
+from paxta.config import inside_home
 from paxta.data import data_path
-from paxta.lists.repository import current_versions, resolve_sources
+from paxta.lists.repository import ListVersion, current_versions, resolve_sources
 from paxta.names.features import FEATURES_ALGORITHM, NameFeatures, name_features
 from paxta.names.party import other_companies
 from paxta.screen.comparison import Context
-from paxta.screen.tradename import name_words, plain_words
+from paxta.screen.tradename import could_be_alike, name_words, plain_words
 from paxta.store import Backend
 from paxta.workers import batch_worker
 
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
 CHUNK = 20_000
-BIG_BLOCK = 2_000  # a block this large (a common prefix) is skipped for a query
 SHARE_OF_TRADE_BLOCK = 20  # names of the trade name at other places, when the query has one
 _INDEX_SCHEMA = pa.schema(
     [
@@ -64,9 +68,14 @@ def features_version() -> int:
     return crc & 0x7FFFFFFF
 
 
-def update_index(store: Backend, progress: Callable[[int, int], None] | None = None) -> int:
-    """Compute the features of listed names not yet indexed; return how many were added."""
-    current = [v.version_id for v in current_versions(store)]
+def update_index(
+    store: Backend,
+    progress: Callable[[int, int], None] | None = None,
+    version_ids: list[int] | None = None,
+) -> int:
+    """Compute the features of listed names not yet indexed (of the current list versions, or
+    of ``version_ids``); return how many were added."""
+    current = version_ids or [v.version_id for v in current_versions(store)]
     if not current:
         return 0
     marks = ", ".join("?" for _ in current)
@@ -129,6 +138,47 @@ def _features_in_chunks(
             yield done, future.result()
 
 
+class Blocks:
+    """A map from text keys to lists of positions as three flat arrays, which a file can hold
+    and every process can map: the keys' sorted 64-bit hashes, where each key's positions
+    start, and the positions. (Two keys of one hash share a block; candidates are compared
+    anyway, and at 64 bits it does not happen in practice.)"""
+
+    def __init__(self, hashes: np.ndarray, starts: np.ndarray, members: np.ndarray) -> None:
+        self.hashes, self.starts, self.members = hashes, starts, members
+
+    @classmethod
+    def build(cls, keys: list[str], key_of: np.ndarray, members: np.ndarray) -> Blocks:
+        """The blocks of pairs (``keys[key_of[n]]``, ``members[n]``)."""
+        hashed = _hashes(keys)[key_of] if len(key_of) else np.zeros(0, np.uint64)
+        order = np.lexsort((members, hashed))
+        hashed, held = hashed[order], np.asarray(members, np.int32)[order]
+        hashes, first = np.unique(hashed, return_index=True)
+        return cls(hashes, np.append(first, len(hashed)).astype(np.int64), held)
+
+    def get(self, key: str) -> np.ndarray:
+        """The positions in block ``key`` (none when there is no such block)."""
+        h = _hashes([key])[0]
+        at = int(np.searchsorted(self.hashes, h))
+        if at == len(self.hashes) or self.hashes[at] != h:
+            return _NONE
+        return self.members[self.starts[at] : self.starts[at + 1]]
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The three arrays, named for saving."""
+        return {f"{prefix}_hashes": self.hashes, f"{prefix}_starts": self.starts,
+                f"{prefix}_members": self.members}  # fmt: skip
+
+
+_NONE = np.zeros(0, np.int32)
+
+
+def _hashes(keys: Iterable[str]) -> np.ndarray:
+    """Each key's stable 64-bit hash (the same in every process and on every machine)."""
+    digest = b"".join(blake2b(k.encode(), digest_size=8).digest() for k in keys)
+    return np.frombuffer(digest, dtype="<u8")
+
+
 @dataclass(frozen=True, slots=True)
 class Listed:
     """A listed entity as screening reports it."""
@@ -157,118 +207,90 @@ class Entry:
     features: NameFeatures
 
 
+@dataclass
+class IndexParts:
+    """What a :class:`MatchIndex` is made of: Arrow tables and flat arrays, built from the store
+    once and saved in paxta's home, where every later process maps them instead of building."""
+
+    names: pa.Table  # name, kind, features (JSON), entity (row in entities); by entity
+    entities: pa.Table  # entity_id, source, version, name, schema, fingerprint, ids, ...
+    arrays: dict[str, np.ndarray]  # blocks_*, near_*, slips_*, entity_starts, cut_at
+    words: pa.Array  # trade words a typo search looks among
+    cut_text: pa.Array  # every name's words, sorted (names a 35-character field cut off)
+    versions: list[tuple[str, str]]
+
+
 class MatchIndex:
     """The names of the current list versions, blocked for candidate search.
 
-    Columns stay as loaded; an entry's features and its entity are built only when it is a
-    candidate, so a million listed names load in seconds.
+    Everything stays in flat columns and arrays (memory-mapped when loaded from paxta's home);
+    an entry's features and its entity are built only when it is a candidate.
     """
 
-    def __init__(self, names: pa.Table, entities: pa.Table) -> None:
-        self._entity_ids: list[str] = entities.column("entity_id").to_pylist()
-        self._entity_text = [_shared_strings(entities.column(k)) for k in _ENTITY_COLUMNS[1:]]
-        self._entity_row = {e: i for i, e in enumerate(self._entity_ids)}
-        self._listed: dict[int, Listed] = {}
-        self._name_entity: list[str] = names.column("entity_id").to_pylist()
-        self._names: list[str] = names.column("name").to_pylist()
-        self._kinds: list[str] = _shared_strings(names.column("kind"))
-        self._features: list[str] = names.column("features").to_pylist()
-        self._parsed: dict[int, NameFeatures] = {}
-        self._sorted: list[str] | None = None
-        self._deleted: dict[str, list[str]] | None = None  # see _blocks_a_slip_away
-        self._sorted_at = array("l")
-        # block -> name positions; a block of one name holds the int itself (most do).
-        self.blocks: dict[str, int | list[int]] = {}
-        blocks = names.column("blocks").combine_chunks()
-        pairs = (
-            pa.table({"key": pc.list_flatten(blocks), "i": pc.list_parent_indices(blocks)})
-            .group_by("key")
-            .aggregate([("i", "list")])
+    def __init__(self, parts: IndexParts) -> None:
+        self.parts = parts
+        self.versions = parts.versions
+        names = parts.names
+        self._names = _column(names, "name")
+        self._kinds = _column(names, "kind")
+        self._features = _column(names, "features")
+        self._entity_of = _column(names, "entity").to_numpy()
+        entities = parts.entities
+        self._entity = {c: _column(entities, c) for c in entities.column_names}
+        a = parts.arrays
+        self.blocks, self.near, self.slips = (
+            Blocks(a[f"{p}_hashes"], a[f"{p}_starts"], a[f"{p}_members"])
+            for p in ("blocks", "near", "slips")
         )
-        for key, members in zip(
-            pairs.column("key").to_pylist(), pairs.column("i_list").to_pylist(), strict=True
-        ):
-            self.blocks[key] = members[0] if len(members) == 1 else members
-        del pairs
-        by_entity = {e: i for i, e in reversed(list(enumerate(self._name_entity)))}
-        self._names_of: dict[str, list[int]] = {}
-        for i, e in enumerate(self._name_entity):
-            self._names_of.setdefault(e, []).append(i)
-        self._entity_ids_of: list[list[dict[str, str]]] = [
-            v or [] for v in entities.column("identifiers").to_pylist()
-        ]
-        self._entity_countries: list[list[str]] = [
-            v or [] for v in entities.column("countries").to_pylist()
-        ]
-        self._entity_addresses = entities.column("addresses")  # read when an entity is
-        for row, values in enumerate(self._entity_ids_of):
-            first = by_entity.get(self._entity_ids[row])
-            for x in values or ():
-                if x["value"] and first is not None:
-                    held = self.blocks.get(f"i:{x['value']}", [])
-                    held = [held] if isinstance(held, int) else held
-                    self.blocks[f"i:{x['value']}"] = [*held, first]
-        sources = entities.column("source").to_pylist()
-        versions = entities.column("version").to_pylist()
-        self.versions = sorted(set(zip(sources, versions, strict=True)))
+        self._entity_starts = a["entity_starts"]
+        self._cut_at = a["cut_at"]
+        self._cut_text = _Strings(parts.cut_text)
+        self._words = parts.words
+        self._parsed: dict[int, NameFeatures] = {}
+        self._listed: dict[int, Listed] = {}
 
     @classmethod
     def empty(cls) -> MatchIndex:
         """An index with no names."""
-        return cls(
-            pa.table(
-                {c: pa.array([], pa.string()) for c in ("entity_id", "name", "kind", "features")}
-                | {"blocks": pa.array([], pa.list_(pa.string()))}
-            ),
-            pa.table(
-                {c: pa.array([], pa.string()) for c in _ENTITY_COLUMNS}
-                | {
-                    "identifiers": pa.array(
-                        [], pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())]))
-                    )
-                }
-                | {c: pa.array([], pa.list_(pa.string())) for c in ("countries", "addresses")}
-            ),
-        )
+        return cls(_parts(_EMPTY_NAMES, _EMPTY_ENTITIES))
+
+    def features(self, i: int) -> NameFeatures:
+        """Name ``i``'s features."""
+        f = self._parsed.get(i)
+        if f is None:
+            f = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i].as_py()))
+        return f
 
     def entry(self, i: int) -> Entry:
         """Name ``i`` with its features and entity."""
-        features = self._parsed.get(i)
-        if features is None:
-            features = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i]))
-        return Entry(self.listed(self._name_entity[i]), self._names[i], self._kinds[i], features)
+        entity = self.listed(int(self._entity_of[i]))
+        return Entry(entity, self._names[i].as_py(), self._kinds[i].as_py(), self.features(i))
 
-    def listed(self, entity_id: str) -> Listed:
-        """The listed entity ``entity_id``."""
-        row = self._entity_row[entity_id]
+    def listed(self, row: int) -> Listed:
+        """The listed entity in row ``row``."""
         held = self._listed.get(row)
         if held is None:
-            ids = frozenset(x["value"] for x in self._entity_ids_of[row] if x["value"])
-            countries = frozenset(x.casefold() for x in self._entity_countries[row])
-            source, version, name, schema, fingerprint = (col[row] for col in self._entity_text)
-            addresses = tuple(self._entity_addresses[row].as_py() or ())
-            places, industry = self._profile(entity_id)
-            company = schema not in ("Person", "Vessel", "Airplane")
-            held = self._listed[row] = Listed(
-                entity_id,
-                source,
-                version,
-                name,
-                schema,
-                fingerprint,
-                Context(ids, countries, addresses, company, places, industry),
+            e = {k: col[row].as_py() for k, col in self._entity.items()}
+            ids = frozenset(x["value"] for x in e["identifiers"] or () if x["value"])
+            countries = frozenset(x.casefold() for x in e["countries"] or ())
+            places, industry = self._profile(row)
+            company = e["schema"] not in ("Person", "Vessel", "Airplane")
+            context = Context(
+                ids, countries, tuple(e["addresses"] or ()), company, places, industry
             )
+            held = self._listed[row] = Listed(
+                e["entity_id"], e["source"] or "", e["version"] or "", e["name"] or "",
+                e["schema"] or "", e["fingerprint"] or "", context,
+            )  # fmt: skip
         return held
 
-    def _profile(self, entity_id: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    def _profile(self, row: int) -> tuple[frozenset[str], tuple[str, ...]]:
         """The place keys and industry words of all of an entity's names: where an alias
         without a place is, and what trade an alias without one is in."""
         places: set[str] = set()
         industry: dict[str, None] = {}
-        for i in self._names_of.get(entity_id, ()):
-            f = self._parsed.get(i)
-            if f is None:
-                f = self._parsed[i] = NameFeatures.from_row(orjson.loads(self._features[i]))
+        for i in range(int(self._entity_starts[row]), int(self._entity_starts[row + 1])):
+            f = self.features(i)
             places.update(k for p in (*f.places, f.bracket) for k in p)
             industry.update(dict.fromkeys(f.industry))
         return frozenset(places), tuple(industry)
@@ -279,79 +301,78 @@ class MatchIndex:
         Registry IDs and the XPCC first; then trade name and place together, and the trade
         name without any place (a common trade name's block can hold thousands, and only
         these can be a match for a query that names a place); then a few of the trade name
-        at other places, for review (all of them when the query names no place); prefix and
-        suffix blocks (for typos) only when no exact block found anything.
+        at other places, for review (all of them when the query names no place). Only when
+        no exact block found anything, the listed trade names a typo away (those sharing the
+        first or last four letters or a slip with the query's, kept only when they can compare
+        above ``fuzzy_low``: :func:`could_be_alike`), the closest first, in the same order: at
+        the query's places or none, then a few elsewhere.
         """
-        stages: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
+        stages: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: [], 4: []}
         for key in set(keys):
             stage = {"i": 0, "x": 0, "n": 0, "c": 1, "k": 2}.get(key[0], 3)
             stages[stage].append(key)
         seen: dict[int, None] = {}
-        placed = any(not k.endswith("|-") for k in stages[1])
-        if placed:  # names of that trade name without a place may be the query too
+        places = sorted({k.rsplit("|", 1)[1] for k in stages[1]} - {"-"})
+        if places:  # names of that trade name without a place may be the query too
             stages[1] += [k.rsplit("|", 1)[0] + "|-" for k in stages[1]]
-        for stage in (0, 1, 2, 3):
-            if stage == 3 and seen:
-                break
-            if stage == 3:  # a typo: trade names one letter off (ESQUL, CMEL, ZIJN)
-                stages[3] += [k for key in stages[2] for k in self._blocks_a_slip_away(key)]
+        for stage in (0, 1, 2, 3, 4):
+            if stage == 3:
+                if seen:
+                    break
+                # a typo: the listed trade names a typo away, at the query's places first
+                words = self._typo_words(stages[2], stages[3])
+                stages[3] = [f"c:{w}|{p}" for w in words for p in (*places, "-")]
+                stages[4] = [f"k:{w}" for w in words]
+            elif stage < 3:
+                stages[stage].sort()
             room = limit - len(seen)
-            if stage == 2 and placed:
+            if stage in (2, 4) and places:
                 room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
             taken = 0
-            for key in sorted(stages[stage]):
-                found = self.blocks.get(key, ())
-                block = (found,) if isinstance(found, int) else found
-                if stage == 3 and len(block) > BIG_BLOCK:
-                    continue
-                for i in block:
-                    if taken >= room:
-                        break
+            for key in stages[stage]:
+                if taken >= room:
+                    break
+                for i in self.blocks.get(key)[: room - taken + len(seen)].tolist():
                     if i not in seen:
                         seen[i] = None
                         taken += 1
+                        if taken >= room:
+                            break
         return [self.entry(j) for j in seen]
 
-    def _blocks_a_slip_away(self, key: str) -> list[str]:
-        """The trade-name blocks one slip away from block ``key``: a letter left out, added or
-        changed, or two neighbours swapped (names of four letters or more). Found through a
-        table of each trade word with one letter deleted, built on first use: two words a slip
-        apart share a deletion (SymSpell's idea)."""
-        word = key[2:]
-        if len(word) < 4 or not word.isalpha() or not word.isascii():
+    def _typo_words(self, trade: list[str], near: list[str]) -> list[str]:
+        """The listed trade words a typo away from the query's trade words ``trade`` (``k:``
+        keys): words sharing a block in ``near`` (first or last four letters), and words a slip
+        away (a letter left out, added or changed, or two neighbours swapped), found through
+        the table of each word with one letter deleted (SymSpell's idea); those that can
+        compare above ``fuzzy_low``, the closest first."""
+        mine = [k[2:] for k in trade]
+        found: set[int] = set()
+        for key in near:
+            found.update(self.near.get(key).tolist())
+        for word in mine:
+            if len(word) >= 4 and word.isalpha() and word.isascii():
+                for variant in {word, *_deleted(word)}:
+                    found.update(self.slips.get(variant).tolist())
+        if not found:
             return []
-        table = self._deletions()
-        near: set[str] = set()
-        for variant in {word, *_deleted(word)}:
-            near.update(table.get(variant, ()))
-        near.discard(word)
-        return [f"k:{w}" for w in near if OSA.distance(word, w, score_cutoff=1) == 1]
-
-    def _deletions(self) -> dict[str, list[str]]:
-        if self._deleted is None:
-            table: dict[str, list[str]] = {}
-            for key in self.blocks:
-                word = key[2:]
-                if key.startswith("k:") and len(word) >= 4 and word.isalpha() and word.isascii():
-                    for variant in {word, *_deleted(word)}:
-                        table.setdefault(variant, []).append(word)
-            self._deleted = table
-        return self._deleted
+        words = self._words.take(pa.array(sorted(found), pa.int64())).to_pylist()
+        close = []
+        for w in words:
+            alike = [Indel.normalized_similarity(w, m) for m in mine if could_be_alike(m, w)]
+            if alike and w not in mine:
+                close.append((-max(alike), w))
+        return [w for _, w in sorted(close)]
 
     def starting_with(self, words: tuple[str, ...], limit: int = 50) -> list[Entry]:
-        """Names whose words begin with ``words`` (for names a 35-character field cut off).
-
-        The sorted word list is built on first use: most runs never need it.
-        """
-        if self._sorted is None:
-            keyed = sorted((" ".join(name_words(n)), i) for i, n in enumerate(self._names))
-            self._sorted_at = array("l", (i for _, i in keyed))
-            self._sorted = [k for k, _ in keyed]
+        """Names whose words begin with ``words`` (for names a 35-character field cut off)."""
         prefix = " ".join(words) + " "
         out: list[Entry] = []
-        at = bisect_left(self._sorted, prefix)
-        while at < len(self._sorted) and len(out) < limit and self._sorted[at].startswith(prefix):
-            out.append(self.entry(self._sorted_at[at]))
+        at = bisect_left(self._cut_text, prefix)
+        while at < len(self._cut_text) and len(out) < limit:
+            if not self._cut_text[at].startswith(prefix):
+                break
+            out.append(self.entry(int(self._cut_at[at])))
             at += 1
         return out
 
@@ -359,18 +380,120 @@ class MatchIndex:
         return len(self._names)
 
 
-def _shared_strings(column: pa.ChunkedArray) -> list[str]:
-    """A column as Python strings, one object per distinct value (list names repeat a lot)."""
-    seen: dict[str, str] = {}
-    return [seen.setdefault(v, v) for v in (str(x or "") for x in column.to_pylist())]
+class _Strings:
+    """An Arrow string array as a sequence of Python strings (for :func:`bisect_left`)."""
+
+    def __init__(self, array: pa.Array) -> None:
+        self.array = array
+
+    def __getitem__(self, i: int) -> str:
+        return str(self.array[i].as_py())
+
+    def __len__(self) -> int:
+        return len(self.array)
 
 
-_ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
+def _column(table: pa.Table, name: str) -> pa.Array:
+    """One column as one array (a saved index holds one chunk; a built one is combined)."""
+    column = table.column(name)
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _deleted(word: str) -> set[str]:
     """``word`` with each one of its letters left out."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+_ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
+_EMPTY_NAMES = pa.table(
+    {c: pa.array([], pa.string()) for c in ("entity_id", "name", "kind", "features")}
+    | {"blocks": pa.array([], pa.list_(pa.string()))}
+)
+_EMPTY_ENTITIES = pa.table(
+    {c: pa.array([], pa.string()) for c in _ENTITY_COLUMNS}
+    | {
+        "identifiers": pa.array(
+            [], pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())]))
+        )
+    }
+    | {c: pa.array([], pa.list_(pa.string())) for c in ("countries", "addresses")}
+)
+_NAMES_SCHEMA = pa.schema(
+    [("name", pa.large_string()), ("kind", pa.large_string()),
+     ("features", pa.large_string()), ("entity", pa.int32())]
+)  # fmt: skip
+_KEYS_AT = [f.name for f in fields(NameFeatures)].index("keys")  # in a features row
+
+
+def _parts(names: pa.Table, entities: pa.Table) -> IndexParts:
+    """Build an index's parts from the store's names (with their blocks) and entities."""
+    entity = pc.index_in(names.column("entity_id"), value_set=entities.column("entity_id"))
+    names = (
+        names.append_column("entity", entity.cast(pa.int32()))
+        .filter(pc.is_valid(entity))
+        .sort_by([("entity", "ascending"), ("name", "ascending"), ("kind", "ascending")])
+    )
+    blocks = _column(names, "blocks")
+    flat, parent = pc.list_flatten(blocks), pc.list_parent_indices(blocks)
+    typo = pc.or_(pc.starts_with(flat, "p:"), pc.starts_with(flat, "s:"))
+    named = flat.filter(pc.invert(typo)).dictionary_encode()
+    keys: list[str] = named.dictionary.to_pylist()
+    key_of = [named.indices.to_numpy(zero_copy_only=False)]
+    members = [parent.filter(pc.invert(typo)).to_numpy(zero_copy_only=False)]
+    entity_of = _column(names, "entity").to_numpy(zero_copy_only=False)
+    entity_starts = np.searchsorted(entity_of, np.arange(entities.num_rows + 1)).astype(np.int64)
+    extra: dict[str, list[int]] = {}  # registry IDs: the block of the entity's first name
+    for row, values in enumerate(entities.column("identifiers").to_pylist()):
+        for x in values or ():
+            if x["value"] and entity_starts[row] < entity_starts[row + 1]:
+                extra.setdefault(f"i:{x['value']}", []).append(int(entity_starts[row]))
+    for key, held in extra.items():
+        key_of.append(np.full(len(held), len(keys), np.int64))
+        members.append(np.asarray(held, np.int64))
+        keys.append(key)
+    # Typo search: the distinct first trade keys by their first and last four letters, and the
+    # trade words with one letter deleted.
+    with_typo = sorted(set(parent.filter(typo).to_pylist()))
+    features = _column(names, "features")
+    first_keys = {orjson.loads(features[i].as_py())[_KEYS_AT][0] for i in with_typo}
+    slip_words = {
+        w for k in keys if k.startswith("k:") and len(w := k[2:]) >= 4 and w.isalpha()
+        and w.isascii()
+    }  # fmt: skip
+    words = sorted(first_keys | slip_words)
+    near = [(f"p:{w[:4]}", j) for j, w in enumerate(words) if w in first_keys]
+    near += [(f"s:{w[-4:]}", j) for j, w in enumerate(words) if w in first_keys]
+    slips = [(v, j) for j, w in enumerate(words) if w in slip_words for v in {w, *_deleted(w)}]
+    cut = sorted(
+        (" ".join(name_words(n)), i) for i, n in enumerate(_column(names, "name").to_pylist())
+    )
+    arrays = {
+        **Blocks.build(keys, np.concatenate(key_of), np.concatenate(members)).arrays("blocks"),
+        **_pairs(near).arrays("near"),
+        **_pairs(slips).arrays("slips"),
+        "entity_starts": entity_starts,
+        "cut_at": np.asarray([i for _, i in cut], np.int32),
+    }
+    sources = entities.column("source").to_pylist()
+    versions = entities.column("version").to_pylist()
+    return IndexParts(
+        names.select(["name", "kind", "features", "entity"]).cast(_NAMES_SCHEMA),
+        entities,
+        arrays,
+        pa.array(words, pa.large_string()),
+        pa.array([t for t, _ in cut], pa.large_string()),
+        sorted(set(zip(sources, versions, strict=True))),
+    )
+
+
+def _pairs(pairs: list[tuple[str, int]]) -> Blocks:
+    keys = sorted({k for k, _ in pairs})
+    at = {k: n for n, k in enumerate(keys)}
+    return Blocks.build(
+        keys,
+        np.asarray([at[k] for k, _ in pairs], np.int64),
+        np.asarray([j for _, j in pairs], np.int64),
+    )
 
 
 def block_keys(f: NameFeatures, ids: Iterable[str] = (), aliases: Iterable[str] = ()) -> set[str]:
@@ -426,33 +549,54 @@ def _with_other_companies(
 
 
 def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex:
-    """The current list versions (or only ``lists``) with their indexed features."""
-    update_index(store)
+    """The current list versions (or only ``lists``) with their indexed features: mapped from
+    paxta's home when an index of exactly these versions was saved there (in milliseconds,
+    shared by every process), else built from the store, saved, and mapped."""
     wanted = None if lists is None else set(resolve_sources(store, lists))
     chosen = [v for v in current_versions(store) if wanted is None or v.source in wanted]
     if not chosen:  # (a store without lists: the commands load the shipped ones first)
         return MatchIndex.empty()
-    return index_of(store, [v.version_id for v in chosen])
+    folder = inside_home("index", _digest(store, chosen))
+    if (folder / "meta.json").is_file():
+        try:
+            os.utime(folder)  # (in use: kept when older indexes are cleared)
+            return MatchIndex(_load(folder))
+        except (OSError, ValueError, pa.ArrowException):
+            shutil.rmtree(folder, ignore_errors=True)  # damaged: built again
+    update_index(store)
+    parts = _build(store, [v.version_id for v in chosen])
+    try:
+        _save(parts, folder)
+        parts = _load(folder)
+    except OSError:
+        pass  # (a home that cannot be written: the index lives in this process only)
+    return MatchIndex(parts)
 
 
 def index_of(
     store: Backend, version_ids: list[int], entity_ids: list[str] | None = None
 ) -> MatchIndex:
     """The index of these list versions, or of only some of their entities (what a list
-    update added or changed); the name index must be up to date."""
+    update added or changed), built in memory; the name index must be up to date."""
+    if entity_ids is not None and not entity_ids:
+        return MatchIndex.empty()
+    return MatchIndex(_build(store, version_ids, entity_ids))
+
+
+def _build(
+    store: Backend, version_ids: list[int], entity_ids: list[str] | None = None
+) -> IndexParts:
     marks = ", ".join("?" for _ in version_ids)
     params: list[Any] = list(version_ids)
     only = ""
     if entity_ids is not None:
-        if not entity_ids:
-            return MatchIndex.empty()
         store.sql("CREATE OR REPLACE TEMP TABLE _index_only (entity_id VARCHAR)")
         store.append("_index_only", pa.table({"entity_id": entity_ids}))
         only = " AND {0}.entity_id IN (SELECT entity_id FROM _index_only)"
     names = store.arrow(
         "SELECT n.entity_id, n.name, n.kind, i.features, i.blocks FROM entity_names n "
         "JOIN name_index i ON i.name = n.name AND i.features_version = ? "
-        f"WHERE n.version_id IN ({marks}){only.format('n')} ORDER BY n.entity_id, n.name, n.kind",
+        f"WHERE n.version_id IN ({marks}){only.format('n')}",
         [features_version(), *params],
     )
     names = _with_other_companies(store, names, version_ids, only.format("entity_names"))
@@ -464,4 +608,73 @@ def index_of(
         "ORDER BY e.entity_id",  # one order on every engine: ties between names are kept alike
         params,
     )
-    return MatchIndex(names, entities)
+    return _parts(names, entities)
+
+
+INDEX_FORMAT = 1  # the saved files' layout and what goes in them; raised when either changes
+KEEP_SAVED = 3  # indexes kept in paxta's home (the newest used); older ones are removed
+
+
+def _digest(store: Backend, versions: list[ListVersion]) -> str:
+    """The saved index's name: the store, the list versions, the features' version."""
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{features_version()}|{getattr(store, 'path', '')}".encode())
+    for v in versions:
+        h.update(
+            f"|{v.version_id}|{v.source}|{v.version}|{v.sha256}|{v.entity_count}|"
+            f"{v.imported_at.isoformat()}".encode()
+        )
+    return h.hexdigest()[:32]
+
+
+def _save(parts: IndexParts, folder: Path) -> None:
+    """Write ``parts`` into ``folder`` whole or not at all (a new folder renamed into place);
+    remove all but the newest few other indexes."""
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    tables = {
+        "names": parts.names,
+        "entities": parts.entities,
+        "words": pa.table({"word": parts.words}),
+        "cut": pa.table({"text": parts.cut_text}),
+    }
+    for name, table in tables.items():
+        path = str(tmp / f"{name}.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table.combine_chunks())
+    for name, array in parts.arrays.items():
+        np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
+    meta = {"format": INDEX_FORMAT, "versions": parts.versions}
+    (tmp / "meta.json").write_bytes(orjson.dumps(meta))
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process saved it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    others = [p for p in folder.parent.iterdir() if p.is_dir() and p != folder]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP_SAVED - 1 :]:
+        if not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)  # (a process mapping it keeps its pages)
+
+
+def _load(folder: Path) -> IndexParts:
+    """The parts saved in ``folder``, memory-mapped."""
+    tables = {
+        name: pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all()
+        for name in ("names", "entities", "words", "cut")
+    }
+    arrays = {}
+    for path in folder.glob("*.npy"):
+        try:
+            arrays[path.stem] = np.load(path, mmap_mode="r")
+        except ValueError:  # (an empty array cannot be mapped)
+            arrays[path.stem] = np.load(path)
+    meta = orjson.loads((folder / "meta.json").read_bytes())
+    return IndexParts(
+        tables["names"],
+        tables["entities"],
+        arrays,
+        _column(tables["words"], "word"),
+        _column(tables["cut"], "text"),
+        [tuple(v) for v in meta["versions"]],
+    )

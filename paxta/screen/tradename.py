@@ -162,6 +162,13 @@ def trade_similarity(
         # pinyin a letter off is another name as often as a slip (Hafu, Huafu)
         note = f"{q.trade} ~ {c.trade} ({label}, a typing slip, or another name)"
         return Trade(0.93, note, "slip_pinyin", value_words(c, c.keys[0]))
+    part = _partial(q, c)
+    if is_pinyin(q.keys[0]) and is_pinyin(c.keys[0]) and part is None:
+        # Two pinyin names neither the same, a slip apart nor one inside the other are two
+        # names, whatever letters they share (Huasong, Huasheng; 川恒, 创宏: other characters)
+        best = Indel.normalized_similarity(q.keys[0], c.keys[0])
+        note = f"{q.trade} ~ {c.trade} ({label}, other pinyin syllables)"
+        return Trade(best, note, "fuzzy_low")
     # Fuzzy only between the main readings: a rare reading of a character is no typo.
     best = Indel.normalized_similarity(q.keys[0], c.keys[0])
     if min(len(q.keys[0]), len(c.keys[0])) < 6:
@@ -171,7 +178,6 @@ def trade_similarity(
         best = min(best, _shared_words(q_words, c_words))  # Daesong Credit Bank, Daedong ...
         if set(q_words) < set(c_words) or set(c_words) < set(q_words):
             best = min(best, 0.85)  # a word more: "Forging Press Control Toys" is not the same
-    part = _partial(q, c)
     if part is not None and part[0] > best:
         note = f"{q.trade} ~ {c.trade} ({label}, one contains the other)"
         return Trade(part[0], note, "contained", part[1])
@@ -204,7 +210,6 @@ def _skeleton(key: str) -> str:
     return "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
 
 
-@lru_cache(maxsize=200_000)
 def _respelled(a: str, b: str) -> bool:
     """Two Latin trade names that are one name transliterated two ways (Arabic or Russian
     vowels and doubled letters); never pinyin, where a vowel tells names apart."""
@@ -228,6 +233,23 @@ def county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
         keys=(other.keys[0],),
         places=h.places[:-1],
         place_names=h.place_names[:-1],
+    )
+
+
+def could_be_alike(a: str, b: str) -> bool:
+    """Whether trade keys ``a`` and ``b`` can compare above ``fuzzy_low`` in
+    :func:`trade_similarity`: one holds the other, a slip apart, or (unless both are pinyin)
+    spelled another way or at least ``TRADE_REVIEW`` alike. Any other pair is ``clear`` whatever else agrees, so a search
+    for typos need not compare it."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
+        return True
+    if len(long) - len(short) <= 1 and _one_letter_off(a, b):
+        return True
+    if is_pinyin(a) and is_pinyin(b):
+        return False  # (two pinyin names: only a slip or one inside the other)
+    return Indel.normalized_similarity(a, b) >= TRADE_REVIEW or (
+        len(short) >= 7 and _respelled(a, b)
     )
 
 

@@ -1,0 +1,100 @@
+"""The screening index saved in paxta's home: built once per set of list versions, mapped by
+every later process, rebuilt when damaged; and the typo search bounded by what can match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from paxta.lists.importer import import_list
+from paxta.names.features import name_features
+from paxta.screen.index import KEEP_SAVED, block_keys, index_of, load_index, update_index
+from paxta.screen.matcher import Matcher
+from paxta.store import Backend
+
+NAMES = [
+    "Zhongtian Textile Co., Ltd.",
+    "Zhongtai Chemical Co., Ltd.",
+    "Zhongguancun Electronics Co., Ltd.",
+    "Zhongxing Garment Co., Ltd.",
+    "新疆华孚色纺有限公司",
+    "Hotan Huafu Cotton Co., Ltd.",
+]
+QUERIES = [
+    "ZHONGTIAM TEXTILE CO LTD",  # a slip
+    "Zhongtian Textile",
+    "新疆华孚色纺",
+    "HOTAN HUAFU COTTON",
+    "Shenzhen Nowhere Trading Co., Ltd.",
+]
+
+
+def _list(tmp_path: Path, names: list[str], tag: str = "a") -> Path:
+    path = tmp_path / f"list-{tag}.ftm.json"
+    with path.open("wb") as f:
+        for i, name in enumerate(names):
+            entity = {"id": f"t-{i}", "schema": "Company", "properties": {"name": [name]}}
+            f.write(orjson.dumps(entity) + b"\n")
+    return path
+
+
+def _answers(m: Matcher) -> list[list[tuple[str, str, float]]]:
+    return [[(x.entity.entity_id, x.decision, x.score) for x in m.match(q)] for q in QUERIES]
+
+
+def test_the_saved_index_is_mapped_and_answers_as_the_built_one(
+    store: Backend, home: Path, tmp_path: Path
+) -> None:
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    first = load_index(store, ["test"])
+    saved = [p for p in (home / "index").iterdir() if (p / "meta.json").is_file()]
+    assert len(saved) == 1
+    again = load_index(store, ["test"])
+    assert isinstance(again.blocks.members, np.memmap)  # mapped, not built
+    assert len(again) == len(first) == len(NAMES)
+    version = store.sql("SELECT max(version_id) FROM list_versions WHERE source = 'test'")[0][0]
+    built = index_of(store, [version])  # in memory, never saved
+    assert _answers(Matcher(again)) == _answers(Matcher(built))
+    found = _answers(Matcher(again))
+    assert found[0] and found[0][0][0] == "t-0"  # the slip is still found
+    assert found[4] == []
+
+
+def test_a_damaged_saved_index_is_built_again(store: Backend, home: Path, tmp_path: Path) -> None:
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    load_index(store, ["test"])
+    folder = next(p for p in (home / "index").iterdir() if not p.name.startswith("."))
+    (folder / "names.arrow").write_bytes(b"not arrow")
+    index = load_index(store, ["test"])
+    assert len(index) == len(NAMES)
+    assert Matcher(index).match("Zhongtian Textile")[0].entity.entity_id == "t-0"
+
+
+def test_each_list_version_has_its_own_index_and_old_ones_go(
+    store: Backend, home: Path, tmp_path: Path
+) -> None:
+    for n, word in enumerate(["Alpha", "Bravo", "Charlie", "Delta", "Echo"][: KEEP_SAVED + 2]):
+        names = [*NAMES, f"Newly Listed {word} Textile Co., Ltd."]
+        import_list(store, str(_list(tmp_path, names, str(n))), source="test", fmt="ftm")
+        index = load_index(store, ["test"])  # (the same day's versions: the newest is used)
+        found = Matcher(index).match(f"NEWLY LISTED {word.upper()} TEXTILE")
+        assert [m.decision for m in found] == ["match"]
+    kept = [p for p in (home / "index").iterdir() if not p.name.startswith(".")]
+    assert len(kept) == KEEP_SAVED
+
+
+def test_the_typo_search_compares_only_names_that_can_be_alike(
+    store: Backend, tmp_path: Path
+) -> None:
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    update_index(store)
+    version = store.sql("SELECT max(version_id) FROM list_versions WHERE source = 'test'")[0][0]
+    index = index_of(store, [version])
+    # ZHONGTIAM shares its first four letters with every Zhong- name; only Zhongtian (a slip)
+    # can compare above fuzzy_low: Zhongtai is 0.82 alike, but two pinyin names other than a
+    # slip are two names.
+    q = name_features("ZHONGTIAM TEXTILE CO LTD")
+    found = {e.name for e in index.candidates(block_keys(q))}
+    assert found == {"Zhongtian Textile Co., Ltd."}
