@@ -30,6 +30,7 @@ class Capabilities:
     local_file: bool  # SQL reads local files (read_csv ...): imports run in the engine itself
     max_parallelism: int  # processes a set-based step may use (a cluster: its executor cores)
     deletes: bool = True  # DELETE ... WHERE; without, a table is rewritten without the rows
+    recursive: bool = False  # WITH RECURSIVE: a walk over a graph in one query
 
 
 class Shared:

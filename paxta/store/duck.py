@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 class DuckDBStore(Backend):
     """A paxta store in one DuckDB file (or in memory with ``":memory:"``)."""
 
-    capabilities = Capabilities(transactions=True, local_file=True, max_parallelism=1)
+    capabilities = Capabilities(
+        transactions=True, local_file=True, max_parallelism=1, recursive=True
+    )
 
     def __init__(
         self, path: str | Path, memory_limit: str | None = None, lock_wait: float | None = None

@@ -1,16 +1,19 @@
-"""Rebuild a shipment's supply chain upstream, tier by tier, as iterative SQL steps.
+"""Rebuild a shipment's supply chain upstream, tier by tier.
 
-Each step takes the frontier (lot, holder) pairs and asks the store which production records at
-the holder made the lot (their input lots become the frontier) and which movements brought the
-lot to the holder (their sellers become the holders). No recursive Python walk: each tier is a
-few set-based queries over the whole frontier, so a Spark backend can run the same steps on data
-too large for one machine.
+Each step takes the frontier (lot, holder) pairs and finds which production records at the
+holder made the lot (their input lots become the frontier) and which movements brought the lot
+to the holder (their sellers become the holders). Where the engine has recursive SQL (DuckDB),
+one recursive query walks the lots first and the rows it reached are read at once (four
+queries in all, however many tiers); elsewhere (Spark) each tier is a few set-based queries over
+the whole frontier. The steps are the same code either way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from paxta.store import Backend
 
@@ -75,10 +78,14 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
     """The upstream chain of ``shipment`` down to raw material (or where records end)."""
     out = Trace(case_id, shipment)
     docs = _documents(store, case_id)
-    first = _movements(store, case_id, shipment)
+    rows: _Rows = _StoreRows(store, case_id)
+    first = rows.movements([shipment])
     if not first:
         return out
     m = first[0]
+    m["lots"] = [r["lot"] for r in rows.by_owner([shipment])]
+    if store.capabilities.recursive:
+        rows = _Walked(store, case_id, shipment, m["seller_id"])
     out.links.append(_movement_link(0, m, docs))
     out.tiers[m["buyer_id"]] = 0
     out.tiers[m["seller_id"]] = 1
@@ -92,7 +99,7 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
         if not frontier:
             break
         seen |= frontier
-        made, bought = _step(store, case_id, frontier)
+        made, bought = _step(rows, frontier)
         nxt: set[tuple[str, str]] = set()
         for p in made:
             tier = out.tiers.get(p["facility_id"], 1)
@@ -119,42 +126,150 @@ def _marks(values: list[str]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _lots_of(store: Backend, case_id: str, column: str, values: list[str]) -> list[dict[str, Any]]:
-    """Rows of case_lots whose ``column`` (lot or owner) is one of ``values``: one scan."""
-    if not values:
-        return []
-    return store.dicts(
-        f"SELECT owner, kind, lot FROM case_lots WHERE case_id = ? AND {column} IN "
-        f"({_marks(values)}) ORDER BY owner, lot",
-        [case_id, *values],
-    )
+class _Rows:
+    """Where a step reads the case's rows: lots by lot or by owner, production records and
+    movements by id (each in a stable order)."""
+
+    def by_lot(self, lots: list[str]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def by_owner(self, owners: list[str]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def production(self, ids: list[str]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def movements(self, ids: list[str]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+
+class _StoreRows(_Rows):
+    """Each request a set-based query on the store."""
+
+    def __init__(self, store: Backend, case_id: str) -> None:
+        self.store, self.case_id = store, case_id
+
+    def _lots(self, column: str, values: list[str]) -> list[dict[str, Any]]:
+        if not values:
+            return []
+        return self.store.dicts(
+            f"SELECT owner, kind, lot FROM case_lots WHERE case_id = ? AND {column} IN "
+            f"({_marks(values)}) ORDER BY owner, lot",
+            [self.case_id, *values],
+        )
+
+    def by_lot(self, lots: list[str]) -> list[dict[str, Any]]:
+        return self._lots("lot", lots)
+
+    def by_owner(self, owners: list[str]) -> list[dict[str, Any]]:
+        return self._lots("owner", owners)
+
+    def _records(self, table: str, column: str, ids: list[str]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        return self.store.dicts(
+            f"SELECT * FROM {table} WHERE case_id = ? AND {column} IN ({_marks(ids)}) "
+            f"ORDER BY {column}",
+            [self.case_id, *ids],
+        )
+
+    def production(self, ids: list[str]) -> list[dict[str, Any]]:
+        return self._records("case_production", "record_id", ids)
+
+    def movements(self, ids: list[str]) -> list[dict[str, Any]]:
+        return self._records("case_movements", "movement_id", ids)
+
+
+class _Walked(_Rows):
+    """Every row the shipment's lots can reach, found by one recursive query and read in three
+    more; the steps then look them up in memory."""
+
+    def __init__(self, store: Backend, case_id: str, shipment: str, seller: str) -> None:
+        store.sql(
+            f"""CREATE OR REPLACE TEMP TABLE _trace_lots AS
+            WITH RECURSIVE records AS (
+                SELECT movement_id AS owner, buyer_id AS at, seller_id AS source,
+                    'moved' AS made, 'moved' AS used
+                FROM case_movements WHERE case_id = $1
+                UNION ALL
+                SELECT record_id, facility_id, facility_id, 'out', 'in'
+                FROM case_production WHERE case_id = $1
+            ), walk(lot, holder, depth) AS (
+                SELECT lot, $2, 0 FROM case_lots
+                WHERE case_id = $1 AND owner = $3 AND kind = 'moved'
+                UNION
+                SELECT used.lot, r.source, w.depth + 1
+                FROM walk w
+                JOIN case_lots hit ON hit.case_id = $1 AND hit.lot = w.lot
+                JOIN records r ON r.owner = hit.owner AND r.made = hit.kind AND r.at = w.holder
+                JOIN case_lots used ON used.case_id = $1 AND used.owner = r.owner
+                    AND used.kind = r.used
+                WHERE w.depth < {MAX_TIERS}
+            )
+            SELECT DISTINCT lot FROM walk""",
+            [case_id, seller, shipment],  # ($1, $2, $3)
+        )
+        lots = store.dicts(
+            "SELECT owner, kind, lot FROM case_lots WHERE case_id = ? "
+            "AND lot IN (SELECT lot FROM _trace_lots) ORDER BY owner, lot",
+            [case_id],
+        )
+        store.sql("CREATE OR REPLACE TEMP TABLE _trace_owners (owner VARCHAR)")
+        store.append("_trace_owners", pa.table({"owner": sorted({r["owner"] for r in lots})}))
+        owned = store.dicts(
+            "SELECT owner, kind, lot FROM case_lots WHERE case_id = ? "
+            "AND owner IN (SELECT owner FROM _trace_owners) ORDER BY owner, lot",
+            [case_id],
+        )
+        self._by_lot: dict[str, list[dict[str, Any]]] = {}
+        for r in lots:
+            self._by_lot.setdefault(r["lot"], []).append(r)
+        self._by_owner: dict[str, list[dict[str, Any]]] = {}
+        for r in owned:
+            self._by_owner.setdefault(r["owner"], []).append(r)
+        self._records = {
+            (table, r[column]): r
+            for table, column in (
+                ("case_production", "record_id"),
+                ("case_movements", "movement_id"),
+            )
+            for r in store.dicts(
+                f"SELECT * FROM {table} WHERE case_id = ? "
+                f"AND {column} IN (SELECT owner FROM _trace_owners)",
+                [case_id],
+            )
+        }
+        for name in ("_trace_lots", "_trace_owners"):
+            store.sql(f"DROP TABLE IF EXISTS {name}")
+
+    def by_lot(self, lots: list[str]) -> list[dict[str, Any]]:
+        rows = [r for lot in lots for r in self._by_lot.get(lot, ())]
+        return sorted(rows, key=lambda r: (r["owner"], r["lot"]))
+
+    def by_owner(self, owners: list[str]) -> list[dict[str, Any]]:
+        return [r for owner in sorted(owners) for r in self._by_owner.get(owner, ())]
+
+    def production(self, ids: list[str]) -> list[dict[str, Any]]:
+        return [dict(r) for i in sorted(ids) if (r := self._records.get(("case_production", i)))]
+
+    def movements(self, ids: list[str]) -> list[dict[str, Any]]:
+        return [dict(r) for i in sorted(ids) if (r := self._records.get(("case_movements", i)))]
 
 
 def _step(
-    store: Backend, case_id: str, frontier: set[tuple[str, str]]
+    rows: _Rows, frontier: set[tuple[str, str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The production records that made, and the movements that brought, the frontier lots.
-
-    Three set-based queries a tier: the lots' rows (which records and movements hold them),
-    those owners' records, and all their lots.
-    """
-    lots = sorted({lot for lot, _ in frontier})
-    hits = _lots_of(store, case_id, "lot", lots)
+    """The production records that made, and the movements that brought, the frontier lots:
+    the lots' rows (which records and movements hold them), those owners' records, and all
+    their lots."""
+    hits = rows.by_lot(sorted({lot for lot, _ in frontier}))
     owners = sorted({h["owner"] for h in hits if h["kind"] in ("out", "moved")})
     if not owners:
         return [], []
-    made = store.dicts(
-        f"SELECT * FROM case_production WHERE case_id = ? AND record_id IN ({_marks(owners)}) "
-        "ORDER BY record_id",
-        [case_id, *owners],
-    )
-    bought = store.dicts(
-        f"SELECT * FROM case_movements WHERE case_id = ? AND movement_id IN ({_marks(owners)}) "
-        "ORDER BY movement_id",
-        [case_id, *owners],
-    )
+    made = rows.production(owners)
+    bought = rows.movements(owners)
     by_owner: dict[tuple[str, str], list[str]] = {}
-    for row in _lots_of(store, case_id, "owner", owners):
+    for row in rows.by_owner(owners):
         by_owner.setdefault((row["owner"], row["kind"]), []).append(row["lot"])
     for p in made:
         p["inputs"] = by_owner.get((p["record_id"], "in"), [])
@@ -164,16 +279,6 @@ def _step(
     made = [p for p in made if any((lot, p["facility_id"]) in frontier for lot in p["outputs"])]
     bought = [m for m in bought if any((lot, m["buyer_id"]) in frontier for lot in m["lots"])]
     return made, bought
-
-
-def _movements(store: Backend, case_id: str, movement_id: str) -> list[dict[str, Any]]:
-    rows = store.dicts(
-        "SELECT * FROM case_movements WHERE case_id = ? AND movement_id = ?",
-        [case_id, movement_id],
-    )
-    for m in rows:
-        m["lots"] = [r["lot"] for r in _lots_of(store, case_id, "owner", [movement_id])]
-    return rows
 
 
 def _documents(store: Backend, case_id: str) -> dict[str, str]:

@@ -260,3 +260,30 @@ def test_a_lot_shipped_before_the_production_that_made_it(
         f for f in findings if f["code"] == "date_order" and "before the spinning" in f["message"]
     ]
     assert len(early) == 1 and "2026-03-18" in early[0]["message"]
+
+
+@pytest.mark.parametrize("case", ["cotton-tshirt", "cotton-clean", "pvc-flooring"])
+def test_the_recursive_walk_gives_the_tier_by_tier_trace(
+    runner: CliRunner, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB walks the lots in one recursive query; the same trace as the tier-by-tier
+    queries an engine without recursive SQL runs (every shipment of the case)."""
+    from dataclasses import replace
+
+    from paxta.trace.graph import trace
+
+    assert runner.invoke(cli, ["case", "import", str(CASES / case)]).exit_code == 0
+    store = open_store()
+    try:
+        case_id = store.scalar("SELECT max(case_id) FROM case_movements")
+        shipments = [r[0] for r in store.sql(
+            "SELECT movement_id FROM case_movements WHERE case_id = ? ORDER BY 1", [case_id]
+        )]  # fmt: skip
+        walked = [trace(store, case_id, s) for s in shipments]
+        assert store.capabilities.recursive
+        monkeypatch.setattr(store, "capabilities", replace(store.capabilities, recursive=False))
+        stepped = [trace(store, case_id, s) for s in shipments]
+    finally:
+        store.close()
+    assert walked == stepped
+    assert sum(len(t.links) for t in walked) > 2 * len(shipments)
