@@ -37,7 +37,9 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
     """Run Python ``code`` in a child; return (seconds, peak RSS in MB, its stdout).
 
     The peak is the largest sum of memory over the child and all its descendants (worker
-    processes included), sampled every 50 ms. Memory is the proportional set size (PSS)
+    processes included), sampled every 50 ms, or less often when a sample itself takes long
+    (reading the PSS of gigabytes of mappings does: the sampler keeps under a tenth of a core
+    for itself instead of taking it from the benchmark). Memory is the proportional set size (PSS)
     where the system gives it, so pages forked workers share are counted once, not per
     process; otherwise the resident set size.
     """
@@ -53,12 +55,13 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
     parent = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
+        took = time.perf_counter()
         try:
             tree = [parent, *parent.children(recursive=True)]
             peak = max(peak, sum(_resident(p) for p in tree))
         except psutil.Error:
             pass
-        time.sleep(0.05)
+        time.sleep(max(0.05, 10 * (time.perf_counter() - took)))
     out, err = proc.communicate()
     if proc.returncode:
         raise RuntimeError(f"benchmark child failed: {err}")

@@ -54,7 +54,7 @@ def main() -> None:
         r[0]
         for r in store.sql(
             "SELECT DISTINCT name FROM entity_names WHERE version_id IN "
-            "(SELECT max(version_id) FROM list_versions GROUP BY source)"
+            "(SELECT max(version_id) FROM list_versions GROUP BY source) ORDER BY name"
         )
     ]
     store.close()

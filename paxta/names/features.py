@@ -119,8 +119,10 @@ _FROM_JSON: list[Callable[[Any], Any]] = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def name_features(name: str) -> NameFeatures:
-    """The comparable parts of ``name``, whatever its script."""
+    """The comparable parts of ``name``, whatever its script (the last few thousand kept: a
+    row's name is read for matching and again for its region)."""
     text = clean_cell(name)
     if detect_script(text) == HAN or _han_share(text) >= 0.5:
         return _han_features(text)

@@ -27,7 +27,7 @@ from paxta.names.features import name_features
 from paxta.names.transliterate import to_simplified
 from paxta.places.locator import Location, locate_address
 from paxta.screen.comparison import CLEAR
-from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, match_many
+from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, best_match, map_queries
 from paxta.screen.model import model
 from paxta.store import Backend
 
@@ -225,12 +225,10 @@ def screen_file(
     writer = RowWriter(out, title=f"paxta screening of {path.name}")
     try:
         with writer:
-            for row_no, (line, values, best) in enumerate(
+            for row_no, (line, values, (best, region, extra)) in enumerate(
                 _screen_rows(table.rows, cols, matcher), 1
             ):
                 result = result_columns(best)
-                extra = _address_columns(values, cols)
-                region = region_of(*_query_parts(values, cols))
                 result["paxta_region"], result["paxta_region_why"] = region.region, region.why
                 writer.write({**values, **result, **extra})
                 saved = _saved_row(summary.screening_id, row_no, line, values, cols, best)
@@ -306,10 +304,14 @@ def resolve_columns(
     return given
 
 
+Screened = tuple[Match | None, "Region", dict[str, Any]]
+
+
 def _screen_rows(
     rows: Iterator[Any], cols: Columns, matcher: Matcher
-) -> Iterator[tuple[int, dict[str, str], Match | None]]:
-    """Each row with its best result; large files are matched in parallel, in order."""
+) -> Iterator[tuple[int, dict[str, str], Screened]]:
+    """Each row with its best result, its region and its address columns; large files are
+    screened in parallel, in order."""
     held: deque[tuple[int, dict[str, str]]] = deque()  # rows read, awaiting their result
 
     def queries() -> Iterator[Query]:
@@ -323,9 +325,22 @@ def _screen_rows(
     first = list(itertools.islice(queries(), PARALLEL_ROWS))
     stream = itertools.chain(first, queries())
     workers = 1 if len(first) < PARALLEL_ROWS else 0
-    for best in match_many(matcher, stream, workers):
+    each = _screened_with_address if cols.address else _screened
+    for screened in map_queries(matcher, stream, each, workers):
         line, values = held.popleft()
-        yield line, values, best
+        yield line, values, screened
+
+
+def _screened(matcher: Matcher, query: Query) -> Screened:
+    """A query's best result and region (in the worker that matched it)."""
+    name, ids, _, address = query
+    return best_match(matcher, query), region_of(name, address, ids), {}
+
+
+def _screened_with_address(matcher: Matcher, query: Query) -> Screened:
+    """As :func:`_screened`, with the located address's columns."""
+    best, region, _ = _screened(matcher, query)
+    return best, region, _address_columns(query[3])
 
 
 def _query_parts(values: dict[str, str], cols: Columns) -> tuple[str, str, frozenset[str]]:
@@ -347,10 +362,8 @@ def cell_countries(cell: str) -> frozenset[str]:
     return frozenset(v.strip() for v in cell.replace(";", ",").split(",") if v.strip())
 
 
-def _address_columns(values: dict[str, str], cols: Columns) -> dict[str, Any]:
-    if cols.address is None:
-        return {}
-    found = locate_address(values.get(cols.address, ""))
+def _address_columns(address: str) -> dict[str, Any]:
+    found = locate_address(address)
     place = found.place or {}
     return {
         "paxta_address_xinjiang": str(found.xinjiang).lower(),

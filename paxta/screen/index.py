@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cache
 from hashlib import blake2b
 from multiprocessing import get_context
@@ -422,7 +422,6 @@ _NAMES_SCHEMA = pa.schema(
     [("name", pa.large_string()), ("kind", pa.large_string()),
      ("features", pa.large_string()), ("entity", pa.int32())]
 )  # fmt: skip
-_KEYS_AT = [f.name for f in fields(NameFeatures)].index("keys")  # in a features row
 
 
 def _parts(names: pa.Table, entities: pa.Table) -> IndexParts:
@@ -453,9 +452,9 @@ def _parts(names: pa.Table, entities: pa.Table) -> IndexParts:
         keys.append(key)
     # Typo search: the distinct first trade keys by their first and last four letters, and the
     # trade words with one letter deleted.
-    with_typo = sorted(set(parent.filter(typo).to_pylist()))
-    features = _column(names, "features")
-    first_keys = {orjson.loads(features[i].as_py())[_KEYS_AT][0] for i in with_typo}
+    first_keys = {  # (each name's first trade key has its place blocks: c:KEY|PLACE)
+        w for k in keys if k.startswith("c:") and len(w := k[2:].rsplit("|", 1)[0]) >= 6
+    }
     slip_words = {
         w for k in keys if k.startswith("k:") and len(w := k[2:]) >= 4 and w.isalpha()
         and w.isascii()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
-from typing import Any
+from typing import Any, TypeVar
 
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
@@ -240,15 +241,35 @@ def family_first(q: NameFeatures) -> list[NameFeatures]:
 _PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "van", "von", "de", "da", "di", "le"})
 
 
+T = TypeVar("T")
 Query = tuple[str, frozenset[str], frozenset[str], str]  # name, registry IDs, countries, address
 PARALLEL_ROWS = 2_000  # below this a file is screened in one process
 _SHARED: Matcher | None = None  # the matcher forked worker processes inherit
 
 
+def best_match(matcher: Matcher, query: Query) -> Match | None:
+    """The best result of one query (``None`` when nothing is above ``clear``)."""
+    name, ids, countries, address = query
+    found = matcher.match(name, ids, countries, limit=1, address=address) if name else []
+    return found[0] if found else None
+
+
 def match_many(
     matcher: Matcher, queries: Iterable[Query], workers: int = 0
 ) -> Iterator[Match | None]:
-    """The best result of each query, in order; spread over ``workers`` processes when > 1.
+    """The best result of each query, in order; spread over ``workers`` processes when > 1."""
+    return map_queries(matcher, queries, best_match, workers)
+
+
+def map_queries(
+    matcher: Matcher,
+    queries: Iterable[Query],
+    each: Callable[[Matcher, Query], T],
+    workers: int = 0,
+) -> Iterator[T]:
+    """``each(matcher, query)`` for every query, in order; spread over ``workers`` processes
+    when > 1 (``each`` must be a module-level function: everything a row needs is done in the
+    workers, not left to the process writing the results).
 
     Workers are forked after the index is loaded, so they share it instead of loading it
     again. Work is handed out in chunks; results come back in input order.
@@ -258,13 +279,13 @@ def match_many(
     chunks = _chunks(queries, 500)
     if workers < 2 or "fork" not in get_all_start_methods():
         for chunk in chunks:
-            yield from _match_chunk(chunk, matcher)
+            yield from _map_chunk(each, chunk, matcher)
         return
     _SHARED = matcher
     gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
     try:
         with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-            for results in pool.imap(_match_chunk, chunks):
+            for results in pool.imap(partial(_map_chunk, each), chunks):
                 yield from results
     finally:
         _SHARED = None
@@ -282,14 +303,12 @@ def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
         yield chunk
 
 
-def _match_chunk(chunk: list[Query], matcher: Matcher | None = None) -> list[Match | None]:
+def _map_chunk(
+    each: Callable[[Matcher, Query], T], chunk: list[Query], matcher: Matcher | None = None
+) -> list[T]:
     m = matcher or _SHARED
     assert m is not None
-    out: list[Match | None] = []
-    for name, ids, countries, address in chunk:
-        found = m.match(name, ids, countries, limit=1, address=address) if name else []
-        out.append(found[0] if found else None)
-    return out
+    return [each(m, q) for q in chunk]
 
 
 def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:

@@ -118,7 +118,7 @@ def _screen_batch(
                 **result_columns(best),
                 "paxta_region": region.region,
                 "paxta_region_why": region.why,
-                **_address_columns(v, cols),
+                **(_address_columns(address) if cols.address else {}),
                 **{f"_{k}": saved[k] for k in SAVED},
             }
         )

@@ -239,8 +239,8 @@ def county_in_trade(h: NameFeatures, other: NameFeatures) -> NameFeatures:
 def could_be_alike(a: str, b: str) -> bool:
     """Whether trade keys ``a`` and ``b`` can compare above ``fuzzy_low`` in
     :func:`trade_similarity`: one holds the other, a slip apart, or (unless both are pinyin)
-    spelled another way or at least ``TRADE_REVIEW`` alike. Any other pair is ``clear`` whatever else agrees, so a search
-    for typos need not compare it."""
+    spelled another way or at least ``TRADE_REVIEW`` alike. Any other pair is ``clear``
+    whatever else agrees, so a search for typos need not compare it."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 4 and (long.startswith(short) or long.endswith(short)):
         return True
