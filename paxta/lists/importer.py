@@ -19,6 +19,7 @@ from paxta.lists import repository as repo
 from paxta.lists.repository import ListVersion
 from paxta.lists.sources import FORMATS, ListFormat, ListRead, ReadOptions, detect_format
 from paxta.store import Backend
+from paxta.store.duck import ROW_GROUP
 
 log = logging.getLogger(__name__)
 BATCH = 20_000
@@ -116,7 +117,7 @@ def import_list(
     with store.transaction():
         version_id = repo.next_version_id(store)
         count = 0
-        for rows, names in _arrow_batches(read, version_id):
+        for rows, names in _row_groups(_arrow_batches(read, version_id)):
             count += repo.append_arrow(store, rows, names)
             if progress:
                 progress(count)
@@ -203,6 +204,30 @@ def _arrow_batches(read: ListRead, version_id: int) -> Iterator[tuple[pa.Table, 
         return
     for batch in iter(lambda: list(itertools.islice(read.entities, BATCH)), []):
         yield repo.entities_to_arrow(version_id, batch)
+
+
+def _row_groups(
+    batches: Iterator[tuple[pa.Table, pa.Table]],
+) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The batches gathered into appends of about a row group each: DuckDB writes a whole
+    row group of a transaction to the file at once, so a million entities are not all held in
+    memory until the import commits (:data:`paxta.store.duck.ROW_GROUP`)."""
+    held: list[tuple[pa.Table, pa.Table]] = []
+    size = 0
+    for rows, names in batches:
+        held.append((rows, names))
+        size += rows.num_rows
+        if size >= ROW_GROUP:
+            yield _joined(held)
+            held, size = [], 0
+    if held:
+        yield _joined(held)
+
+
+def _joined(held: list[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table]:
+    if len(held) == 1:
+        return held[0]
+    return pa.concat_tables([r for r, _ in held]), pa.concat_tables([n for _, n in held])
 
 
 def _format(path: Path, fmt: str | None) -> ListFormat:

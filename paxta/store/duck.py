@@ -21,6 +21,9 @@ from paxta.store.migrations import MIGRATIONS
 log = logging.getLogger(__name__)
 
 
+ROW_GROUP = 122_880  # DuckDB's row group: a transaction's appends this large go to the file
+
+
 class DuckDBStore(Backend):
     """A paxta store in one DuckDB file (or in memory with ``":memory:"``)."""
 
@@ -131,14 +134,19 @@ class DuckDBStore(Backend):
 
     def append(self, table: str, data: pa.Table) -> None:
         columns = ", ".join(f'"{c}"' for c in data.column_names)
+        large = data.num_rows >= ROW_GROUP
         with self._lock:
             self._con.register("_paxta_append", data)
             try:
+                if large:  # an ordered insert writes whole row groups to the file at once
+                    self._con.execute("SET preserve_insertion_order = true")
                 self._con.execute(
                     f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _paxta_append'
                 )
             finally:
                 self._con.unregister("_paxta_append")
+                if large:
+                    self._con.execute("SET preserve_insertion_order = false")
 
     def append_parquet(self, table: str, path: Path) -> None:
         where = str(path).replace("'", "''")
