@@ -100,7 +100,7 @@ def unique_addresses(seed: int, n: int) -> list[str]:
 def whole_list(seed: int, n: int) -> None:
     """The batch paths on ``n`` distinct addresses, as their authors mean them to be called:
     cpca's ``transform`` on the whole list; paxta's ``locate_many`` (each distinct address
-    once, spread over the cores) and, for reference, one call per address on one core."""
+    once) and, for reference, one call per address; each on one core."""
     from paxta.places.batch import locate_many
 
     addresses = unique_addresses(seed, n)
@@ -114,7 +114,7 @@ def whole_list(seed: int, n: int) -> None:
     assert ours == single
     line = (
         f"{len(addresses):,} distinct addresses: paxta locate_many {batch_rate:,.0f}/s "
-        f"(all cores), one call each on one core {single_rate:,.0f}/s"
+        f", one call each {single_rate:,.0f}/s (one core each)"
     )
     try:
         import cpca

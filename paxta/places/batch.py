@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable, Iterator
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
 from paxta.errors import InputError
 from paxta.files import open_table
 from paxta.places.locator import Location, locate_address
-from paxta.workers import die_with_parent
 
-PARALLEL_ABOVE = 2_000  # distinct addresses in a batch; below, one process is quicker
 BATCH = 5_000  # addresses read at a time (each distinct one located once)
 
 OUTPUT_COLUMNS = ("paxta_xinjiang", "paxta_confidence", "paxta_place", "paxta_evidence")
@@ -44,33 +40,11 @@ def locate_rows(path: Path, column: str, encoding: str | None = None) -> Iterato
         }
 
 
-def locate_many(addresses: Iterable[str], workers: int = 0) -> Iterator[Location]:
-    """Each address located, in order: a batch at a time, each distinct address once, the
-    distinct ones spread over ``workers`` processes (all cores when 0) when a batch is large."""
-    workers = workers or min(os.cpu_count() or 1, 4)
+def locate_many(addresses: Iterable[str]) -> Iterator[Location]:
+    """Each address located, in order, a batch at a time, each distinct address of a batch once
+    (a file names the same few addresses again and again). Spreading the batch over processes
+    was measured slower here: a located address costs less to make than to send back."""
     it = iter(addresses)
-    pool = None
-    try:
-        while batch := list(itertools.islice(it, BATCH)):
-            distinct = list(dict.fromkeys(batch))
-            if pool is None and workers > 1 and len(distinct) >= PARALLEL_ABOVE and _forks():
-                pool = get_context("fork").Pool(workers, initializer=die_with_parent)
-            if pool is not None:
-                size = -(-len(distinct) // workers)
-                parts = [distinct[i : i + size] for i in range(0, len(distinct), size)]
-                found = [loc for part in pool.map(_locate_all, parts) for loc in part]
-            else:
-                found = _locate_all(distinct)
-            by_text = dict(zip(distinct, found, strict=True))
-            yield from (by_text[a] for a in batch)
-    finally:
-        if pool is not None:
-            pool.terminate()
-
-
-def _locate_all(addresses: list[str]) -> list[Location]:
-    return [locate_address(a) for a in addresses]
-
-
-def _forks() -> bool:
-    return "fork" in get_all_start_methods()
+    while batch := list(itertools.islice(it, BATCH)):
+        found = {a: locate_address(a) for a in dict.fromkeys(batch)}
+        yield from (found[a] for a in batch)

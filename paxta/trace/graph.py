@@ -85,7 +85,7 @@ def trace(store: Backend, case_id: str, shipment: str) -> Trace:
     m = first[0]
     m["lots"] = [r["lot"] for r in rows.by_owner([shipment])]
     if store.capabilities.recursive:
-        rows = _Walked(store, case_id, shipment, m["seller_id"])
+        rows = _Walked(store, case_id, shipment)
     out.links.append(_movement_link(0, m, docs))
     out.tiers[m["buyer_id"]] = 0
     out.tiers[m["seller_id"]] = 1
@@ -181,33 +181,25 @@ class _StoreRows(_Rows):
 
 
 class _Walked(_Rows):
-    """Every row the shipment's lots can reach, found by one recursive query and read in three
-    more; the steps then look them up in memory."""
+    """Every row the shipment's lots can reach, found by one recursive query over the lots
+    alone (a record holding a lot leads to its other lots, whoever holds them: a superset of
+    what the steps follow, which check holders themselves) and read in three more; the steps
+    then look them up in memory."""
 
-    def __init__(self, store: Backend, case_id: str, shipment: str, seller: str) -> None:
+    def __init__(self, store: Backend, case_id: str, shipment: str) -> None:
         store.sql(
-            f"""CREATE OR REPLACE TEMP TABLE _trace_lots AS
-            WITH RECURSIVE records AS (
-                SELECT movement_id AS owner, buyer_id AS at, seller_id AS source,
-                    'moved' AS made, 'moved' AS used
-                FROM case_movements WHERE case_id = $1
-                UNION ALL
-                SELECT record_id, facility_id, facility_id, 'out', 'in'
-                FROM case_production WHERE case_id = $1
-            ), walk(lot, holder, depth) AS (
-                SELECT lot, $2, 0 FROM case_lots
-                WHERE case_id = $1 AND owner = $3 AND kind = 'moved'
+            """CREATE OR REPLACE TEMP TABLE _trace_lots AS
+            WITH RECURSIVE walk(lot) AS (
+                SELECT lot FROM case_lots WHERE case_id = $1 AND owner = $2 AND kind = 'moved'
                 UNION
-                SELECT used.lot, r.source, w.depth + 1
-                FROM walk w
+                SELECT used.lot FROM walk w
                 JOIN case_lots hit ON hit.case_id = $1 AND hit.lot = w.lot
-                JOIN records r ON r.owner = hit.owner AND r.made = hit.kind AND r.at = w.holder
-                JOIN case_lots used ON used.case_id = $1 AND used.owner = r.owner
-                    AND used.kind = r.used
-                WHERE w.depth < {MAX_TIERS}
+                    AND hit.kind IN ('out', 'moved')
+                JOIN case_lots used ON used.case_id = $1 AND used.owner = hit.owner
+                    AND used.kind IN ('moved', 'in')
             )
-            SELECT DISTINCT lot FROM walk""",
-            [case_id, seller, shipment],  # ($1, $2, $3)
+            SELECT lot FROM walk""",
+            [case_id, shipment],
         )
         lots = store.dicts(
             "SELECT owner, kind, lot FROM case_lots WHERE case_id = ? "
