@@ -463,8 +463,14 @@ def _parts(names: pa.Table, entities: pa.Table) -> IndexParts:
     near = [(f"p:{w[:4]}", j) for j, w in enumerate(words) if w in first_keys]
     near += [(f"s:{w[-4:]}", j) for j, w in enumerate(words) if w in first_keys]
     slips = [(v, j) for j, w in enumerate(words) if w in slip_words for v in {w, *_deleted(w)}]
+    # Names a cut-off (Latin) query can start: any with letters other than Chinese characters.
+    latin = pc.match_substring_regex(_column(names, "name"), r"[^\p{Han}\s\p{P}\p{S}\d]")
     cut = sorted(
-        (" ".join(name_words(n)), i) for i, n in enumerate(_column(names, "name").to_pylist())
+        (" ".join(name_words(n)), i)
+        for i, (n, ok) in enumerate(
+            zip(_column(names, "name").to_pylist(), latin.to_pylist(), strict=True)
+        )
+        if ok
     )
     arrays = {
         **Blocks.build(keys, np.concatenate(key_of), np.concatenate(members)).arrays("blocks"),
