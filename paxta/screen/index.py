@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from hashlib import blake2b
@@ -563,8 +564,9 @@ def load_index(store: Backend, lists: Iterable[str] | None = None) -> MatchIndex
         return MatchIndex.empty()
     folder = inside_home("index", _digest(store, chosen))
     if (folder / "meta.json").is_file():
+        with suppress(OSError):  # (in use: kept when older indexes are cleared)
+            os.utime(folder)
         try:
-            os.utime(folder)  # (in use: kept when older indexes are cleared)
             return MatchIndex(_load(folder))
         except (OSError, ValueError, pa.ArrowException):
             shutil.rmtree(folder, ignore_errors=True)  # damaged: built again
