@@ -229,7 +229,6 @@ class MatchIndex:
     """
 
     def __init__(self, parts: IndexParts) -> None:
-        self.parts = parts
         self.versions = parts.versions
         names = parts.names
         self._names = _column(names, "name")
@@ -333,6 +332,8 @@ class MatchIndex:
             for key in stages[stage]:
                 if taken >= room:
                     break
+                # (a block may hold thousands: its first members suffice, as many as are
+                # still wanted and as many more as may be taken already)
                 for i in self.blocks.get(key)[: room - taken + len(seen)].tolist():
                     if i not in seen:
                         seen[i] = None
