@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from itertools import product
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, lazy_pinyin
 
 from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
@@ -36,7 +36,7 @@ from paxta.names.placekeys import (
     transposed_place,
 )
 from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
-from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han
+from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han, readings
 from paxta.names.vocabulary import (
     GENERIC_SECTORS,
     industry_stem,
@@ -267,13 +267,15 @@ def pinyin_keys(han: str, limit: int = 4) -> tuple[str, ...]:
     han = normalise_han(han)
     if not han:
         return ()
-    first = "".join(PINYIN_OVERRIDES.get(c, s) for c, s in zip(han, _lazy(han), strict=False))
+    lazy, every = readings(han)
+    if len(lazy) != len(han):
+        lazy = [lazy_pinyin(c, style=Style.NORMAL)[0] for c in han]
+    first = "".join(PINYIN_OVERRIDES.get(c, s) for c, s in zip(han, lazy, strict=False))
     keys = [fold_latin(first)]
-    readings = pinyin(han, style=Style.NORMAL, heteronym=True)
-    if len(readings) == len(han):
+    if len(every) == len(han):
         options = [
             [PINYIN_OVERRIDES[c]] if c in PINYIN_OVERRIDES else r[:2]
-            for c, r in zip(han, readings, strict=True)
+            for c, r in zip(han, every, strict=True)
         ]
         for combo in product(*options):
             key = fold_latin("".join(combo))
@@ -282,13 +284,6 @@ def pinyin_keys(han: str, limit: int = 4) -> tuple[str, ...]:
             if len(keys) >= limit:
                 break
     return tuple(re.sub(r"[^a-z0-9]", "", k) for k in keys if k)
-
-
-def _lazy(han: str) -> list[str]:
-    out = lazy_pinyin(han, style=Style.NORMAL)
-    if len(out) == len(han):
-        return out
-    return [lazy_pinyin(c, style=Style.NORMAL)[0] for c in han]
 
 
 # --- Latin -----------------------------------------------------------------------------------

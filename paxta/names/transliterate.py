@@ -7,10 +7,11 @@ pypinyin gives syllables (``zhong tai``); English writes a word's syllables toge
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 
 import opencc
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from paxta.names.wordtables import table
 
@@ -72,6 +73,48 @@ def syllables(han: str) -> list[str]:
 def _syllable(ch: str) -> str:
     override = PINYIN_OVERRIDES.get(ch)
     return override if override else lazy_pinyin(ch, style=Style.NORMAL)[0]
+
+
+def readings(han: str) -> tuple[list[str], list[list[str]]]:
+    """pypinyin's toneless readings of ``han``: the first reading of each character as
+    ``lazy_pinyin`` gives it, and all of them as ``pinyin(heteronym=True)`` does, each the
+    reading of a phrase where pypinyin knows one (重庆 chongqing). A string of Chinese
+    characters in which no two or more make a phrase pypinyin knows is read character by
+    character, from a table kept per character, as pypinyin itself would read it: that is
+    what most trade names are, and it spares pypinyin's segmenter for each."""
+    if _no_phrase(han):
+        each = [_readings_of(ch) for ch in han]
+        return [r[0] for r in each], [list(r) for r in each]
+    return lazy_pinyin(han, style=Style.NORMAL), pinyin(han, style=Style.NORMAL, heteronym=True)
+
+
+def _no_phrase(han: str) -> bool:
+    """Whether ``han`` is all Chinese characters and no run of two or more is a phrase."""
+    if not han or not _all_han(han):
+        return False
+    phrases = _phrases()
+    return not any(
+        han[i:j] in phrases for i in range(len(han) - 1) for j in range(i + 2, len(han) + 1)
+    )
+
+
+@cache
+def _phrases() -> Mapping[str, object]:
+    from pypinyin.constants import PHRASES_DICT
+
+    return PHRASES_DICT
+
+
+def _all_han(text: str) -> bool:
+    from pypinyin.constants import RE_HANS
+
+    return RE_HANS.fullmatch(text) is not None
+
+
+@lru_cache(maxsize=30_000)
+def _readings_of(ch: str) -> tuple[str, ...]:
+    """A character's toneless readings, the most common first (as pypinyin gives them)."""
+    return tuple(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
 
 
 @lru_cache(maxsize=100_000)

@@ -146,7 +146,10 @@ class Blocks:
     anyway, and at 64 bits it does not happen in practice.)"""
 
     def __init__(self, hashes: np.ndarray, starts: np.ndarray, members: np.ndarray) -> None:
-        self.hashes, self.starts, self.members = hashes, starts, members
+        # (plain arrays over a mapped file's memory: numpy's memmap costs on every slice)
+        self.hashes, self.starts, self.members = (
+            a.view(np.ndarray) if isinstance(a, np.memmap) else a for a in (hashes, starts, members)
+        )
 
     @classmethod
     def build(cls, keys: list[str], key_of: np.ndarray, members: np.ndarray) -> Blocks:
@@ -159,11 +162,21 @@ class Blocks:
 
     def get(self, key: str) -> np.ndarray:
         """The positions in block ``key`` (none when there is no such block)."""
-        h = _hashes([key])[0]
-        at = int(np.searchsorted(self.hashes, h))
-        if at == len(self.hashes) or self.hashes[at] != h:
-            return _NONE
-        return self.members[self.starts[at] : self.starts[at + 1]]
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: list[str]) -> list[np.ndarray]:
+        """The positions in each of ``keys``' blocks, looked up together."""
+        if not keys or not len(self.hashes):
+            return [_NONE] * len(keys)
+        wanted = _hashes(keys)
+        at = self.hashes.searchsorted(wanted)
+        at[at == len(self.hashes)] = 0
+        found = self.hashes[at] == wanted
+        starts, ends = self.starts[at].tolist(), self.starts[at + 1].tolist()
+        return [
+            self.members[s:e] if ok else _NONE
+            for s, e, ok in zip(starts, ends, found.tolist(), strict=True)
+        ]
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The three arrays, named for saving."""
@@ -248,6 +261,7 @@ class MatchIndex:
         self._words = parts.words
         self._parsed: dict[int, NameFeatures] = {}
         self._listed: dict[int, Listed] = {}
+        self._entries: dict[int, Entry] = {}
 
     @classmethod
     def empty(cls) -> MatchIndex:
@@ -263,8 +277,13 @@ class MatchIndex:
 
     def entry(self, i: int) -> Entry:
         """Name ``i`` with its features and entity."""
-        entity = self.listed(int(self._entity_of[i]))
-        return Entry(entity, self._names[i].as_py(), self._kinds[i].as_py(), self.features(i))
+        held = self._entries.get(i)
+        if held is None:
+            entity = self.listed(int(self._entity_of[i]))
+            held = self._entries[i] = Entry(
+                entity, self._names[i].as_py(), self._kinds[i].as_py(), self.features(i)
+            )
+        return held
 
     def listed(self, row: int) -> Listed:
         """The listed entity in row ``row``."""
@@ -315,6 +334,10 @@ class MatchIndex:
         places = sorted({k.rsplit("|", 1)[1] for k in stages[1]} - {"-"})
         if places:  # names of that trade name without a place may be the query too
             stages[1] += [k.rsplit("|", 1)[0] + "|-" for k in stages[1]]
+        for stage in (0, 1, 2):
+            stages[stage] = sorted(set(stages[stage]))
+        exact = [*stages[0], *stages[1], *stages[2]]
+        blocks = dict(zip(exact, self.blocks.get_many(exact), strict=True))  # looked up at once
         for stage in (0, 1, 2, 3, 4):
             if stage == 3:
                 if seen:
@@ -323,8 +346,8 @@ class MatchIndex:
                 words = self._typo_words(stages[2], stages[3])
                 stages[3] = [f"c:{w}|{p}" for w in words for p in (*places, "-")]
                 stages[4] = [f"k:{w}" for w in words]
-            elif stage < 3:
-                stages[stage].sort()
+                typo = [*stages[3], *stages[4]]
+                blocks.update(zip(typo, self.blocks.get_many(typo), strict=True))
             room = limit - len(seen)
             if stage in (2, 4) and places:
                 room = min(room, SHARE_OF_TRADE_BLOCK)  # elsewhere: a few, for review
@@ -334,7 +357,7 @@ class MatchIndex:
                     break
                 # (a block may hold thousands: its first members suffice, as many as are
                 # still wanted and as many more as may be taken already)
-                for i in self.blocks.get(key)[: room - taken + len(seen)].tolist():
+                for i in blocks[key][: room - taken + len(seen)].tolist():
                     if i not in seen:
                         seen[i] = None
                         taken += 1
@@ -350,12 +373,16 @@ class MatchIndex:
         compare above ``fuzzy_low``, the closest first."""
         mine = [k[2:] for k in trade]
         found: set[int] = set()
-        for key in near:
-            found.update(self.near.get(key).tolist())
-        for word in mine:
-            if len(word) >= 4 and word.isalpha() and word.isascii():
-                for variant in {word, *_deleted(word)}:
-                    found.update(self.slips.get(variant).tolist())
+        for held in self.near.get_many(near):
+            found.update(held.tolist())
+        variants = {
+            v
+            for word in mine
+            if len(word) >= 4 and word.isalpha() and word.isascii()
+            for v in (word, *_deleted(word))
+        }
+        for held in self.slips.get_many(sorted(variants)):
+            found.update(held.tolist())
         if not found:
             return []
         words = self._words.take(pa.array(sorted(found), pa.int64())).to_pylist()
@@ -619,7 +646,7 @@ def _build(
     return _parts(names, entities)
 
 
-INDEX_FORMAT = 1  # the saved files' layout and what goes in them; raised when either changes
+INDEX_FORMAT = 2  # the saved files' layout and what goes in them; raised when either changes
 KEEP_SAVED = 3  # indexes kept in paxta's home (the newest used); older ones are removed
 
 

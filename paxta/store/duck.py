@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 ROW_GROUP = 122_880  # DuckDB's row group: a transaction's appends this large go to the file
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 
 
 class DuckDBStore(Backend):
@@ -96,15 +98,29 @@ class DuckDBStore(Backend):
                 raise InvalidInput(str(exc)) from exc
 
     def arrow(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
-        with self._lock:
+        with self._lock, self._in_order(query):
             return self._con.sql(query, params=list(params) or None).to_arrow_table()
 
     def iter_batches(
         self, query: str, params: Sequence[Any] = (), size: int = 50_000
     ) -> Iterator[pa.RecordBatch]:
-        with self._lock:
+        with self._lock, self._in_order(query):
             reader = self._con.sql(query, params=list(params) or None).to_arrow_reader(size)
             yield from reader
+
+    @contextmanager
+    def _in_order(self, query: str) -> Iterator[None]:
+        """An ordered query's Arrow result in its order: with ``preserve_insertion_order``
+        off (as paxta runs DuckDB, to spare memory), DuckDB 1.5 hands an ORDER BY query's
+        batches to Arrow in the order its threads finish them (a join's, in particular)."""
+        ordered = _ORDER_BY.search(query) is not None
+        if ordered:
+            self._con.execute("SET preserve_insertion_order = true")
+        try:
+            yield
+        finally:
+            if ordered:
+                self._con.execute("SET preserve_insertion_order = false")
 
     def map_batches(
         self,
@@ -174,7 +190,8 @@ class DuckDBStore(Backend):
     def export(self, query: str, path: str) -> None:
         where = path.replace("'", "''")
         form = "parquet" if path.lower().endswith(".parquet") else "csv, header true"
-        self.sql(f"COPY ({query}) TO '{where}' (FORMAT {form})")
+        with self._lock, self._in_order(query):
+            self.sql(f"COPY ({query}) TO '{where}' (FORMAT {form})")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

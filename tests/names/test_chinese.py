@@ -145,3 +145,26 @@ def test_japanese_forms_of_chinese_names() -> None:
     assert name_features("新疆生産建設兵団").xpcc
     assert normalise_han("新疆華孚色紡集団") == "新疆华孚色纺集团"
     assert normalise_han("研究 郎 概") == "研究郎概"  # Chinese characters jp2t would change stay
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "华泰盛鑫达恒通源隆兴宏嘉瑞长重行乐和朝传调都得地的了藏单曾沈解新疆重庆银行长沙A1-"
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_readings_are_pypinyins_own(han: str) -> None:
+    # Read character by character where no phrase is in the text (most trade names), through
+    # pypinyin where one is (重庆, 银行) or other characters are: the same readings either way.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    from paxta.names.transliterate import readings
+
+    expected = (
+        lazy_pinyin(han, style=Style.NORMAL),
+        pinyin(han, style=Style.NORMAL, heteronym=True),
+    )
+    assert readings(han) == expected

@@ -52,7 +52,7 @@ def test_the_saved_index_is_mapped_and_answers_as_the_built_one(
     saved = [p for p in (home / "index").iterdir() if (p / "meta.json").is_file()]
     assert len(saved) == 1
     again = load_index(store, ["test"])
-    assert isinstance(again.blocks.members, np.memmap)  # mapped, not built
+    assert isinstance(again.blocks.members.base, np.memmap)  # mapped, not built
     assert len(again) == len(first) == len(NAMES)
     version = store.sql("SELECT max(version_id) FROM list_versions WHERE source = 'test'")[0][0]
     built = index_of(store, [version])  # in memory, never saved

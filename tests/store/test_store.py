@@ -87,3 +87,22 @@ def test_duckdb_sql_is_translated_for_spark() -> None:
     assert to_spark("DROP TABLE IF EXISTS x").drop == "x"
     exploded = to_spark("SELECT h FROM t, unnest(t.tags) AS u(h) WHERE starts_with(h, '52')")
     assert "EXPLODE" in exploded.sql.upper() and "STARTSWITH" in exploded.sql.upper()
+
+
+def test_an_ordered_join_comes_back_in_its_order(tmp_path: Path) -> None:
+    # DuckDB 1.5 with preserve_insertion_order off (as paxta runs it) handed an ORDER BY join's
+    # Arrow batches over in the order its threads finished them: the screening index's entity
+    # rows then differed from one build to the next.
+    s = DuckDBStore(tmp_path / "s.duckdb")
+    s.sql("SET threads = 2")
+    s.sql("CREATE TABLE a AS SELECT i, md5(i::VARCHAR) AS k FROM range(60000) t(i)")
+    s.sql("CREATE TABLE b AS SELECT i, i % 7 AS v FROM range(60000) t(i)")
+    query = "SELECT a.k FROM a JOIN b ON a.i = b.i WHERE b.v IN (?, ?, ?, ?) ORDER BY a.k"
+    for _ in range(8):
+        got = s.arrow(query, [1, 2, 3, 4]).column("k").to_pylist()
+        assert got == sorted(got)
+        streamed = [
+            k for b in s.iter_batches(query, [1, 2, 3, 4], 2000) for k in b["k"].to_pylist()
+        ]
+        assert streamed == sorted(streamed)
+    s.close()
