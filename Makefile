@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fuzz loadtest
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fonts fuzz loadtest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	$(BIN)/paxta demo --out demo-output
 
 lint: $(STAMP)
@@ -37,7 +37,16 @@ browser:
 		     || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; } \
 		|| echo "chromium could not be installed: rendering and page tests will be skipped" >&2; }
 
-test: browser java lint typecheck pytest bench-quick
+test: browser java fonts lint typecheck pytest bench-quick
+
+# The dossier PDF embeds a TrueType font with Latin and Chinese glyphs: Debian's WenQuanYi Micro
+# Hei (Apache-2.0), installed when missing and the machine allows it. Without it the PDF leaves
+# Chinese to the reader's fonts and says so; the test of the embedded font is skipped.
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& { apt-get install -y --no-install-recommends fonts-wqy-microhei >/dev/null 2>&1 \
+		     || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends fonts-wqy-microhei >/dev/null 2>&1; }; } \
+		|| echo "fonts-wqy-microhei could not be installed: the dossier PDF will not embed a Chinese font" >&2; }
 
 # Spark (the scale engine, tested in local mode) runs on Java 17: Debian's, installed when missing
 # and the machine allows it. Without it the Spark tests are skipped and say so.

@@ -1,15 +1,19 @@
 """``dossier.pdf``: the same content as ``dossier.html``, for reviewers who file PDFs.
 
 Drawn with ReportLab (BSD), with page numbers and the findings' exhibit numbers linked to the
-exhibit index. Chinese text uses ReportLab's built-in STSong-Light CID font, which the PDF reader
-supplies (Acrobat's Asian font pack; readers without it show those names blank:
-the HTML and JSON carry them too), so no font file ships with paxta. Values from the case are
-escaped before they reach ReportLab's paragraph markup.
+exhibit index. All text is set in one TrueType font with Latin and Chinese glyphs, embedded as a
+subset of the characters used, so the PDF prints the same on any machine: WenQuanYi Micro Hei
+(Apache-2.0; Debian's ``fonts-wqy-microhei``, which ``make`` installs), or the file named by
+``PAXTA_PDF_FONT``. Where no such font is found, Chinese falls back to ReportLab's STSong-Light
+CID font, which the PDF reader must supply (not embedded), and the document says so. Values
+from the case are escaped before they reach ReportLab's paragraph markup.
 """
 
 from __future__ import annotations
 
 import html
+import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +24,28 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from paxta.trace.dossier import dossier_sha256, list_age, named_with_id
 
-CJK_FONT = "STSong-Light"
+CJK_FONT = "STSong-Light"  # (the reader's, not embedded: only when no font file is found)
+EMBEDDED_FONT = "paxta-sans"
+FONT_FILES = (  # TrueType fonts with Latin and Chinese glyphs, as Debian installs them
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
 PAGE_WIDTH = landscape(A4)[0] - 2 * 72  # points between SimpleDocTemplate's default margins
 _SEVERITY = {"high": colors.HexColor("#fde2e1"), "medium": colors.HexColor("#fff4d6")}
 
 
 def write_pdf(content: dict[str, Any], path: Path) -> Path:
     """Write the dossier ``content`` as a PDF at ``path``."""
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    font, embedded = pdf_font()
     styles = getSampleStyleSheet()
-    body = ParagraphStyle(
-        "body", parent=styles["BodyText"], fontName=CJK_FONT, fontSize=8, leading=10
-    )
-    h1 = ParagraphStyle("h1", parent=styles["Heading1"], fontName=CJK_FONT)
-    h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName=CJK_FONT)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=font, fontSize=8, leading=10)
+    h1 = ParagraphStyle("h1", parent=styles["Heading1"], fontName=font)
+    h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName=font)
 
     def p(text: Any) -> Paragraph:
         return Paragraph(html.escape("" if text is None else str(text)), body)
@@ -49,6 +56,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
     def table(header: list[str], rows: list[list[Any]], shades: list[str] | None = None) -> Table:
         t = Table([[p(h) for h in header], *[[cell(v) for v in r] for r in rows]], repeatRows=1)
         style = [
+            ("FONT", (0, 0), (-1, -1), font),  # (a table's own default is Helvetica)
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -63,6 +71,17 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
     story: list[Any] = [
         Paragraph(html.escape(f"Supply-chain dossier: shipment {c['shipment']}"), h1),
         p(f"Case {c['case']}, generated {c['generated_at']} UTC by paxta."),
+        *(
+            []
+            if embedded
+            else [
+                p(
+                    "No font with Chinese glyphs was found on the machine that made this PDF: "
+                    "Chinese names need the reader's Asian fonts (dossier.html and dossier.json "
+                    "carry them whole)."
+                )
+            ]
+        ),
         Paragraph("1. Executive summary", h2),
         p(s["verdict"]),
         p(
@@ -86,7 +105,7 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
             ],
         ),
         Paragraph("2. Flow of goods", h2),
-        _chart(c),
+        _chart(c, font),
         Paragraph("3. Parties", h2),
         table(
             ["tier", "name", "native name", "role", "address", "country", "registry IDs"],
@@ -230,12 +249,16 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
         Spacer(1, 4 * mm),
     ]
     doc = SimpleDocTemplate(
-        str(path), pagesize=landscape(A4), title=f"Dossier {c['shipment']}", author="paxta"
+        str(path),
+        pagesize=landscape(A4),
+        title=f"Dossier {c['shipment']}",
+        author="paxta",
+        initialFontName=font,  # (else ReportLab's Helvetica, which the reader supplies)
     )
 
     def footer(canvas: Any, document: Any) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont(font, 7)
         canvas.drawRightString(
             landscape(A4)[0] - 72,
             30,
@@ -247,16 +270,64 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def _chart(c: dict[str, Any]) -> Drawing:
-    """The parties in tier columns (importer right), numbered movements between them."""
+@cache
+def pdf_font() -> tuple[str, bool]:
+    """The font the dossier is set in, and whether it is embedded: the first TrueType font
+    found (``PAXTA_PDF_FONT``, then :data:`FONT_FILES`), else Helvetica with the reader's
+    STSong-Light for Chinese."""
+    given = os.environ.get("PAXTA_PDF_FONT")
+    for path in ([given] if given else []) + list(FONT_FILES):
+        if Path(path).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path, subfontIndex=0))
+            except (TTFError, OSError):
+                continue
+            return EMBEDDED_FONT, True
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT, False
+
+
+def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines no wider than ``width`` points: broken at spaces, and
+    inside a word (Chinese has no spaces) where one word is wider; an ellipsis ends what is
+    left out."""
+    out: list[str] = []
+    line = ""
+    for ch in text:
+        trial = line + ch
+        if pdfmetrics.stringWidth(trial, font, size) <= width or not line:
+            line = trial
+            continue
+        at = line.rfind(" ")
+        if ch != " " and at > 0:  # break at the last space, carry the word's start over
+            out.append(line[:at])
+            line = line[at + 1 :] + ch
+        else:
+            out.append(line)
+            line = ch.lstrip()
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        last = out[lines - 1]
+        while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
+            last = last[:-1]
+        out = [*out[: lines - 1], last.rstrip() + "…"]
+    return out
+
+
+def _chart(c: dict[str, Any], font: str) -> Drawing:
+    """The parties in tier columns (importer right), numbered movements between them; each
+    party's whole name in up to three lines (the parties table has every name whole)."""
     columns: dict[int, list[dict[str, Any]]] = {}
     for party in c["parties"]:
         columns.setdefault(party["tier"], []).append(party)
     top = max(columns, default=0)
-    box_w, box_h, col_w, row_h = 95, 26, 105, 34
+    box_w, box_h, col_w, row_h = 95, 30, 105, 38
     rows = max((len(v) for v in columns.values()), default=1)
     height = rows * row_h + 10
     drawing = Drawing((top + 1) * col_w, height)
+    drawing.__dict__["initialFontName"] = font  # (ReportLab's drawings start in Helvetica)
     pos: dict[str, tuple[float, float]] = {}
     for tier, members in columns.items():
         for i, party in enumerate(members):
@@ -269,16 +340,22 @@ def _chart(c: dict[str, Any]) -> Drawing:
         dash = None if link["basis"] == "observed" else [3, 2]
         drawing.add(Line(x1 + box_w, y1 + box_h / 2, x2, y2 + box_h / 2, strokeDashArray=dash))
         drawing.add(
-            String((x1 + box_w + x2) / 2, (y1 + y2) / 2 + box_h / 2 + 2, str(n), fontSize=6)
+            String(
+                (x1 + box_w + x2) / 2,
+                (y1 + y2) / 2 + box_h / 2 + 2,
+                str(n),
+                fontName=font,
+                fontSize=6,
+            )
         )
     for party in c["parties"]:
         x, y = pos[party["id"]]
         fill = colors.HexColor("#fde2e1" if party["id"] in flagged else "#eef3f8")
         drawing.add(Rect(x, y, box_w, box_h, fillColor=fill, strokeColor=colors.black))
-        drawing.add(String(x + 3, y + 15, str(party["name"])[:24], fontName=CJK_FONT, fontSize=6))
-        drawing.add(
-            String(x + 3, y + 5, f"tier {party['tier']} {party.get('role') or ''}", fontSize=5)
-        )
+        for i, line in enumerate(wrap(str(party["name"]), font, 6, box_w - 6, 3)):
+            drawing.add(String(x + 3, y + box_h - 8 - 7 * i, line, fontName=font, fontSize=6))
+        role = f"tier {party['tier']} {party.get('role') or ''}"
+        drawing.add(String(x + 3, y + 2, role, fontName=font, fontSize=5))
     if drawing.width > PAGE_WIDTH:  # a long chain: the whole chart, smaller, on the page
         factor = PAGE_WIDTH / drawing.width
         drawing.scale(factor, factor)

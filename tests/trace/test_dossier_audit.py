@@ -175,3 +175,43 @@ def test_the_pdf_has_page_numbers_and_linked_exhibits(
     ]
     assert any(content["findings"][i]["exhibits"] for i in range(len(content["findings"])))
     assert links  # a finding's exhibit number leads to the exhibit index
+
+
+def test_the_pdf_embeds_its_font_and_prints_chinese(
+    content: dict[str, Any], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from paxta.trace.pdf import pdf_font, write_pdf
+
+    if not pdf_font()[1]:
+        pytest.skip("no TrueType font with Chinese glyphs here (make installs fonts-wqy-microhei)")
+    reader = PdfReader(str(write_pdf(content, tmp_path / "dossier.pdf")))
+    fonts = {
+        str(f["/BaseFont"]): f
+        for page in reader.pages
+        for f in (page["/Resources"].get("/Font") or {}).values()
+        for f in [f.get_object()]
+    }
+    assert fonts
+    for name, font in fonts.items():  # every font a subset carried in the file, none the reader's
+        descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0]["/FontDescriptor"]
+        assert "/FontFile2" in descriptor.get_object(), name
+        assert "+" in name, name  # a subset's name: ABCDEF+font
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "乌鲁木齐市天山区" in text
+
+
+def test_chart_names_wrap_whole_or_end_in_an_ellipsis() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from paxta.trace.pdf import pdf_font, wrap
+
+    font = pdf_font()[0]
+    name = "Xinjiang Example Cotton Textile Import and Export Trading Co., Ltd."
+    lines = wrap(name, font, 6, 89, 3)
+    assert " ".join(lines) == name and len(lines) > 1
+    assert all(pdfmetrics.stringWidth(line, font, 6) <= 89 for line in lines)
+    chinese = "新疆生产建设兵团第一师阿拉尔市塔里木河流域棉花加工与纺织品及服装进出口贸易集团有限责任公司"
+    cut = wrap(chinese, font, 6, 89, 3)
+    assert len(cut) == 3 and cut[-1].endswith("…") and "".join(cut)[:-1] in chinese
