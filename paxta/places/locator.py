@@ -380,7 +380,31 @@ def _place(xj: list[Evidence]) -> dict[str, Any] | None:
             "name_en": "Xinjiang Production and Construction Corps",
             "code": None,
         }
-    best = max(ranked, key=lambda e: (_LEVEL_RANK.get(_level(e.key or ""), 0), _WEIGHT[e.strength]))
+    chains = {e.key: {d.key for d in gazetteer().parents(e.key or "")} for e in ranked}
+
+    def conflicts(e: Evidence) -> int:
+        """Coarser places the address names that ``e`` does not lie in: 新疆石河子市经济技术开发区
+        is Shihezi's development zone, not the one of that name in Aksu. (The XPCC's divisions
+        overlay the counties rather than contain them, so they contradict nothing.)"""
+        rank = _LEVEL_RANK.get(_level(e.key or ""), 0)
+        return sum(
+            1
+            for o in ranked
+            if o.key not in chains[e.key]
+            and e.key not in chains[o.key]
+            and _LEVEL_RANK.get(_level(o.key or ""), 0) < rank
+            and _level(o.key or "") not in ("xpcc_division", "xpcc_corps")
+        )
+
+    best = max(
+        ranked,
+        key=lambda e: (-conflicts(e), _LEVEL_RANK.get(_level(e.key or ""), 0), _WEIGHT[e.strength]),
+    )
+    finest = _LEVEL_RANK.get(_level(best.key or ""), 0)
+    for e in ranked:  # a finer place of that name elsewhere: said, not used
+        apart = best.key not in chains[e.key] and e.key not in chains[best.key]
+        if e.key != best.key and apart and _LEVEL_RANK.get(_level(e.key or ""), 0) > finest:
+            e.meaning += f" (set aside: not in {best.text})"
     chain = gazetteer().parents(best.key or "")
     head = chain[0]
     place: dict[str, Any] = {

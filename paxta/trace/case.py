@@ -56,7 +56,39 @@ PROCESSES = (
     "compounding",
     "extrusion",
     "recycling",
+    # silica and polysilicon, tomatoes, aluminium (FLETF's other high-priority sectors)
+    "mining",
+    "silicon_smelting",
+    "polysilicon_refining",
+    "wafering",
+    "cell_making",
+    "module_assembly",
+    "tomato_processing",
+    "repacking",
+    "aluminium_smelting",
+    "casting",
 )
+# Other words case files use for the same steps.
+PROCESS_WORDS = {
+    "cut_and_sew": "cutting_sewing",
+    "sewing": "cutting_sewing",
+    "garment_making": "cutting_sewing",
+    "finishing": "dyeing",
+    "ingot": "wafering",
+    "ingot_wafering": "wafering",
+    "slicing": "wafering",
+    "cell": "cell_making",
+    "cells": "cell_making",
+    "module": "module_assembly",
+    "modules": "module_assembly",
+    "paste": "tomato_processing",
+    "tomato_paste": "tomato_processing",
+    "re_packing": "repacking",
+    "aluminum_smelting": "aluminium_smelting",
+    "smelting_aluminium": "aluminium_smelting",
+    "polymerisation": "resin",
+    "polymerization": "resin",
+}
 FILES = ("parties", "ownership", "documents", "movements", "production")
 SUFFIXES = (".csv", ".xlsx", ".jsonl", ".json", ".tsv")
 _LOT = re.compile(r"^\s*([^:]+?)\s*(?::\s*([0-9][0-9.,]*)\s*)?$")
@@ -217,8 +249,11 @@ def _list(row: Row, key: str) -> list[str]:
     return [v.strip() for v in re.split(r"[|;]", row.values.get(key, "")) if v.strip()]
 
 
-def _choice(path: Path, row: Row, key: str, choices: tuple[str, ...]) -> str:
+def _choice(
+    path: Path, row: Row, key: str, choices: tuple[str, ...], words: dict[str, str] | None = None
+) -> str:
     value = _required(path, row, key).lower().replace(" ", "_").replace("-", "_")
+    value = (words or {}).get(value, value)
     if value not in choices:
         raise InputError(
             path, f"{value!r} is not one of {', '.join(choices)}", line=row.line, field=key
@@ -349,7 +384,7 @@ def _production(path: Path, row: Row, case_id: str) -> dict[str, Any]:
         "record_id": record_id,
         "document_id": _text(row, "document_id") or None,
         "facility_id": _required(path, row, "facility"),
-        "process": _choice(path, row, "process", PROCESSES),
+        "process": _choice(path, row, "process", PROCESSES, PROCESS_WORDS),
         "unit": _text(row, "unit") or None,
         "start_date": start,
         "end_date": end,

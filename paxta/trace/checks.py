@@ -24,7 +24,10 @@ from paxta.trace.graph import Trace
 
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 SEVERITIES = (HIGH, MEDIUM, LOW, INFO)
-# Output per unit of input, lowest and highest (DOMAIN.md; configurable by passing others).
+# Output per unit of input (same unit), lowest and highest: the cotton chain's from DOMAIN.md,
+# the others from the chemistry and typical plant figures (docs/formats.md says which);
+# configurable by passing others. A step with no entry (farming, mining, resin, module assembly,
+# whose inputs and outputs are counted in other units) is not checked for its yield.
 YIELDS: dict[str, tuple[float, float]] = {
     "ginning": (0.33, 0.38),
     "spinning": (0.85, 0.92),
@@ -36,6 +39,14 @@ YIELDS: dict[str, tuple[float, float]] = {
     "compounding": (0.95, 1.0),
     "extrusion": (0.90, 0.99),
     "recycling": (0.70, 0.95),
+    "silicon_smelting": (0.30, 0.47),  # Si is 46.7% of quartz's mass; plants get ~0.36-0.40
+    "polysilicon_refining": (0.75, 0.92),  # ~1.1-1.3 kg metallurgical silicon a kg
+    "wafering": (0.45, 0.75),  # ingot tops, tails and sawing kerf lost
+    "cell_making": (0.95, 0.99),  # (pieces) breakage and rejects
+    "tomato_processing": (0.12, 0.18),  # 28-30 Brix paste from ~5 Brix tomatoes: 6-7 kg a kg
+    "repacking": (0.95, 1.0),
+    "aluminium_smelting": (0.48, 0.53),  # ~1.9-2 t alumina a tonne; 52.9% at most
+    "casting": (0.90, 0.99),
 }
 TOLERANCE = 0.02  # quantities may differ this much (moisture, rounding) before it is a finding
 RAW_ROLES = frozenset({"farm", "mine", "raw_material"})

@@ -34,6 +34,22 @@ def test_place_is_the_most_specific_division_with_parents() -> None:
     assert found.place["prefecture"]["code"] == "653100"
 
 
+@pytest.mark.parametrize(
+    ("address", "name", "xpcc"),
+    [
+        ("新疆石河子市经济技术开发区纬五路", "石河子市", True),  # not Aksu's zone of that name
+        ("新疆阿克苏市经济技术开发区", "经济技术开发区", False),
+        ("新疆生产建设兵团第一师阿拉尔市十团", "阿拉尔市", True),
+    ],
+)
+def test_a_common_division_name_lies_in_the_places_named_with_it(
+    address: str, name: str, xpcc: bool
+) -> None:
+    found = locate_address(address)
+    assert found.xinjiang and found.place is not None
+    assert (found.place["name_zh"], found.place["xpcc"]) == (name, xpcc)
+
+
 def test_evidence_spans_point_into_the_original_text() -> None:
     text = "Room 5, ÜRÜMQI, China"
     found = locate_address(text)

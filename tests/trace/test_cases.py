@@ -106,6 +106,82 @@ def test_pvc_resin_from_a_listed_xinjiang_producer(runner: CliRunner) -> None:
     assert _has(findings, "xinjiang_origin", "ZTC", "RZ-1")
 
 
+@pytest.fixture(scope="module")
+def other_industries(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, list[dict[str, object]]]:
+    """The polysilicon and tomato cases, traced in one home."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PAXTA_HOME", str(home))
+        runner = CliRunner()
+        return {
+            "SHP-S1": _findings(runner, "polysilicon-modules", "SHP-S1"),
+            "SHP-T1": _findings(runner, "tomato-paste", "SHP-T1"),
+        }
+
+
+@pytest.mark.parametrize(
+    ("shipment", "code", "party", "words"),
+    [
+        ("SHP-S1", "listed_entity", "POL", ["Daqo"]),
+        ("SHP-S1", "xinjiang_location", "POL", []),
+        ("SHP-S1", "xpcc_affiliation", "POL", ["石河子市"]),
+        ("SHP-S1", "xinjiang_origin", "POL", ["polysilicon_refining", "PS-1"]),
+        ("SHP-S1", "mass_balance", "WAF", ["8,100", "75%"]),
+        ("SHP-S1", "date_order", "CEL", ["CL-1", "2026-05-12", "2026-05-20"]),
+        ("SHP-S1", "payee_mismatch", "CEL", ["Golden Ray Trading"]),
+        ("SHP-S1", "missing_document", "WAF", ["M-WC", "bill_of_lading"]),
+        ("SHP-S1", "untranslated_document", "WAF", ["PR-W1"]),
+        ("SHP-S1", "hidden_party", None, ["TO ORDER"]),
+        ("SHP-S1", "unlisted_party", "LAM-3", []),
+        ("SHP-T1", "xpcc_affiliation", "PRC", ["第六师"]),
+        ("SHP-T1", "xinjiang_location", "PRC", []),
+        ("SHP-T1", "xinjiang_origin", "PRC", ["tomato_processing", "DR-1"]),
+        ("SHP-T1", "mass_balance", "PRC", ["25,000", "18%"]),
+        ("SHP-T1", "owned_by_risk_entity", "ITP", ["Hongshan Tomato Holdings", "40%"]),
+        ("SHP-T1", "payee_mismatch", "TRD", ["Dihua Trading"]),
+        ("SHP-T1", "date_order", "ITP", ["DR-1", "2026-03-15", "2026-03-01"]),
+        ("SHP-T1", "missing_document", "BYN", ["M-BT", "commercial_invoice"]),
+        ("SHP-T1", "untranslated_document", "PRC", ["PR-P1"]),
+        ("SHP-T1", "hidden_party", None, ["REDACTED"]),
+    ],
+)
+def test_planted_defects_in_other_industries_are_found(
+    other_industries: dict[str, list[dict[str, object]]],
+    shipment: str,
+    code: str,
+    party: str | None,
+    words: list[str],
+) -> None:
+    findings = other_industries[shipment]
+    assert _has(findings, code, party, *words), [f for f in findings if f["code"] == code]
+
+
+@pytest.mark.parametrize(
+    ("shipment", "party", "trap"),
+    [
+        ("SHP-S1", "WAF", "无锡市新吴区新华路: 新 is 'new'"),
+        ("SHP-S1", "XXP", "新乡市红旗区, Henan"),
+        ("SHP-S1", "MGS", "乌鲁木齐北路, a street in Shanghai"),
+        ("SHP-T1", "TRD", "新疆路, a street in Qingdao"),
+        ("SHP-T1", "DHT", "迪化街, Taipei"),
+        ("SHP-T1", "BYN", "Bayannur, Inner Mongolia"),
+    ],
+)
+def test_traps_in_other_industries_raise_no_xinjiang_finding(
+    other_industries: dict[str, list[dict[str, object]]], shipment: str, party: str, trap: str
+) -> None:
+    flagged = [
+        f
+        for f in other_industries[shipment]
+        if f["party"] == party
+        and f["code"]
+        in ("xinjiang_location", "xinjiang_origin", "xpcc_affiliation", "listed_entity")
+    ]
+    assert flagged == [], trap
+
+
 def test_trace_marks_links_observed_or_inferred(runner: CliRunner) -> None:
     runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")])
     data = json.loads(runner.invoke(cli, ["trace", "SHP-1", "--json"]).output)

@@ -212,6 +212,8 @@ def test_chart_names_wrap_whole_or_end_in_an_ellipsis() -> None:
     lines = wrap(name, font, 6, 89, 3)
     assert " ".join(lines) == name and len(lines) > 1
     assert all(pdfmetrics.stringWidth(line, font, 6) <= 89 for line in lines)
-    chinese = "新疆生产建设兵团第一师阿拉尔市塔里木河流域棉花加工与纺织品及服装进出口贸易集团有限责任公司"
+    chinese = (
+        "新疆生产建设兵团第一师阿拉尔市塔里木河流域棉花加工与纺织品及服装进出口贸易集团有限责任公司"
+    )
     cut = wrap(chinese, font, 6, 89, 3)
     assert len(cut) == 3 and cut[-1].endswith("…") and "".join(cut)[:-1] in chinese
