@@ -29,6 +29,7 @@ STRONG = "strong"
 WEAK = "weak"  # a common word or short stem: needs support
 AMBIGUOUS_CN = "ambiguous_cn"  # same spelling as a division elsewhere in China
 AMBIGUOUS_FOREIGN = "ambiguous_foreign"  # also a place abroad (Aksu, Altay, Aral)
+PAXTA_VARIANTS = "xinjiang_gazetteer_variants_paxta.csv"  # spellings the shared table lacks
 
 ADMIN_SUFFIXES = (
     "维吾尔自治区",
@@ -134,7 +135,8 @@ class Gazetteer:
             )
 
     def _load_variants(self) -> None:
-        for r in _read("xinjiang_gazetteer_variants.csv"):
+        rows = [*_read("xinjiang_gazetteer_variants.csv"), *_read(PAXTA_VARIANTS)]
+        for r in rows:
             division = self.divisions.get(r["key"])
             if division is None:
                 continue

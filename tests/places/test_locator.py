@@ -40,6 +40,7 @@ def test_place_is_the_most_specific_division_with_parents() -> None:
         ("新疆石河子市经济技术开发区纬五路", "石河子市", True),  # not Aksu's zone of that name
         ("新疆阿克苏市经济技术开发区", "经济技术开发区", False),
         ("新疆生产建设兵团第一师阿拉尔市十团", "阿拉尔市", True),
+        ("No. 8 Tarim Avenue, Alar City, Xinjiang", "阿拉尔市", True),  # (paxta's own variant)
     ],
 )
 def test_a_common_division_name_lies_in_the_places_named_with_it(
