@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def evaluate(folder: Path) -> dict[str, object]:
+@dataclass
+class Result:
+    """One case's comparison with what its author planted."""
+
+    case: str
+    error: str = ""
+    found: list[tuple[str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    traps: int = 0
+    sprung: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+
+
+def evaluate(folder: Path) -> Result:
     """One case: planted findings found and missed, traps sprung, other findings."""
     from click.testing import CliRunner
 
@@ -44,37 +58,34 @@ def evaluate(folder: Path) -> dict[str, object]:
     runner = CliRunner()
     imported = runner.invoke(cli, ["case", "import", str(folder), "--json"])
     if imported.exit_code:
-        return {"case": folder.name, "error": imported.output.strip()}
-    findings: list[dict[str, object]] = []
+        return Result(folder.name, error=imported.output.strip())
+    findings: list[dict[str, str]] = []
     for shipment in json.loads(imported.output):
         traced = runner.invoke(cli, ["trace", shipment["shipment"], "--json"])
         if traced.exit_code:
-            return {"case": folder.name, "error": traced.output.strip()}
+            return Result(folder.name, error=traced.output.strip())
         findings += json.loads(traced.output)["findings"]
-    got = {(str(f["code"]), str(f["party"] or "")) for f in findings}
+    got = {(f["code"], f["party"] or "") for f in findings}
     expected = [(r["code"], r["party"]) for r in _rows(folder / "expected.csv")]
     traps = {r["party"]: r["why"] for r in _rows(folder / "traps.csv")}
-    sprung = sorted(
-        f"{f['code']} at {f['party']} ({traps[str(f['party'])]})"
-        for f in findings
-        if f["party"] in traps and f["code"] in ALARMS
-    )
-    others = sorted(
-        {
-            f"{f['code']} at {f['party'] or '-'}"
+    return Result(
+        folder.name,
+        found=[e for e in expected if e in got],
+        missed=[e for e in expected if e not in got],
+        traps=len(traps),
+        sprung=sorted(
+            f"{f['code']} at {f['party']} ({traps[f['party']]})"
             for f in findings
-            if f["severity"] != "info"
-            and (str(f["code"]), str(f["party"] or "")) not in set(expected)
-        }
+            if f["party"] in traps and f["code"] in ALARMS
+        ),
+        others=sorted(
+            {
+                f"{f['code']} at {f['party'] or '-'}"
+                for f in findings
+                if f["severity"] != "info" and (f["code"], f["party"] or "") not in set(expected)
+            }
+        ),
     )
-    return {
-        "case": folder.name,
-        "found": [e for e in expected if e in got],
-        "missed": [e for e in expected if e not in got],
-        "traps": len(traps),
-        "sprung": sprung,
-        "others": others,
-    }
 
 
 def main() -> None:
@@ -85,25 +96,29 @@ def main() -> None:
     print(f"# Held-out cases, {date.today()}, {machine()}")
     print("| case | planted found | missed | traps sprung | other findings (to judge) |")
     print("|---|---|---|---|---|")
-    total = found = sprung = traps = 0
-    failed = False
-    for folder in sorted(p for p in HELD_OUT.iterdir() if (p / "expected.csv").is_file()):
-        r = evaluate(folder)
-        if "error" in r:
-            print(f"| {r['case']} | could not be traced: {r['error']} | | | |")
-            failed = True
+    results = [
+        evaluate(folder)
+        for folder in sorted(HELD_OUT.iterdir())
+        if (folder / "expected.csv").is_file()
+    ]
+    for r in results:
+        if r.error:
+            print(f"| {r.case} | could not be traced: {r.error} | | | |")
             continue
-        missed = ", ".join(f"{c} at {p or '-'}" for c, p in r["missed"]) or "none"  # type: ignore[attr-defined]
-        n_found, n_expected = len(r["found"]), len(r["found"]) + len(r["missed"])  # type: ignore[arg-type]
+        missed = ", ".join(f"{c} at {p or '-'}" for c, p in r.missed) or "none"
+        sprung = f"{len(r.sprung)} of {r.traps}" + (f": {'; '.join(r.sprung)}" if r.sprung else "")
         print(
-            f"| {r['case']} | {n_found} of {n_expected} | {missed} | "
-            f"{len(r['sprung'])} of {r['traps']}{': ' if r['sprung'] else ''}"  # type: ignore[arg-type]
-            f"{'; '.join(r['sprung'])} | {', '.join(r['others']) or 'none'} |"  # type: ignore[arg-type]
+            f"| {r.case} | {len(r.found)} of {len(r.found) + len(r.missed)} | {missed} | "
+            f"{sprung} | {', '.join(r.others) or 'none'} |"
         )
-        total, found = total + n_expected, found + n_found
-        sprung, traps = sprung + len(r["sprung"]), traps + int(r["traps"])  # type: ignore[arg-type, call-overload]
-    print(f"planted findings found: {found} of {total}; traps sprung: {sprung} of {traps}")
-    if failed:
+    found = sum(len(r.found) for r in results)
+    planted = found + sum(len(r.missed) for r in results)
+    sprung_all = sum(len(r.sprung) for r in results)
+    print(
+        f"planted findings found: {found} of {planted}; "
+        f"traps sprung: {sprung_all} of {sum(r.traps for r in results)}"
+    )
+    if any(r.error for r in results):
         sys.exit(1)
 
 
