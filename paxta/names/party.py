@@ -28,7 +28,8 @@ _PARTY_PREFIX = re.compile(
 PLACEHOLDER_PATTERN = (
     r"^\s*(?:to\s+(?:the\s+)?order(?:\s+of\b.*)?|same\s+as\s+(?:consignee|shipper|above)"
     r"|\[?redacted\]?|\*{3,}|-+|\.+|n/?a|none|nil|not\s+(?:available|applicable|declared)"
-    r"|unknown)\s*$"
+    r"|(?:unknown|undisclosed|confidential|withheld|not\s+disclosed)"
+    r"(?:\s+(?:shipper|consignee|notify\s+party|party|seller|buyer|supplier|manufacturer))?)\s*$"
 )
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN, re.I)
 

@@ -60,3 +60,21 @@ def test_a_title_is_not_part_of_a_name_but_a_company_word_is() -> None:
     assert name_features("AL ZAWAHIRI, Dr. Ayman").trade == "AL Zawahiri Ayman"
     assert name_features("Mr. Chen Quanguo").trade == "Chen Quanguo"
     assert name_features("MR PRICE GROUP").trade == "MR Price"  # no full stop: a company
+
+
+@pytest.mark.parametrize(
+    ("field", "placeholder"),
+    [
+        ("TO ORDER", True),
+        ("TO THE ORDER OF BANK OF CHINA", True),
+        ("UNKNOWN SHIPPER", True),  # (missed by the PVC held-out case's first run)
+        ("Confidential", True),
+        ("not disclosed consignee", True),
+        ("Unknown Textiles Co. Ltd.", False),  # a company's name, however odd
+        ("Confidential Trading Ltd", False),
+    ],
+)
+def test_a_field_that_names_no_party(field: str, placeholder: bool) -> None:
+    from paxta.names.party import names_no_party
+
+    assert names_no_party(field) is placeholder
