@@ -291,3 +291,14 @@ def test_match_bounds_its_queries_and_its_limit(client: TestClient) -> None:
     }
     answered = client.post("/match/default", json=batch)
     assert answered.status_code == 200 and len(answered.json()["responses"]) == 100
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    for path in ("/healthz", "/ui/login", "/static/paxta.css", "/no-such-page", "/lists"):
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+    refused = client.get("/healthz", headers={"Host": "attacker.example"})
+    assert refused.status_code == 403 and refused.headers["X-Frame-Options"] == "DENY"
