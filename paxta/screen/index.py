@@ -259,6 +259,7 @@ class MatchIndex:
         self._cut_at = a["cut_at"]
         self._cut_text = _Strings(parts.cut_text)
         self._words = parts.words
+        self._word_list: list[str] | None = None
         self._parsed: dict[int, NameFeatures] = {}
         self._listed: dict[int, Listed] = {}
         self._entries: dict[int, Entry] = {}
@@ -385,7 +386,10 @@ class MatchIndex:
             found.update(held.tolist())
         if not found:
             return []
-        words = self._words.take(pa.array(sorted(found), pa.int64())).to_pylist()
+        if self._word_list is None:  # (Python strings once per process: the typo search reads many)
+            self._word_list = self._words.to_pylist()
+        listed = self._word_list
+        words = [listed[j] for j in sorted(found)]
         close = []
         for w in words:
             alike = [Indel.normalized_similarity(w, m) for m in mine if could_be_alike(m, w)]
