@@ -53,6 +53,7 @@ from paxta.trace.graph import trace
 from paxta.trace.pdf import write_pdf
 from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
+from paxta.web.apidocs import describe
 from paxta.web.jobs import Job, Jobs
 from paxta.web.pages import TOKEN_COOKIE, add_pages, refused
 
@@ -415,7 +416,7 @@ def create_app(
     addresses: for tests against a local server only; ``paxta serve`` never sets it. ``hosts``:
     names answered without tokens besides loopback and ``$PAXTA_ALLOWED_HOSTS``."""
     app = FastAPI(
-        docs_url=None,  # Swagger UI loads from a CDN: paxta works offline, the spec is enough
+        docs_url=None,  # (FastAPI's page loads Swagger UI from a CDN: paxta serves its own)
         redoc_url=None,
         title="paxta",
         version=__version__,
@@ -739,6 +740,7 @@ def create_app(
         with session() as store, refused():
             return trade_dossier(store, path_id[:200], matchers.get("default"), record)
 
+    describe(app)  # (its /static/swagger before the pages' /static)
     add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth, throttle, allow_private)
 
     @app.post("/locate")

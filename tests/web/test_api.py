@@ -302,3 +302,13 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
     refused = client.get("/healthz", headers={"Host": "attacker.example"})
     assert refused.status_code == 403 and refused.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_spec_describes_every_operation_and_its_bearer_scheme(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("description"), (method, path)
+            if path != "/healthz":
+                assert operation["security"] == [{"bearer": []}, {}], (method, path)

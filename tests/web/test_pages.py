@@ -215,3 +215,19 @@ def test_capture_a_page_and_read_it_back(site: str, page: object) -> None:
         expect(page.locator("table").filter(has_text="person-times")).to_be_visible()
         expect(page.locator("pre.text")).not_to_contain_text("alert(1)")
         assert dialogs == []  # the captured page's script never ran in paxta's pages
+
+
+def test_the_api_docs_page_works_offline_under_the_policy(site: str, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
+    page.goto(f"{site}/docs")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()  # operations drawn
+    expect(page.get_by_text("/trace/{shipment}").first).to_be_visible()
+    page.locator(".opblock-summary", has_text="/locate").first.click()
+    expect(page.get_by_text("Whether addresses or registry codes are in Xinjiang")).to_be_visible()
+    assert outside == [] and blocked == []
