@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,11 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
         return value if isinstance(value, Paragraph) else p(value)
 
     def table(header: list[str], rows: list[list[Any]], shades: list[str] | None = None) -> Table:
-        t = Table([[p(h) for h in header], *[[cell(v) for v in r] for r in rows]], repeatRows=1)
+        cells = [[p(h) for h in header], *[[cell(v) for v in r] for r in rows]]
+        widths = column_widths(
+            [[_plain(c.text) for c in row] for row in cells], font, body.fontSize, PAGE_WIDTH
+        )
+        t = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [
             ("FONT", (0, 0), (-1, -1), font),  # (a table's own default is Helvetica)
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -286,6 +291,38 @@ def pdf_font() -> tuple[str, bool]:
     if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
     return CJK_FONT, False
+
+
+CELL_PADDING = 12  # ReportLab's table cells: 6 points each side
+
+
+def column_widths(rows: list[list[str]], font: str, size: float, room: float) -> list[float]:
+    """Each column as wide as its longest line, when the table fits in ``room``; when it does
+    not, every column keeps at least its longest word (up to a share of the room) and the
+    columns that would be wider share what is left by how much more they would need."""
+    if not rows:
+        return []
+    n = len(rows[0])
+
+    def width(text: str) -> float:
+        return float(pdfmetrics.stringWidth(text, font, size)) + CELL_PADDING
+
+    full = [max(width(r[c]) for r in rows) for c in range(n)]
+    word = [
+        min(max(width(w) for r in rows for w in r[c].split() or [""]), room / n) for c in range(n)
+    ]
+    if sum(full) <= room:
+        return full
+    given = [min(f, w) for f, w in zip(full, word, strict=True)]
+    left = room - sum(given)
+    wants = [f - g for f, g in zip(full, given, strict=True)]
+    total = sum(wants) or 1.0
+    return [g + left * want / total for g, want in zip(given, wants, strict=True)]
+
+
+def _plain(markup: str) -> str:
+    """A paragraph's text without its markup (an exhibit number's link)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:

@@ -217,3 +217,15 @@ def test_chart_names_wrap_whole_or_end_in_an_ellipsis() -> None:
     )
     cut = wrap(chinese, font, 6, 89, 3)
     assert len(cut) == 3 and cut[-1].endswith("…") and "".join(cut)[:-1] in chinese
+
+
+def test_table_columns_are_sized_to_their_content() -> None:
+    from paxta.trace.pdf import column_widths, pdf_font
+
+    font = pdf_font()[0]
+    finding = "wafering at Jiangsu Jingyuan Wafer Co. Ltd. made 8,100 kg from 10,000: " * 3
+    rows = [["severity", "code", "finding"], ["high", "mass_balance", finding]]
+    severity, code, text = column_widths(rows, font, 8, 600)
+    assert severity < code < text and round(severity + code + text) == 600  # the long one wraps
+    narrow = column_widths([["tier", "name"], ["1", "Hanoi Example Yarn Co."]], font, 8, 600)
+    assert sum(narrow) < 200  # a small table is as wide as its content, not the page
