@@ -10,6 +10,7 @@ may also change things. ``paxta serve`` refuses to listen beyond loopback withou
 from __future__ import annotations
 
 import asyncio
+import csv
 import gc
 import hmac
 import os
@@ -21,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import orjson
@@ -38,6 +39,7 @@ from paxta.evidence.capture import capture
 from paxta.evidence.records import artefact_path, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
+from paxta.files.writers import RowWriter
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
@@ -398,6 +400,29 @@ SECURITY_HEADERS = {
 }
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NUMBER_COLUMNS = ("paxta_score",)  # written to XLSX as numbers, for sorting
+
+
+def results_as_xlsx(results: Path) -> Path:
+    """A screening's results (CSV) as a workbook beside them, made once; scores as numbers."""
+    book = results.with_suffix(".xlsx")
+    if book.is_file() and book.stat().st_mtime >= results.stat().st_mtime:
+        return book
+    with results.open(encoding="utf-8", newline="") as f, RowWriter(book, "screening") as out:
+        for row in csv.DictReader(f):
+            out.write(
+                {
+                    k: float(v) if k in NUMBER_COLUMNS and _NUMBER.fullmatch(v or "") else v
+                    for k, v in row.items()
+                }
+            )
+    return book
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _secured(response: Response) -> Response:
     """``response`` with the security headers (a policy a route set for itself is kept)."""
     for name, value in SECURITY_HEADERS.items():
@@ -544,13 +569,25 @@ def create_app(
 
     @app.get(
         "/screenings/{job_id}/results",
-        responses={**_errors(409), 200: {"content": {"text/csv": {}}, "description": "CSV"}},
+        responses={
+            **_errors(409),
+            200: {
+                "content": {"text/csv": {}, XLSX: {}},
+                "description": "CSV, or XLSX with ?format=xlsx (cells a spreadsheet would run "
+                "as formulas start with an apostrophe in both)",
+            },
+        },
         response_class=Response,
     )
-    def screening_results(job_id: str, role: str = Depends(viewer)) -> FileResponse:
+    def screening_results(
+        job_id: str, format: Literal["csv", "xlsx"] = "csv", role: str = Depends(viewer)
+    ) -> FileResponse:
         job = _job(job_id)
         if job.state != "done":
             raise HTTPException(409, f"job {job_id} is {job.state}")
+        if format == "xlsx":
+            book = results_as_xlsx(jobs.results(job))
+            return FileResponse(book, media_type=XLSX, filename="screened.xlsx")
         return FileResponse(jobs.results(job), media_type="text/csv", filename="screened.csv")
 
     def _job(job_id: str) -> Job:

@@ -312,3 +312,22 @@ def test_the_spec_describes_every_operation_and_its_bearer_scheme(client: TestCl
             assert operation.get("description"), (method, path)
             if path != "/healthz":
                 assert operation["security"] == [{"bearer": []}, {}], (method, path)
+
+
+def test_results_as_a_workbook_with_scores_as_numbers_and_no_formulas(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    upload = ("s.csv", 'name\n新疆中泰化学股份有限公司\n=HYPERLINK("http://x")\n', "text/csv")
+    job = client.post("/screenings", files={"file": upload}).json()["job"]
+    assert _wait(client, job)["state"] == "done"
+    got = client.get(f"/screenings/{job}/results", params={"format": "xlsx"})
+    assert got.status_code == 200 and got.headers["content-type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["paxta_decision"] == "match" and isinstance(first["paxta_score"], int | float)
+    assert dict(zip(header, rows[2], strict=True))["name"].startswith("'=")  # text, not a formula
+    assert client.get(f"/screenings/{job}/results", params={"format": "pdf"}).status_code == 422
