@@ -44,7 +44,7 @@ from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.profile import entity_profile, find_entities
-from paxta.screen.matcher import Match, Matcher
+from paxta.screen.matcher import Match, Matcher, load_decisions
 from paxta.screen.model import model
 from paxta.screen.review import record_decision
 from paxta.store import Backend, open_store, session
@@ -239,6 +239,9 @@ class MatchResponse(BaseModel):
     limit: int
 
 
+DECISIONS_RECHECK = 2.0  # seconds between looks at the decisions table (one small query)
+
+
 class Matchers:
     """One matcher per dataset, kept; the list versions are checked at most every few seconds,
     and a dataset is reloaded when they changed."""
@@ -251,10 +254,14 @@ class Matchers:
         self._versions: tuple[Any, ...] = ()
         self._checked = 0.0
         self._recheck = recheck_seconds
+        self._decisions_seen: tuple[Any, ...] = ()
+        self._decisions_checked = 0.0
 
     def _current(self) -> tuple[Any, ...]:
         now = time.monotonic()
         if self._versions and now - self._checked < self._recheck:
+            if now - self._decisions_checked >= DECISIONS_RECHECK:
+                self._check_decisions(now)
             return self._versions
         try:
             # Known versions need no waiting for a store another process holds: keep them.
@@ -269,10 +276,38 @@ class Matchers:
             self._versions = tuple(
                 sorted((v.source, v.version_id) for v in current_versions(store))
             )
+            self._read_decisions(store, now)
         finally:
             store.close()
         self._checked = now
         return self._versions
+
+    def _check_decisions(self, now: float) -> None:
+        try:
+            store = open_store(lock_wait=0)
+        except PaxtaError:  # another process holds the store: look again later
+            self._decisions_checked = now
+            return
+        try:
+            self._read_decisions(store, now)
+        finally:
+            store.close()
+
+    def _read_decisions(self, store: Backend, now: float) -> None:
+        """Analysts' decisions (from this server, another worker or the CLI): the held
+        matchers take new ones at once, without building their index again."""
+        seen = tuple(store.sql("SELECT count(*), max(decided_at) FROM decisions")[0])
+        if seen != self._decisions_seen:
+            decisions = load_decisions(store)
+            for _, matcher in self._held.values():
+                matcher.decisions = decisions
+            self._decisions_seen = seen
+        self._decisions_checked = now
+
+    def decided(self) -> None:
+        """A decision was recorded here: the next request reads the decisions again."""
+        with self._lock:
+            self._decisions_checked = 0.0
 
     def ready(self, dataset: str) -> bool:
         """True when ``dataset``'s matcher is loaded and its versions were checked lately, so
@@ -603,6 +638,7 @@ def create_app(
             learned = record_decision(
                 store, body.query, body.entity_id, body.verdict, body.note, body.analyst
             )
+        matchers.decided()
         return {"recorded": True, "learned": learned}
 
     # Shipment ids may hold "/" (a bill of lading number such as MAEU/123): {shipment:path}.
@@ -778,7 +814,18 @@ def create_app(
             return trade_dossier(store, path_id[:200], matchers.get("default"), record)
 
     describe(app)  # (its /static/swagger before the pages' /static)
-    add_pages(app, jobs, matchers.get, viewer, analyst, save_upload, auth, throttle, allow_private)
+    add_pages(
+        app,
+        jobs,
+        matchers.get,
+        viewer,
+        analyst,
+        save_upload,
+        auth,
+        throttle,
+        allow_private,
+        matchers.decided,
+    )
 
     @app.post("/locate")
     def locate(body: LocateRequest, role: str = Depends(viewer)) -> dict[str, Any]:

@@ -57,8 +57,10 @@ def add_pages(
     auth: Any,
     throttle: Any,
     allow_private: bool = False,
+    decided: Callable[[], None] = lambda: None,
 ) -> None:
-    """Mount the pages, the stylesheet and the script on ``app``."""
+    """Mount the pages, the stylesheet and the script on ``app``; ``decided`` is told of
+    each analyst's decision (the matchers then read the decisions again)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["list_banner"] = ListBanner()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -201,6 +203,7 @@ def add_pages(
                 record_decision(store, query, entity_id, confirmed, "", "web")
             except PaxtaError as exc:
                 raise HTTPException(422, str(exc)) from None
+        decided()
         said = "confirmed" if confirmed else "dismissed"
         target = f"/ui/jobs/{quote(job)}?decided={quote(f'{query} vs {entity_id}: {said}')}"
         return RedirectResponse(target, status_code=303)

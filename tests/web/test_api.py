@@ -331,3 +331,26 @@ def test_results_as_a_workbook_with_scores_as_numbers_and_no_formulas(client: Te
     assert first["paxta_decision"] == "match" and isinstance(first["paxta_score"], int | float)
     assert dict(zip(header, rows[2], strict=True))["name"].startswith("'=")  # text, not a formula
     assert client.get(f"/screenings/{job}/results", params={"format": "pdf"}).status_code == 422
+
+
+def test_a_decision_reaches_every_worker_without_a_restart(home: Path) -> None:
+    # Two apps over one home stand for two server workers; each has built its matcher already.
+    one = TestClient(create_app(), base_url="http://127.0.0.1")
+    two = TestClient(create_app(), base_url="http://127.0.0.1")
+    name = "Xinjiang Zhongtai Chemical Co. Ltd."
+
+    def results(client: TestClient) -> list[dict[str, object]]:
+        reply = client.post("/match/default", json=_query(name)).json()
+        found: list[dict[str, object]] = reply["responses"]["q1"]["results"]
+        return found
+
+    def said_of(client: TestClient, entity_id: object) -> str:
+        return next(str(r["explanation"]) for r in results(client) if r["id"] == entity_id)
+
+    before = results(one)[0]
+    assert results(two)[0]["id"] == before["id"] and before["decision"] == "match"
+    body = {"query": name, "entity_id": before["id"], "verdict": False, "note": "test"}
+    assert one.post("/decisions", json=body).json()["recorded"] is True
+    assert "analyst rejected" in said_of(one, before["id"])  # at once where it was made
+    time.sleep(2.1)  # the other worker reads the decisions again within two seconds
+    assert "analyst rejected" in said_of(two, before["id"])
