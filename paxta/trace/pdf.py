@@ -278,8 +278,8 @@ def write_pdf(content: dict[str, Any], path: Path) -> Path:
 @cache
 def pdf_font() -> tuple[str, bool]:
     """The font the dossier is set in, and whether it is embedded: the first TrueType font
-    found (``PAXTA_PDF_FONT``, then :data:`FONT_FILES`), else Helvetica with the reader's
-    STSong-Light for Chinese."""
+    found (``PAXTA_PDF_FONT``, then :data:`FONT_FILES`), else the reader's STSong-Light (Latin
+    and Chinese, not embedded)."""
     given = os.environ.get("PAXTA_PDF_FONT")
     for path in ([given] if given else []) + list(FONT_FILES):
         if Path(path).is_file():
