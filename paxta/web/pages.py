@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import capture
@@ -65,16 +66,19 @@ def add_pages(
     templates.env.globals["list_banner"] = ListBanner()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @app.exception_handler(HTTPException)
-    async def sign_in_first(request: Request, exc: HTTPException) -> Response:
-        """A page asked for without a valid token sends the browser to the sign-in form; the
-        API answers as FastAPI does."""
+    @app.exception_handler(StarletteHTTPException)  # (FastAPI's, and a route not found)
+    async def sign_in_first(request: Request, exc: StarletteHTTPException) -> Response:
+        """A page asked for without a valid token sends the browser to the sign-in form; a
+        page that cannot be shown (no such page, not allowed) is a page that says so, in
+        words; the API answers as FastAPI does."""
         path = request.url.path
         if exc.status_code == 401 and request.method == "GET" and _is_page(path):
             return RedirectResponse(f"/ui/login?next={quote(path)}", status_code=303)
-        if _is_page(path) and exc.status_code in (403, 404, 409, 413, 422):
+        browser = request.headers.get("accept", "").startswith("text/html")
+        if (_is_page(path) or browser) and exc.status_code in (403, 404, 405, 409, 413, 422):
+            message = _IN_WORDS.get(str(exc.detail), str(exc.detail))
             page = _form_page(
-                templates, request, "error.html", {"title": "Not possible", "message": exc.detail}
+                templates, request, "error.html", {"title": "Not possible", "message": message}
             )
             page.status_code = exc.status_code
             return page
@@ -378,6 +382,13 @@ def add_pages(
             "event.html",
             {"title": f"Watch event {event_id}: {event['event']}", "ev": event},
         )
+
+
+# Starlette's own details, as an analyst reads them.
+_IN_WORDS = {
+    "Not Found": "There is no such page. Start again from the home page.",
+    "Method Not Allowed": "This page cannot be used that way. Start again from the home page.",
+}
 
 
 def _is_page(path: str) -> bool:

@@ -354,3 +354,13 @@ def test_a_decision_reaches_every_worker_without_a_restart(home: Path) -> None:
     assert "analyst rejected" in said_of(one, before["id"])  # at once where it was made
     time.sleep(2.1)  # the other worker reads the decisions again within two seconds
     assert "analyst rejected" in said_of(two, before["id"])
+
+
+def test_a_page_that_does_not_exist_says_so_in_words(client: TestClient) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml"}
+    for path in ("/ui/no-such-page", "/no-such-page"):
+        page = client.get(path, headers=browser)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "There is no such page" in page.text and "Not Found" not in page.text
+    api = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
