@@ -16,8 +16,6 @@ from functools import cache, lru_cache
 from itertools import product
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
 from paxta.names.chinese import ChineseName, segment
 from paxta.names.english import ADMIN_WORDS, LEGAL_WORDS, fold_latin, normalise_latin
 from paxta.names.party import clean_cell, shipping_noise
@@ -36,7 +34,7 @@ from paxta.names.placekeys import (
     transposed_place,
 )
 from paxta.names.romanised import is_romanised, to_english, translations_of_pinyin
-from paxta.names.transliterate import PINYIN_OVERRIDES, normalise_han, readings
+from paxta.names.transliterate import PINYIN_OVERRIDES, char_readings, normalise_han, readings
 from paxta.names.vocabulary import (
     GENERIC_SECTORS,
     industry_stem,
@@ -269,7 +267,7 @@ def pinyin_keys(han: str, limit: int = 4) -> tuple[str, ...]:
         return ()
     lazy, every = readings(han)
     if len(lazy) != len(han):
-        lazy = [lazy_pinyin(c, style=Style.NORMAL)[0] for c in han]
+        lazy = [char_readings(c)[0] for c in han]
     first = "".join(PINYIN_OVERRIDES.get(c, s) for c, s in zip(han, lazy, strict=False))
     keys = [fold_latin(first)]
     if len(every) == len(han):

@@ -6,6 +6,7 @@ pypinyin gives syllables (``zhong tai``); English writes a word's syllables toge
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -72,7 +73,7 @@ def syllables(han: str) -> list[str]:
 @lru_cache(maxsize=20_000)
 def _syllable(ch: str) -> str:
     override = PINYIN_OVERRIDES.get(ch)
-    return override if override else lazy_pinyin(ch, style=Style.NORMAL)[0]
+    return override if override else char_readings(ch)[0]
 
 
 def readings(han: str) -> tuple[list[str], list[list[str]]]:
@@ -83,37 +84,33 @@ def readings(han: str) -> tuple[list[str], list[list[str]]]:
     character, from a table kept per character, as pypinyin itself would read it: that is
     what most trade names are, and it spares pypinyin's segmenter for each."""
     if _no_phrase(han):
-        each = [_readings_of(ch) for ch in han]
+        each = [char_readings(ch) for ch in han]
         return [r[0] for r in each], [list(r) for r in each]
     return lazy_pinyin(han, style=Style.NORMAL), pinyin(han, style=Style.NORMAL, heteronym=True)
 
 
 def _no_phrase(han: str) -> bool:
     """Whether ``han`` is all Chinese characters and no run of two or more is a phrase."""
-    if not han or not _all_han(han):
+    phrases, hans = _pypinyin_tables()
+    if not han or hans.fullmatch(han) is None:
         return False
-    phrases = _phrases()
     return not any(
         han[i:j] in phrases for i in range(len(han) - 1) for j in range(i + 2, len(han) + 1)
     )
 
 
 @cache
-def _phrases() -> Mapping[str, object]:
-    from pypinyin.constants import PHRASES_DICT
+def _pypinyin_tables() -> tuple[Mapping[str, object], re.Pattern[str]]:
+    """pypinyin's phrase table and its pattern of the characters it reads."""
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
 
-    return PHRASES_DICT
-
-
-def _all_han(text: str) -> bool:
-    from pypinyin.constants import RE_HANS
-
-    return RE_HANS.fullmatch(text) is not None
+    return PHRASES_DICT, RE_HANS
 
 
 @lru_cache(maxsize=30_000)
-def _readings_of(ch: str) -> tuple[str, ...]:
-    """A character's toneless readings, the most common first (as pypinyin gives them)."""
+def char_readings(ch: str) -> tuple[str, ...]:
+    """A character's toneless readings, the most common first (as pypinyin gives them; the
+    first is ``lazy_pinyin``'s)."""
     return tuple(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
 
 
