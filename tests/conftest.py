@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from paxta.data import data_path
+from paxta.lists.shipped import ensure_lists
+from paxta.screen.matcher import Matcher
 from paxta.store import Backend, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,10 +29,36 @@ def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAXTA_ALLOWED_HOSTS", "testserver")
 
 
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the shipped lists imported and their screening index built, made once per
+    test process (about ten seconds) for every test's home to start from."""
+    path = tmp_path_factory.mktemp("seeded") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAXTA_HOME", str(path))
+        store = open_store()
+        try:
+            ensure_lists(store)
+            Matcher.from_store(store)
+        finally:
+            store.close()
+    return path
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh PAXTA_HOME for one test."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_home: Path) -> Path:
+    """A PAXTA_HOME of one test's own, holding the shipped lists and their built index (a copy
+    of the seeded home: what a user's home holds after the first command)."""
     path = tmp_path / "home"
+    shutil.copytree(seeded_home, path)
+    monkeypatch.setenv("PAXTA_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PAXTA_HOME that holds nothing yet (a new user's, before any command)."""
+    path = tmp_path / "empty-home"
     monkeypatch.setenv("PAXTA_HOME", str(path))
     return path
 

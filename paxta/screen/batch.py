@@ -27,7 +27,15 @@ from paxta.names.features import name_features
 from paxta.names.transliterate import to_simplified
 from paxta.places.locator import Location, locate_address
 from paxta.screen.comparison import CLEAR
-from paxta.screen.matcher import PARALLEL_ROWS, Match, Matcher, Query, best_match, map_queries
+from paxta.screen.matcher import (
+    PARALLEL_ROWS,
+    Match,
+    Matcher,
+    Query,
+    best_match,
+    map_queries,
+    query_key,
+)
 from paxta.screen.model import model
 from paxta.store import Backend
 
@@ -95,6 +103,7 @@ ROW_SCHEMA = pa.schema(
         ("fingerprint", pa.string()),
         ("region", pa.string()),
         ("region_why", pa.string()),
+        ("query_key", pa.string()),
     ]
 )
 
@@ -129,6 +138,53 @@ def find_name_column(columns: list[str]) -> str | None:
     for c in columns:  # "Supplier name (EN)", "shipper_name_1"
         if any(_fold(h) in _fold(c) for h in NAME_HEADERS[:12]):
             return c
+    return None
+
+
+# Headers of the optional columns, most telling first (compared as the name's headers are).
+OTHER_HEADERS = {
+    "address": (
+        "address", "supplier address", "company address", "registered address", "full address",
+        "shipper address", "factory address", "street", "location",
+        "地址", "注册地址", "企业地址", "公司地址", "工厂地址", "住所", "经营场所",
+    ),
+    "country": (
+        "country", "country code", "supplier country", "country of origin", "origin country",
+        "origin", "nation", "国家", "国别", "原产国", "国家/地区",
+    ),
+    "registry_id": (
+        "registry id", "registration number", "registration no", "uscc", "credit code",
+        "unified social credit code", "tax id", "tax number", "business licence", "licence no",
+        "registry", "统一社会信用代码", "信用代码", "注册号", "营业执照号", "税号",
+    ),
+}  # fmt: skip
+
+
+def guess_columns(columns: list[str]) -> Columns | None:
+    """Which columns hold the name, address, country and registry ID, from the header (None
+    when no name column is found); each column serves one role at most."""
+    name = find_name_column(columns)
+    if name is None:
+        return None
+    found: dict[str, str | None] = {}
+    taken = {name}
+    for role, headers in OTHER_HEADERS.items():
+        free = [c for c in columns if c not in taken]
+        found[role] = _by_header(free, headers)
+        if found[role]:
+            taken.add(str(found[role]))
+    return Columns(name, found["address"], found["country"], found["registry_id"])
+
+
+def _by_header(columns: list[str], headers: tuple[str, ...]) -> str | None:
+    folded = {_fold(c): c for c in columns}
+    for header in headers:
+        if _fold(header) in folded:
+            return folded[_fold(header)]
+    for header in headers[:3]:  # "Supplier address (EN)", "shipper_country_code"
+        for c in columns:
+            if _fold(header) in _fold(c):
+                return c
     return None
 
 
@@ -413,13 +469,15 @@ def _saved_row(
         "address": values.get(cols.address, "") if cols.address else None,
         "country": values.get(cols.country, "") if cols.country else None,
         "registry_id": values.get(cols.registry_id, "") if cols.registry_id else None,
-        **match_fields(best),
+        **match_fields(best, clean_cell(values.get(cols.name, ""))),
     }
 
 
-def match_fields(best: Match | None) -> dict[str, Any]:
-    """A saved row's result columns (``clear`` and empty when there is no result)."""
+def match_fields(best: Match | None, query: str) -> dict[str, Any]:
+    """A saved row's result columns (``clear`` and empty when there is no result), with the
+    query as analysts' decisions on its result are keyed."""
     return {
+        "query_key": query_key(query) if best else None,
         "decision": best.decision if best else CLEAR,
         "score": best.score if best else 0.0,
         "entity_id": best.entity.entity_id if best else None,

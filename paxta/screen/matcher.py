@@ -375,9 +375,10 @@ def _conflict(a: set[PlaceKeys], b: set[PlaceKeys]) -> bool:
 
 
 def load_decisions(store: Backend) -> dict[tuple[str, str], Decision]:
-    """The newest decision per (query, entity)."""
+    """The newest decision per (query, entity), unless it was withdrawn."""
     rows = store.sql(
-        "SELECT query_key, entity_id, verdict, fingerprint, decided_at, note FROM decisions "
-        "ORDER BY decided_at"
+        "SELECT query_key, entity_id, verdict, fingerprint, decided_at, note, "
+        "coalesce(withdrawn, false) FROM decisions ORDER BY decided_at"
     )
-    return {(r[0], r[1]): Decision(r[2], r[3], r[4], r[5] or "") for r in rows}
+    newest = {(r[0], r[1]): r for r in rows}
+    return {k: Decision(r[2], r[3], r[4], r[5] or "") for k, r in newest.items() if not r[6]}

@@ -75,18 +75,45 @@ def record_decision(
             [entity_id],
         )
     )
+    now = utc_now()  # the alias learned carries the decision's time: an undo finds it by it
     store.sql(
-        "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [query_key(query), query, entity_id, fingerprint, verdict, note, analyst, utc_now()],
+        f"INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, false)",
+        [query_key(query), query, entity_id, fingerprint, verdict, note, analyst, now],
     )
     if not verdict:
         return ""
     learned = learn([(query, n.value) for n in entity.names], ANALYST)[:1]
     for alias in learned:
-        store.sql(
-            "INSERT INTO aliases VALUES (?, ?, ?, ?)", [alias.han, alias.latin, ANALYST, utc_now()]
-        )
+        store.sql("INSERT INTO aliases VALUES (?, ?, ?, ?)", [alias.han, alias.latin, ANALYST, now])
     return f"alias learned: {learned[0].han} = {learned[0].latin}" if learned else ""
+
+
+DECISION_COLUMNS = (
+    "query_key, query, entity_id, fingerprint, verdict, note, analyst, decided_at, withdrawn"
+)
+
+
+def withdraw_decision(store: Backend, query: str, entity_id: str, analyst: str = "") -> str:
+    """Undo the standing decision on ``query`` against ``entity_id``: a newer row says it is
+    withdrawn (the decision stays on record), and an alias it taught is forgotten. Returns
+    what was withdrawn, in words."""
+    key = query_key(query)
+    standing = store.sql(
+        "SELECT verdict, fingerprint, decided_at, coalesce(withdrawn, false) FROM decisions "
+        "WHERE query_key = ? AND entity_id = ? ORDER BY decided_at DESC LIMIT 1",
+        [key, entity_id],
+    )
+    if not standing or standing[0][3]:
+        raise PaxtaError(f"no decision on {query!r} against {entity_id!r} to undo.")
+    verdict, fingerprint, decided_at, _ = standing[0]
+    store.sql(
+        f"INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)",
+        [key, query, entity_id, fingerprint, verdict, "withdrawn", analyst, utc_now()],
+    )
+    if verdict:
+        store.sql("DELETE FROM aliases WHERE source = ? AND added_at = ?", [ANALYST, decided_at])
+    said = "confirmation" if verdict else "dismissal"
+    return f"the {said} of {decided_at:%Y-%m-%d %H:%M} is withdrawn"
 
 
 def saved_rows(
@@ -155,7 +182,7 @@ def rescreen(store: Backend, matcher: Matcher, screening_id: int) -> tuple[int, 
             {
                 **row,
                 "screening_id": new_id,
-                **match_fields(best),
+                **match_fields(best, row["query"]),
                 "region": region.region,
                 "region_why": region.why,
             }

@@ -37,7 +37,8 @@ RESULTS = ("paxta_decision", "paxta_score", "paxta_entity_id", "paxta_list", "pa
            "paxta_matched_name", "paxta_explanation", "paxta_list_version", "paxta_algorithm",
            "paxta_region", "paxta_region_why")  # fmt: skip
 SAVED = ("query", "address", "country", "registry_id", "decision", "score", "entity_id", "list",
-         "list_version", "listed_name", "matched_name", "explanation", "fingerprint")  # fmt: skip
+         "list_version", "listed_name", "matched_name", "explanation", "fingerprint",
+         "query_key")  # fmt: skip
 
 
 def screen_in_engine(
@@ -68,7 +69,7 @@ def screen_in_engine(
     store.sql(
         f"""INSERT INTO screening_rows (screening_id, row_no, line, query, address, country,
             registry_id, decision, score, entity_id, list, list_version, listed_name,
-            matched_name, explanation, fingerprint, region, region_why)
+            matched_name, explanation, fingerprint, query_key, region, region_why)
         SELECT ?, CAST(_row AS INTEGER), CAST(_row + 1 AS INTEGER),
             {", ".join(f"_{c}" for c in SAVED)}, paxta_region, paxta_region_why
         FROM sc_out""",
@@ -110,7 +111,7 @@ def _screen_batch(
             "address": v.get(cols.address, "") if cols.address else None,
             "country": v.get(cols.country, "") if cols.country else None,
             "registry_id": v.get(cols.registry_id, "") if cols.registry_id else None,
-            **match_fields(best),
+            **match_fields(best, name),
         }
         out.append(
             {

@@ -252,6 +252,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "is in the case folder",
         ["ALTER TABLE case_documents ADD COLUMN file_sha256 VARCHAR"],
     ),
+    (
+        11,
+        "analysts' decisions can be withdrawn (undo: a newer row that says so, the old one kept); "
+        "each saved screening row keeps its query as decisions are keyed",
+        [
+            "ALTER TABLE decisions ADD COLUMN withdrawn BOOLEAN",
+            "ALTER TABLE screening_rows ADD COLUMN query_key VARCHAR",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -10,7 +10,6 @@ may also change things. ``paxta serve`` refuses to listen beyond loopback withou
 from __future__ import annotations
 
 import asyncio
-import csv
 import gc
 import hmac
 import os
@@ -26,7 +25,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import orjson
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
 from starlette.background import BackgroundTask
@@ -39,14 +38,15 @@ from paxta.evidence.capture import capture
 from paxta.evidence.records import artefact_path, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
-from paxta.files.writers import RowWriter
 from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.profile import entity_profile, find_entities
+from paxta.screen.batch import Columns
 from paxta.screen.matcher import Match, Matcher, load_decisions
 from paxta.screen.model import model
-from paxta.screen.review import record_decision
+from paxta.screen.review import record_decision, withdraw_decision
+from paxta.screen.triage import MAX_PER_PAGE, PER_PAGE, View, export_with_decisions, screening_page
 from paxta.store import Backend, open_store, session
 from paxta.trace.case import case_of_shipment, stored_shipments
 from paxta.trace.checks import run_checks
@@ -71,17 +71,21 @@ ALGORITHM_DESCRIPTION = (
 
 @dataclass
 class Tokens:
-    """Bearer tokens and their roles (none configured: open, for loopback only)."""
+    """Bearer tokens, their roles and (when given) their holders' names (none configured:
+    open, for loopback only)."""
 
     roles: dict[str, str] = field(default_factory=dict)  # token -> role
+    names: dict[str, str] = field(default_factory=dict)  # token -> who holds it
 
     @classmethod
     def parse(cls, text: str | None) -> Tokens:
-        """``analyst:TOKEN,viewer:TOKEN`` (as ``$PAXTA_TOKENS`` holds them); a token shorter
-        than 16 characters is refused (it could be guessed)."""
-        roles = {}
+        """``analyst:TOKEN,viewer:TOKEN`` (as ``$PAXTA_TOKENS`` holds them), or with the
+        holder's name, ``analyst:alice:TOKEN``, which decisions are then recorded under; a token
+        shorter than 16 characters is refused (it could be guessed)."""
+        roles, names = {}, {}
         for item in (text or "").split(","):
-            role, _, token = item.strip().partition(":")
+            role, _, rest = item.strip().partition(":")
+            name, _, token = rest.rpartition(":")
             if not token:
                 continue
             if role not in (ANALYST, VIEWER):
@@ -92,18 +96,24 @@ class Tokens:
                     "(python -c 'import secrets; print(secrets.token_urlsafe(24))' makes one)"
                 )
             roles[token] = role
-        return cls(roles)
+            if name.strip():
+                names[token] = name.strip()
+        return cls(roles, names)
 
     def role_of(self, header: str | None) -> str | None:
         """The role a request's Authorization header grants (None: no valid token)."""
         if not self.roles:
             return ANALYST
+        token = self._given(header)
+        return self.roles[token] if token else None
+
+    def _given(self, header: str | None) -> str | None:
         if not header or not header.lower().startswith("bearer "):
             return None
         given = header[7:].strip()
-        for token, role in self.roles.items():
+        for token in self.roles:
             if hmac.compare_digest(token, given):
-                return role
+                return token
         return None
 
     def cookie_of(self, token: str) -> str:
@@ -115,10 +125,22 @@ class Tokens:
         """The role a sign-in cookie grants."""
         if not self.roles:
             return ANALYST
-        for token, role in self.roles.items():
+        token = self._signed_in(value)
+        return self.roles[token] if token else None
+
+    def _signed_in(self, value: str) -> str | None:
+        for token in self.roles:
             if hmac.compare_digest(self.cookie_of(token), value):
-                return role
+                return token
         return None
+
+    def holder(self, header: str | None, cookie: str | None) -> str:
+        """Who a request comes from, as decisions record it: the token's holder when named,
+        else the role the token grants ("" on an open loopback server)."""
+        token = self._given(header) or (self._signed_in(cookie) if cookie else None)
+        if token is None:
+            return ""
+        return self.names.get(token) or f"{self.roles[token]} token"
 
 
 MIN_TOKEN = 16
@@ -410,6 +432,49 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem, "description": said[code]} for code in codes}
 
 
+class WithdrawRequest(BaseModel):
+    """Which decision to withdraw (undo): the newest on a query name against an entity."""
+
+    query: str = Field(max_length=1000)
+    entity_id: str = Field(max_length=300)
+
+
+class ScreeningRow(BaseModel):
+    """A saved screening row with the analyst's standing decision on its result."""
+
+    row_no: int
+    line: int | None
+    query: str
+    address: str | None
+    country: str | None
+    registry_id: str | None
+    decision: str
+    score: float
+    entity_id: str | None
+    list: str | None
+    listed_name: str | None
+    matched_name: str | None
+    explanation: str | None
+    region: str | None
+    region_why: str | None
+    state: str  # open, confirmed, dismissed, changed ("" for a clear row)
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str | None
+
+
+class RowsPage(BaseModel):
+    """One page of a screening's rows and the counts to triage by."""
+
+    rows: list[ScreeningRow]
+    total: int
+    page: int
+    pages: int
+    decisions: dict[str, int]
+    states: dict[str, int]
+    lists: list[str]
+
+
 class DecisionRequest(BaseModel):
     """An analyst's verdict on a query name against a listed entity."""
 
@@ -436,26 +501,18 @@ SECURITY_HEADERS = {
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_COLUMNS = ("paxta_score",)  # written to XLSX as numbers, for sorting
 
 
-def results_as_xlsx(results: Path) -> Path:
-    """A screening's results (CSV) as a workbook beside them, made once; scores as numbers."""
-    book = results.with_suffix(".xlsx")
-    if book.is_file() and book.stat().st_mtime >= results.stat().st_mtime:
-        return book
-    with results.open(encoding="utf-8", newline="") as f, RowWriter(book, "screening") as out:
-        for row in csv.DictReader(f):
-            out.write(
-                {
-                    k: float(v) if k in NUMBER_COLUMNS and _NUMBER.fullmatch(v or "") else v
-                    for k, v in row.items()
-                }
-            )
-    return book
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as JSON holds it (times as ISO text)."""
+    at = row.get("decided_at")
+    return {**row, "decided_at": at.isoformat(timespec="seconds") if at else None}
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+def _screening(job: Job) -> int:
+    if job.screening_id is None:  # (a job saved by an older paxta)
+        raise HTTPException(409, "this screening was not saved in the store: screen the file again")
+    return job.screening_id
 
 
 def _secured(response: Response) -> Response:
@@ -593,9 +650,20 @@ def create_app(
         return job, target
 
     @app.post("/screenings", status_code=202, responses=_errors(413, 415))
-    async def start_screening(file: UploadFile, role: str = Depends(analyst)) -> dict[str, Any]:
+    async def start_screening(
+        file: UploadFile,
+        name_column: Annotated[str, Form(max_length=500)] = "",
+        address_column: Annotated[str, Form(max_length=500)] = "",
+        country_column: Annotated[str, Form(max_length=500)] = "",
+        id_column: Annotated[str, Form(max_length=500)] = "",
+        role: str = Depends(analyst),
+    ) -> dict[str, Any]:
+        given = (name_column, address_column, country_column, id_column)
         job, target = await save_upload(file)
-        jobs.start(job, target, matchers.get("default"))
+        columns = None
+        if any(given):  # else found from the header
+            columns = Columns(*(c.strip() or None for c in given))  # type: ignore[arg-type]
+        jobs.start(job, target, matchers.get("default"), columns)
         return job.as_json()
 
     @app.get("/screenings/{job_id}")
@@ -617,13 +685,53 @@ def create_app(
     def screening_results(
         job_id: str, format: Literal["csv", "xlsx"] = "csv", role: str = Depends(viewer)
     ) -> FileResponse:
+        job = _done(job_id)
+        folder = inside_home("web", "exports")
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(suffix=f".{format}", dir=folder)
+        os.close(fd)
+        with session() as store, refused():
+            path = export_with_decisions(store, _screening(job), jobs.results(job), Path(name))
+        return FileResponse(
+            path,
+            media_type=XLSX if format == "xlsx" else "text/csv",
+            filename=f"screened.{format}",
+            background=BackgroundTask(path.unlink, missing_ok=True),
+        )
+
+    @app.get("/screenings/{job_id}/rows", response_model=RowsPage, responses=_errors(409))
+    def screening_rows(
+        job_id: str,
+        decision: Literal["", "match", "review", "clear"] = "",
+        state: Literal["", "open", "confirmed", "dismissed", "changed"] = "",
+        list: str = Query("", max_length=100),
+        region: Literal["", "xinjiang", "xpcc", "any"] = "",
+        min_score: float = Query(0.0, ge=0.0, le=1.0),
+        q: str = Query("", max_length=200),
+        sort: Literal["row", "score", "decision"] = "row",
+        page: int = Query(1, ge=1, le=1_000_000),
+        per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+        role: str = Depends(viewer),
+    ) -> dict[str, Any]:
+        view = View(decision, state, list, region, min_score, q, sort, page, per_page)
+        job = _done(job_id)
+        with session() as store, refused(422):
+            found = screening_page(store, _screening(job), view)
+        return {
+            "rows": [_plain(r) for r in found.rows],
+            "total": found.total,
+            "page": found.view.page,
+            "pages": found.pages,
+            "decisions": found.decisions,
+            "states": found.states,
+            "lists": found.lists,
+        }
+
+    def _done(job_id: str) -> Job:
         job = _job(job_id)
         if job.state != "done":
             raise HTTPException(409, f"job {job_id} is {job.state}")
-        if format == "xlsx":
-            book = results_as_xlsx(jobs.results(job))
-            return FileResponse(book, media_type=XLSX, filename="screened.xlsx")
-        return FileResponse(jobs.results(job), media_type="text/csv", filename="screened.csv")
+        return job
 
     def _job(job_id: str) -> Job:
         job = jobs.get(job_id)
@@ -632,14 +740,32 @@ def create_app(
         return job
 
     @app.post("/decisions")
-    def decide(body: DecisionRequest, role: str = Depends(analyst)) -> dict[str, Any]:
+    def decide(
+        body: DecisionRequest, request: Request, role: str = Depends(analyst)
+    ) -> dict[str, Any]:
+        who = body.analyst or _holder(request)
         with session() as store, refused():
             ensure_lists(store)
             learned = record_decision(
-                store, body.query, body.entity_id, body.verdict, body.note, body.analyst
+                store, body.query, body.entity_id, body.verdict, body.note, who
             )
         matchers.decided()
         return {"recorded": True, "learned": learned}
+
+    @app.post("/decisions/withdraw")
+    def withdraw(
+        body: WithdrawRequest, request: Request, role: str = Depends(analyst)
+    ) -> dict[str, Any]:
+        with session() as store, refused():
+            said = withdraw_decision(store, body.query, body.entity_id, _holder(request))
+        matchers.decided()
+        return {"withdrawn": True, "said": said}
+
+    def _holder(request: Request) -> str:
+        return (
+            auth.holder(request.headers.get("authorization"), request.cookies.get(TOKEN_COOKIE))
+            or "web"
+        )
 
     # Shipment ids may hold "/" (a bill of lading number such as MAEU/123): {shipment:path}.
     @app.get("/trace/{shipment:path}")
@@ -825,6 +951,7 @@ def create_app(
         throttle,
         allow_private,
         matchers.decided,
+        _holder,
     )
 
     @app.post("/locate")

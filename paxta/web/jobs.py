@@ -21,7 +21,8 @@ import orjson
 
 from paxta.config import inside_home
 from paxta.errors import PaxtaError
-from paxta.screen.batch import screen_file
+from paxta.files import open_table
+from paxta.screen.batch import Columns, guess_columns, screen_file
 from paxta.screen.matcher import Matcher
 from paxta.store import open_store
 
@@ -36,7 +37,7 @@ class Job:
 
     job_id: str
     filename: str
-    state: str = "queued"  # queued, running, done, failed
+    state: str = "queued"  # waiting (for its columns), queued, running, done, failed
     rows: int = 0
     screening_id: int | None = None
     decisions: dict[str, int] | None = None
@@ -105,24 +106,42 @@ class Jobs:
             data["error"],
         )
 
+    def recent(self, limit: int = 50) -> list[Job]:
+        """The newest jobs first (past screenings an analyst comes back to)."""
+        paths = sorted(
+            self.folder().glob("*.job.json"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        found = (self.get(p.name.split(".")[0]) for p in paths[:limit])
+        return [job for job in found if job is not None]
+
     def results(self, job: Job) -> Path:
         """Where a job's results are written."""
         return self.folder() / f"{job.job_id}.results.csv"
 
-    def start(self, job: Job, upload: Path, matcher: Matcher, name_column: str = "") -> None:
-        """Screen ``upload`` in the background."""
-        args = (job, upload, matcher, name_column)
+    def upload(self, job: Job) -> Path:
+        """Where a job's upload was written."""
+        return self.folder() / f"{job.job_id}{Path(job.filename).suffix.lower()}"
+
+    def start(
+        self, job: Job, upload: Path, matcher: Matcher, columns: Columns | None = None
+    ) -> None:
+        """Screen ``upload`` in the background, by ``columns`` (found from its header when
+        None: the name and, when their headers say so, the address, country and registry ID)."""
+        job.state = "queued"
+        self.save(job)
+        args = (job, upload, matcher, columns)
         threading.Thread(target=self._run, args=args, daemon=True).start()
 
-    def _run(self, job: Job, upload: Path, matcher: Matcher, name_column: str) -> None:
+    def _run(self, job: Job, upload: Path, matcher: Matcher, columns: Columns | None) -> None:
         with self._run_lock:  # one screening at a time: the store has one writer
             job.state = "running"
             self.save(job)
             written = time.monotonic()
             try:
+                columns = columns or _guessed(upload, job.filename)
                 store = open_store()
             except PaxtaError as exc:
-                job.state, job.error = "failed", str(exc)
+                job.state, job.error = "failed", _in_words(exc, upload, job.filename)
                 self.save(job)
                 return
             try:
@@ -135,15 +154,32 @@ class Jobs:
                         written = time.monotonic()
 
                 summary = screen_file(
-                    store, matcher, upload, self.results(job), None, None, progress
+                    store, matcher, upload, self.results(job), columns, None, progress
                 )
                 job.rows, job.screening_id = summary.rows, summary.screening_id
                 job.decisions = dict(summary.decisions)
                 job.state = "done"
             except PaxtaError as exc:
-                job.state, job.error = "failed", str(exc)
+                job.state, job.error = "failed", _in_words(exc, upload, job.filename)
             except Exception as exc:  # a job must end in a state, whatever went wrong
                 job.state, job.error = "failed", f"unexpected error: {type(exc).__name__}"
             finally:
                 store.close()
                 self.save(job)
+
+
+def _guessed(upload: Path, filename: str) -> Columns:
+    """The columns of an upload, from its header (an error in words when no name column)."""
+    available = open_table(upload).columns
+    found = guess_columns(available)
+    if found is None:
+        raise PaxtaError(
+            f"{filename}: no column of party names found among {', '.join(available)}: "
+            "say which column holds them (name_column)."
+        )
+    return found
+
+
+def _in_words(exc: PaxtaError, upload: Path, filename: str) -> str:
+    """An error as the analyst reads it: the file they uploaded, never where the server keeps it."""
+    return str(exc).replace(str(upload), filename).replace(str(upload.parent), "uploads")

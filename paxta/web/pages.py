@@ -7,14 +7,14 @@ job runner as the API; they hold nothing of their own.
 
 from __future__ import annotations
 
-import csv
+import itertools
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, UploadFile
 from fastapi.exception_handlers import http_exception_handler
@@ -29,19 +29,21 @@ from paxta.evidence.capture import capture
 from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
 from paxta.evidence.watch import event_diff, watch_events
+from paxta.files import open_table
 from paxta.lists.fetch import last_checked
 from paxta.lists.impact import recent as recent_impacts
 from paxta.lists.repository import current_versions, staleness_warning, version_ages
 from paxta.lists.shipped import ensure_lists
 from paxta.profile import entity_profile, find_entities
-from paxta.screen.batch import find_name_column
-from paxta.screen.review import record_decision
+from paxta.screen.batch import Columns, guess_columns
+from paxta.screen.review import record_decision, withdraw_decision
+from paxta.screen.triage import View, open_results, row_of, screening_page
 from paxta.store import session
 from paxta.trace.case import case_ids, case_of_shipment, stored_shipments
 from paxta.trace.dossier import build_dossier, flow_svg
 from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
-from paxta.web.jobs import Jobs
+from paxta.web.jobs import Job, Jobs
 
 HERE = Path(__file__).parent
 CSRF_COOKIE = "paxta_csrf"
@@ -59,6 +61,7 @@ def add_pages(
     throttle: Any,
     allow_private: bool = False,
     decided: Callable[[], None] = lambda: None,
+    holder: Callable[[Request], str] = lambda request: "",
 ) -> None:
     """Mount the pages, the stylesheet and the script on ``app``; ``decided`` is told of
     each analyst's decision (the matchers then read the decisions again)."""
@@ -132,9 +135,20 @@ def add_pages(
             versions = current_versions(store)
             checked = last_checked(store)
             impacts = recent_impacts(store, 20)
+            done = [j for j in jobs.recent(50) if j.state == "done" and j.screening_id]
+            still_open = open_results(store, [int(j.screening_id or 0) for j in done])
+            events = [e for e in watch_events(store, 10) if e["event"] != "unchanged"]
+            shipments = stored_shipments(store)
         ages = dict(version_ages(versions))
         context = {
             "title": "paxta",
+            "to_review": [
+                (j, still_open[int(j.screening_id or 0)])
+                for j in done
+                if still_open.get(int(j.screening_id or 0))
+            ],
+            "events": events,
+            "shipments": len(shipments),
             "versions": versions,
             "ages": ages,
             "checked": checked,
@@ -146,35 +160,110 @@ def add_pages(
 
     @app.get("/ui/screen", response_class=HTMLResponse, include_in_schema=False)
     def screen_form(request: Request, role: str = Depends(analyst)) -> HTMLResponse:
-        return _form_page(templates, request, "screen.html", {"title": "Screen a supplier file"})
+        context = {"title": "Screen a supplier file", "past": jobs.recent(50)}
+        return _form_page(templates, request, "screen.html", context)
 
     @app.post("/ui/screen", include_in_schema=False)
     async def screen_submit(
         request: Request,
         file: UploadFile,
         csrf: str = Form(""),
-        name_column: str = Form(""),
         role: str = Depends(analyst),
     ) -> RedirectResponse:
         _check_csrf(request, csrf)
-        job = await save_upload(file)
-        jobs.start(job[0], job[1], matcher_of("default"), name_column.strip())
-        return RedirectResponse(f"/ui/jobs/{job[0].job_id}", status_code=303)
+        job, _ = await save_upload(file)
+        job.state = "waiting"
+        jobs.save(job)
+        return RedirectResponse(f"/ui/jobs/{job.job_id}/columns", status_code=303)
+
+    @app.get("/ui/jobs/{job_id}/columns", response_class=HTMLResponse, include_in_schema=False)
+    def columns_form(request: Request, job_id: str, role: str = Depends(analyst)) -> HTMLResponse:
+        job = _waiting(job_id)
+        available, preview = _header_of(jobs.upload(job), job.filename)
+        guessed = guess_columns(available) or Columns("")
+        return _form_page(
+            templates,
+            request,
+            "columns.html",
+            {
+                "title": f"Columns of {job.filename}",
+                "job": job.as_json(),
+                "columns": available,
+                "preview": preview,
+                "roles": _ROLES,
+                "chosen": {
+                    "name": guessed.name,
+                    "address": guessed.address or "",
+                    "country": guessed.country or "",
+                    "registry_id": guessed.registry_id or "",
+                },
+            },
+        )
+
+    @app.post("/ui/jobs/{job_id}/columns", include_in_schema=False)
+    def columns_submit(
+        request: Request,
+        job_id: str,
+        csrf: str = Form(""),
+        name: str = Form("", max_length=500),
+        address: str = Form("", max_length=500),
+        country: str = Form("", max_length=500),
+        registry_id: str = Form("", max_length=500),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        job = _waiting(job_id)
+        available, _ = _header_of(jobs.upload(job), job.filename)
+        for column in (name, address, country, registry_id):
+            if column and column not in available:
+                raise HTTPException(422, f"{job.filename} has no column {column!r}")
+        if not name:
+            raise HTTPException(422, "choose the column that holds the party names")
+        columns = Columns(name, address or None, country or None, registry_id or None)
+        jobs.start(job, jobs.upload(job), matcher_of("default"), columns)
+        return RedirectResponse(f"/ui/jobs/{job.job_id}", status_code=303)
+
+    def _waiting(job_id: str) -> Job:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no screening job {job_id!r}")
+        if job.state != "waiting":
+            raise HTTPException(409, f"the screening of {job.filename} has already started")
+        return job
 
     @app.get("/ui/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(
-        request: Request, job_id: str, decided: str = "", role: str = Depends(viewer)
+        request: Request,
+        job_id: str,
+        decision: str = "",
+        state: str = "",
+        list: str = "",
+        region: str = "",
+        min_score: str = "",
+        q: str = "",
+        sort: str = "row",
+        page: int = 1,
+        said: str = "",
+        role: str = Depends(viewer),
     ) -> HTMLResponse:
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, f"no screening job {job_id!r}")
-        rows: list[dict[str, str]] = []
-        name_column = ""
-        if job.state == "done":
-            with jobs.results(job).open(encoding="utf-8") as f:
-                reader = csv.DictReader(f)
-                rows = list(reader)
-                name_column = find_name_column(list(reader.fieldnames or [])) or ""
+        found = None
+        if job.state == "done" and job.screening_id is not None:
+            view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
+            with session() as store, refused(422):
+                found = screening_page(store, job.screening_id, view)
+        filters = {
+            "decision": decision,
+            "state": state,
+            "list": list[:100],
+            "region": region,
+            "min_score": min_score[:10],
+            "q": q[:200],
+            "sort": sort,
+        }
+        here = str(request.url.query)
         return _form_page(
             templates,
             request,
@@ -182,9 +271,11 @@ def add_pages(
             {
                 "title": "Screening results",
                 "job": job.as_json(),
-                "rows": rows,
-                "name_column": name_column,
-                "decided": decided[:300],
+                "found": found,
+                "filters": filters,
+                "linked": lambda **change: _query({**filters, **change}),
+                "here": here,
+                "said": said[:300],
                 "role": role,
             },
         )
@@ -194,22 +285,32 @@ def add_pages(
         request: Request,
         csrf: str = Form(""),
         job: str = Form(""),
-        query: str = Form(..., max_length=1000),
-        entity_id: str = Form(..., max_length=300),
+        row: int = Form(...),
         verdict: str = Form(...),
+        note: str = Form("", max_length=2000),
+        back: str = Form("", max_length=2000),
         role: str = Depends(analyst),
     ) -> RedirectResponse:
         _check_csrf(request, csrf)
-        confirmed = verdict == "true"
-        with session() as store:
+        held = jobs.get(job)
+        if held is None or held.screening_id is None:
+            raise HTTPException(404, f"no screening job {job!r}")
+        who = holder(request) or "web"
+        with session() as store, refused(422):
             ensure_lists(store)
-            try:
-                record_decision(store, query, entity_id, confirmed, "", "web")
-            except PaxtaError as exc:
-                raise HTTPException(422, str(exc)) from None
+            found = row_of(store, held.screening_id, row)
+            if verdict == "undo":
+                said = withdraw_decision(store, found["query"], found["entity_id"], who)
+            else:
+                confirmed = verdict == "true"
+                record_decision(
+                    store, found["query"], found["entity_id"], confirmed, note.strip(), who
+                )
+                said = "confirmed" if confirmed else "dismissed"
         decided()
-        said = "confirmed" if confirmed else "dismissed"
-        target = f"/ui/jobs/{quote(job)}?decided={quote(f'{query} vs {entity_id}: {said}')}"
+        told = f"row {row}, {found['query']} vs {found['listed_name']}: {said}"
+        kept = [(k, v) for k, v in parse_qsl(back) if k != "said"]  # the filters it came from
+        target = f"/ui/jobs/{quote(job)}?{urlencode([*kept, ('said', told)])}#row-{row}"
         return RedirectResponse(target, status_code=303)
 
     @app.get("/ui/entities", response_class=HTMLResponse, include_in_schema=False)
@@ -389,6 +490,43 @@ _IN_WORDS = {
     "Not Found": "There is no such page. Start again from the home page.",
     "Method Not Allowed": "This page cannot be used that way. Start again from the home page.",
 }
+
+
+_ROLES = (
+    ("name", "Party name (required)"),
+    ("address", "Address (to locate it in Xinjiang or the XPCC)"),
+    ("country", "Country"),
+    ("registry_id", "Registry ID (USCC, registration or tax number)"),
+)
+PREVIEW_ROWS = 5
+
+
+def _header_of(upload: Path, filename: str) -> tuple[list[str], list[list[str]]]:
+    """An upload's columns and its first rows (an error page in words when it cannot be
+    read: wrong encoding, broken header ...)."""
+    try:
+        table = open_table(upload)
+        preview = [
+            [row.values.get(c, "") for c in table.columns]
+            for row in itertools.islice(table.rows, PREVIEW_ROWS)
+        ]
+    except PaxtaError as exc:
+        message = str(exc).replace(str(upload), filename)
+        raise HTTPException(422, message) from None
+    return table.columns, preview
+
+
+def _score(text: str) -> float:
+    """A minimum score as typed in the filter form (empty or not a number: none)."""
+    try:
+        return float(text) if text.strip() else 0.0
+    except ValueError:
+        raise HTTPException(422, f"score {text[:20]!r}: use a number from 0 to 1") from None
+
+
+def _query(values: dict[str, Any]) -> str:
+    """A page's query string with only the values given (the empty ones left out)."""
+    return urlencode({k: v for k, v in values.items() if v not in ("", None, 1, "row")})
 
 
 def _is_page(path: str) -> bool:
