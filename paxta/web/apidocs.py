@@ -28,7 +28,18 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
         "with the job id to poll."
     ),
     ("get", "/screenings/{job_id}"): "A screening job's state, progress and counts.",
-    ("get", "/screenings/{job_id}/results"): "A finished screening's results as CSV.",
+    ("get", "/screenings/{job_id}/results"): (
+        "A finished screening's every row (CSV, or XLSX with ?format=xlsx) with the analysts' "
+        "standing decisions, who made them and when."
+    ),
+    ("get", "/screenings/{job_id}/rows"): (
+        "A page of a finished screening's rows, filtered (result, analyst state, list, region, "
+        "score, name) and sorted, with counts per result and per analyst state."
+    ),
+    ("post", "/decisions/withdraw"): (
+        "Undo the standing decision on a name against a listed entity (kept on record as "
+        "withdrawn); the result is open again everywhere."
+    ),
     ("post", "/decisions"): (
         "Record an analyst's decision on a result (the name and the listed entity are or are "
         "not the same); later screens show it."

@@ -6,6 +6,8 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
+
 from paxta.lists.diff import diff_versions
 from paxta.lists.importer import import_list
 from paxta.lists.sources.uflpa import entity_key
@@ -13,6 +15,12 @@ from paxta.store import Backend
 from tests.conftest import UFLPA_PAGE, UFLPA_TABLE
 
 NEW_DATE = "January 15, 2025"
+
+
+@pytest.fixture
+def home(empty_home: Path) -> Path:
+    """These tests import lists into a store that holds none yet."""
+    return empty_home
 
 
 def _page_before_update(tmp_path: Path) -> Path:

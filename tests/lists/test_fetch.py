@@ -648,7 +648,7 @@ def test_serve_fetches_on_its_own_and_the_home_page_shows_the_impact(
 
 
 def test_a_file_without_a_date_is_versioned_by_its_modification_date(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, empty_home: Path
 ) -> None:
     import os
     import shutil

@@ -14,6 +14,12 @@ from paxta.lists.sources import detect_format
 from paxta.store import Backend
 
 
+@pytest.fixture
+def home(empty_home: Path) -> Path:
+    """These tests import lists into a store that holds none yet."""
+    return empty_home
+
+
 def _write(path: Path, records: list[dict]) -> Path:
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n")
     return path

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import orjson
+import pytest
 
 from paxta.lists.importer import import_list
 from paxta.names.features import name_features
@@ -29,6 +30,12 @@ QUERIES = [
     "HOTAN HUAFU COTTON",
     "Shenzhen Nowhere Trading Co., Ltd.",
 ]
+
+
+@pytest.fixture
+def home(empty_home: Path) -> Path:
+    """These tests build indexes in a home that holds none yet."""
+    return empty_home
 
 
 def _list(tmp_path: Path, names: list[str], tag: str = "a") -> Path:

@@ -52,6 +52,7 @@ def built(
 def store(home: Path, request: pytest.FixtureRequest) -> Iterator[Backend]:
     """The test's store: a copy of the resolved world when the test asks for ``resolved``."""
     if "resolved" in request.fixturenames:
+        shutil.rmtree(home)
         shutil.copytree(request.getfixturevalue("built")[0], home)
     s = open_store()
     yield s

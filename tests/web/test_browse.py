@@ -26,7 +26,7 @@ def _import(runner: CliRunner, *names: str) -> None:
 
 
 def test_entity_profile_links_cases_chinese_names_and_history(
-    home: Path, runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, empty_home: Path
 ) -> None:
     with session() as store:
         import_list(store, _page_before_update(tmp_path), source="uflpa")

@@ -84,7 +84,9 @@ def test_triage_decide_with_a_note_undo_and_export(home: Path) -> None:
     cells = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = cells[0]
     first = dict(zip(header, cells[1], strict=True))
-    assert first["paxta_analyst_decision"] == "dismissed" and isinstance(first["paxta_score"], int | float)
+    assert first["paxta_analyst_decision"] == "dismissed" and isinstance(
+        first["paxta_score"], int | float
+    )
 
     undo = client.post("/decisions/withdraw", json=said | {"verdict": None}, headers=ALICE)
     assert undo.status_code == 200 and "withdrawn" in undo.json()["said"]
@@ -99,7 +101,9 @@ def test_columns_given_at_upload_and_wrong_filters(home: Path) -> None:
     client = TestClient(create_app(Tokens.parse("analyst:alice:alice-analyst-token-01")))
     text = "vendor,where\nJade Cotton Trading Co,新疆和田地区和田市北京西路\n"
     unlocated = _screened(client, text)  # no address header: nothing located
-    assert client.get(f"/screenings/{unlocated}/rows?region=any", headers=ALICE).json()["total"] == 0
+    assert (
+        client.get(f"/screenings/{unlocated}/rows?region=any", headers=ALICE).json()["total"] == 0
+    )
     given = _screened(client, text, name_column="vendor", address_column="where")
     assert client.get(f"/screenings/{given}/rows?region=any", headers=ALICE).json()["total"] == 1
     assert client.get(f"/screenings/{given}/rows?sort=nope", headers=ALICE).status_code == 422
