@@ -19,6 +19,7 @@ from paxta.lists.repository import all_versions, find_entity, load_entities
 from paxta.names.features import name_features
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import Matcher
+from paxta.screen.same import same_entity
 from paxta.store import Backend
 
 # Above this many case parties, only those sharing a trade-name word with the entity are
@@ -74,6 +75,7 @@ def entity_profile(store: Backend, entity_id: str, matcher: Matcher) -> dict[str
         "evidence": [plain_row(row) for row in evidence_about(store, entity_id)],
         "linked_parties": linked,
         "history": entity_history(store, entity),
+        "same_entity": [e.as_json() for e in same_entity(store, entity_id, matcher)[1:]],
     }
 
 

@@ -168,3 +168,17 @@ def test_the_capture_form_refuses_private_addresses(home: Path) -> None:
     assert reply.status_code == 400 and "private" in reply.text
     forged = client.post("/ui/evidence/capture", data={"url": "http://example.org/", "csrf": "x"})
     assert forged.status_code == 403
+
+
+def test_one_entity_page_for_an_entity_on_several_lists(home: Path) -> None:
+    client = TestClient(create_app())
+    e = client.get("/entities/ofac-29299").json()
+    lists = {x["list"] for x in e["same_entity"]}
+    assert lists == {"uflpa", "bis-entity-list", "cbp-wro"} and all(
+        x["why"] for x in e["same_entity"]
+    )
+    page = client.get("/ui/entities/ofac-29299").text
+    assert (
+        "On 4 lists" in page
+        and "/ui/entities/uflpa-xinjiang-production-and-construction-corps" in page
+    )
