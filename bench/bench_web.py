@@ -172,7 +172,7 @@ def _in_browser(
         loads = []
         for _ in range(LOADS):  # as the analyst does it: choose a filter, press Show
             page.goto(site + results, wait_until="load")
-            page.get_by_label("Result").select_option("review")
+            page.locator("#f-decision").select_option("review")
             with page.expect_navigation(wait_until="load"):
                 page.get_by_role("button", name="Show").click()
             loads.append(page.evaluate(NAVIGATION))

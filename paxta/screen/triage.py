@@ -101,10 +101,11 @@ class View:
         if self.min_score > 0:
             terms.append("score >= ?")
             params.append(self.min_score)
-        if self.text:
-            terms.append("(query ILIKE ? ESCAPE '\\' OR listed_name ILIKE ? ESCAPE '\\')")
-            like = "%" + self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-            params += [like + "%", like + "%"]
+        if self.text:  # (a plain substring, case aside: no pattern characters to escape)
+            terms.append(
+                "(contains(lower(query), ?) OR contains(lower(coalesce(listed_name, '')), ?))"
+            )
+            params += [self.text.lower(), self.text.lower()]
         return " AND ".join(terms), params
 
 

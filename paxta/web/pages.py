@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paxta.errors import PaxtaError
@@ -281,32 +282,29 @@ def add_pages(
         )
 
     @app.post("/ui/decisions", include_in_schema=False)
-    def decide(
+    async def decide(
         request: Request,
         csrf: str = Form(""),
         job: str = Form(""),
-        row: int = Form(...),
-        verdict: str = Form(...),
-        note: str = Form("", max_length=2000),
+        act: str = Form(..., max_length=40),
         back: str = Form("", max_length=2000),
         role: str = Depends(analyst),
     ) -> RedirectResponse:
+        """One row's decision: ``act`` is ROW:true, ROW:false or ROW:undo; the row's note is
+        the field note-ROW (one form serves every row of the page)."""
         _check_csrf(request, csrf)
+        number, _, verdict = act.partition(":")
+        if not number.isdigit() or verdict not in ("true", "false", "undo"):
+            raise HTTPException(422, "that decision could not be read: reload the page")
+        row = int(number)
+        note = str((await request.form()).get(f"note-{row}", ""))[:2000]
         held = jobs.get(job)
         if held is None or held.screening_id is None:
             raise HTTPException(404, f"no screening job {job!r}")
         who = holder(request) or "web"
-        with session() as store, refused(422):
-            ensure_lists(store)
-            found = row_of(store, held.screening_id, row)
-            if verdict == "undo":
-                said = withdraw_decision(store, found["query"], found["entity_id"], who)
-            else:
-                confirmed = verdict == "true"
-                record_decision(
-                    store, found["query"], found["entity_id"], confirmed, note.strip(), who
-                )
-                said = "confirmed" if confirmed else "dismissed"
+        said, found = await run_in_threadpool(
+            _decide, held.screening_id, row, verdict, note.strip(), who
+        )
         decided()
         told = f"row {row}, {found['query']} vs {found['listed_name']}: {said}"
         kept = [(k, v) for k, v in parse_qsl(back) if k != "said"]  # the filters it came from
@@ -514,6 +512,20 @@ def _header_of(upload: Path, filename: str) -> tuple[list[str], list[list[str]]]
         message = str(exc).replace(str(upload), filename)
         raise HTTPException(422, message) from None
     return table.columns, preview
+
+
+def _decide(
+    screening_id: int, row: int, verdict: str, note: str, who: str
+) -> tuple[str, dict[str, Any]]:
+    """Record (or undo) a decision on a saved row's result; say what was done."""
+    with session() as store, refused(422):
+        ensure_lists(store)
+        found = row_of(store, screening_id, row)
+        if verdict == "undo":
+            return withdraw_decision(store, found["query"], found["entity_id"], who), found
+        confirmed = verdict == "true"
+        record_decision(store, found["query"], found["entity_id"], confirmed, note, who)
+        return ("confirmed" if confirmed else "dismissed"), found
 
 
 def _score(text: str) -> float:
