@@ -12,6 +12,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from paxta.cli.output import console, err_console, json_option, output_file, print_json, print_table
+from paxta.errors import PaxtaError
 from paxta.files.writers import WRITABLE, write_rows
 from paxta.lists.repository import (
     current_versions,
@@ -30,7 +31,9 @@ from paxta.screen.review import (
     rescreen,
     saved_rows,
     screenings,
+    withdraw_decision,
 )
+from paxta.screen.triage import row_of
 from paxta.store import Backend, session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -254,6 +257,7 @@ def screenings_cmd(as_json: bool) -> None:
 @click.command()
 @click.argument("screening", type=int, required=False)
 @click.option("--mark", nargs=2, metavar="ROW VERDICT", help="Record ROW as true or false.")
+@click.option("--undo", type=int, metavar="ROW", help="Withdraw the decision on ROW's result.")
 @click.option("--note", default="", help="A note kept with the decision.")
 @click.option("--analyst", default="", help="Who decided (kept with the decision).")
 @click.option("--all", "show_all", is_flag=True, help="Show match rows too, not only review.")
@@ -261,6 +265,7 @@ def screenings_cmd(as_json: bool) -> None:
 def review(
     screening: int | None,
     mark: tuple[str, str] | None,
+    undo: int | None,
     note: str,
     analyst: str,
     show_all: bool,
@@ -276,6 +281,14 @@ def review(
         if mark is not None:
             row_no, verdict = int(mark[0]), _verdict(mark[1])
             _decide(store, sid, row_no, verdict, note, analyst)
+            return
+        if undo is not None:
+            try:
+                found = row_of(store, sid, undo)
+                said = withdraw_decision(store, found["query"], found["entity_id"], analyst)
+            except PaxtaError as exc:
+                raise click.BadParameter(str(exc), param_hint="--undo") from None
+            console.print(f"Row {undo}: {found['query']} vs {found['listed_name']}: {said}.")
             return
         rows = [r for r in saved_rows(store, sid) if r["decision"] in _shown(show_all)]
         if as_json:

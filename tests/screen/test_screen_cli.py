@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from paxta.cli import cli
+from paxta.lists.shipped import ensure_lists
 from paxta.screen.batch import OUTPUT_COLUMNS
+from paxta.store import Backend
 
 SUPPLIERS = [
     ("S1", "新疆中泰化学股份有限公司"),
@@ -178,6 +180,29 @@ def test_review_decisions_apply_until_the_entry_changes(runner: CliRunner, tmp_p
     again = json.loads(runner.invoke(cli, ["match", "合盛硅业(泸州)有限公司", "--json"]).output)
     decided = [m for m in again["matches"] if m["entity_id"] == sister["entity_id"]]
     assert decided == [] or decided[0]["decision"] == "clear"
+    undone = runner.invoke(cli, ["review", "--undo", str(sister["row_no"])])
+    assert undone.exit_code == 0 and "withdrawn" in undone.output, undone.output
+    back = json.loads(runner.invoke(cli, ["match", "合盛硅业(泸州)有限公司", "--json"]).output)
+    restored = [m for m in back["matches"] if m["entity_id"] == sister["entity_id"]]
+    assert restored[0]["decision"] == sister["decision"]  # as screened, before the decision
+    twice = runner.invoke(cli, ["review", "--undo", str(sister["row_no"])])
+    assert twice.exit_code != 0 and "no decision" in twice.output
+
+
+def test_undoing_a_confirmation_forgets_the_alias_it_taught(
+    runner: CliRunner, store: Backend
+) -> None:
+    from paxta.screen.review import record_decision, withdraw_decision
+
+    ensure_lists(store)
+    query, entity = "潍坊爱丽丝食品有限公司", "uflpa-xinjiang-zhongtai-chemical"
+    learned = record_decision(store, query, entity, True, "test", "alice")
+    count = store.scalar("SELECT count(*) FROM aliases")
+    assert learned and count == 1
+    withdraw_decision(store, query, entity, "alice")
+    assert store.scalar("SELECT count(*) FROM aliases") == 0
+    rows = store.sql("SELECT verdict, withdrawn, analyst FROM decisions ORDER BY decided_at")
+    assert rows == [(True, False, "alice"), (True, True, "alice")]  # both kept on record
 
 
 def _letters(name: str) -> str:
