@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fonts fuzz loadtest
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fonts fuzz loadtest vendor-js
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,14 @@ loadtest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+
+# The shipment graph's library, served by paxta (paxta/web/static/vendor/, committed with its
+# licence and provenance): refreshed from the npm registry only when this is run.
+CYTOSCAPE ?= 3.35.0
+vendor-js:
+	rm -rf .vendor-js && mkdir .vendor-js && cd .vendor-js && npm pack --silent cytoscape@$(CYTOSCAPE) >/dev/null \
+		&& tar xzf cytoscape-$(CYTOSCAPE).tgz
+	cp .vendor-js/package/dist/cytoscape.min.js paxta/web/static/vendor/cytoscape.min.js
+	cp .vendor-js/package/LICENSE paxta/web/static/vendor/cytoscape.LICENSE
+	sha256sum .vendor-js/cytoscape-$(CYTOSCAPE).tgz paxta/web/static/vendor/cytoscape.min.js
+	rm -rf .vendor-js

@@ -364,6 +364,7 @@ def add_pages(
                 "d": content,
                 "svg": Markup(flow_svg(content)),  # built from escaped values by flow_svg
                 "names": names,
+                "graph": chain_graph(content),
             },
         )
 
@@ -526,6 +527,57 @@ def _decide(
         confirmed = verdict == "true"
         record_decision(store, found["query"], found["entity_id"], confirmed, note, who)
         return ("confirmed" if confirmed else "dismissed"), found
+
+
+SEVERE = ("high", "medium")
+
+
+def chain_graph(content: dict[str, Any]) -> dict[str, Any]:
+    """A dossier's parties and goods movements as the shipment page's graph draws them: each
+    party with its whole name, tier, country, worst finding and listed entity; each movement
+    numbered as in the dossier's chart, with what it carried and the documents it rests on."""
+    worst: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    entity: dict[str, str] = {}
+    for f in content["findings"]:
+        party = f.get("party") or ""
+        counts[party] = counts.get(party, 0) + 1
+        if f["severity"] in SEVERE and worst.get(party) != "high":
+            worst[party] = f["severity"]
+        if f.get("entity_id"):
+            entity.setdefault(party, f["entity_id"])
+    for c in content.get("to_check", []):
+        entity.setdefault(c["party"], c["entity_id"])
+    parties = []
+    for p in content["parties"]:
+        where = ", ".join(x for x in (f"tier {p['tier']}", p.get("country") or "") if x)
+        native = f"\n{p['name_native']}" if p.get("name_native") else ""
+        parties.append(
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "label": f"{p['name']}{native}\n{where}",
+                "tier": p["tier"],
+                "country": p.get("country") or "",
+                "role": p.get("role") or "",
+                "severity": worst.get(p["id"], "none"),
+                "findings": counts.get(p["id"], 0),
+                "entity": entity.get(p["id"], ""),
+            }
+        )
+    known = {p["id"] for p in parties}
+    links = []
+    for n, link in enumerate(content["chain"], 1):
+        if link["kind"] != "movement" or link["from"] not in known or link["to"] not in known:
+            continue
+        amount = f"{link['quantity']:,g} {link['unit'] or ''}".strip() if link["quantity"] else ""
+        goods = ", ".join(x for x in (link.get("product") or "", amount) if x)
+        said = f"{goods} ({link['basis']}); documents: {link.get('source') or 'none'}"
+        links.append(
+            {"n": n, "from": link["from"], "to": link["to"], "basis": link["basis"], "said": said}
+        )
+    top = max((p["tier"] for p in parties), default=0)
+    return {"parties": parties, "links": links, "top": top}
 
 
 def _score(text: str) -> float:

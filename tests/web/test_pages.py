@@ -164,36 +164,70 @@ UNLABELLED = """() => Array.from(document.querySelectorAll(
   .map(el => el.outerHTML.slice(0, 120))"""
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
-    site: str, page: object, runner: CliRunner
+    site: str, page: object, runner: CliRunner, width: int
 ) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
+    page.set_viewport_size({"width": width, "height": 900})
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     assert runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")]).exit_code == 0
     page.goto(f"{site}/ui/shipments")
     page.get_by_role("link", name="SHP-1").click()
     expect(page.locator("h1")).to_have_text("Shipment SHP-1")
+    # drawn by the graph library: every party a node, every movement an arrow; all in view
+    expect(page.locator("#chain-canvas")).to_be_visible()
+    expect(page.locator("#chain-chart")).to_be_hidden()
+    nodes = page.evaluate("paxtaGraph.nodes().length")
+    assert nodes == page.locator("#parties button").count() > 5
+    assert page.evaluate("paxtaGraph.edges().length") > 3
+    assert page.evaluate("paxtaGraph.edges()[0].style('target-arrow-shape')") == "triangle"
+    inside = """() => { const e = paxtaGraph.extent(), b = paxtaGraph.nodes().boundingBox();
+        return b.x1 >= e.x1 - 1 && b.x2 <= e.x2 + 1 && b.y1 >= e.y1 - 1 && b.y2 <= e.y2 + 1; }"""
+    assert page.evaluate(inside)  # the importer is on screen, as is everyone else
     findings = page.locator("#findings tbody tr")
     everything = findings.count()
     assert everything > 5
-    ginner = page.locator("g.node[data-party='GIN']")
-    ginner.click()
+    # by mouse, on the canvas: the ginner's node
+    at = page.evaluate("paxtaGraph.getElementById('GIN').renderedPosition()")
+    box = page.locator("#chain-canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
     expect(page.locator("#selection")).to_contain_text("Aksu Hengrun Cotton Ginning")
     visible = page.locator("#findings tbody tr:visible")
     assert 0 < visible.count() < everything
     for i in range(visible.count()):
         expect(visible.nth(i)).to_contain_text("Aksu Hengrun Cotton Ginning")
-    expect(page.locator("g.link.selected")).not_to_have_count(0)
-    ginner.click()  # again: everything
+    assert page.evaluate("paxtaGraph.getElementById('GIN').connectedEdges('.chosen').length") > 0
+    expect(page.locator("#parties button[data-party='GIN']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])  # again: everything
     expect(page.locator("#findings tbody tr:visible")).to_have_count(everything)
-    # By keyboard: Tab reaches the nodes, Enter selects, Escape shows all again.
-    page.locator("g.node[data-party='IMP']").focus()
+    # zoom by the buttons
+    before = page.evaluate("paxtaGraph.zoom()")
+    page.get_by_role("button", name="Zoom in").click()
+    assert page.evaluate("paxtaGraph.zoom()") > before
+    page.get_by_role("button", name="Fit to the window").click()
+    # by keyboard: the list of parties; Enter selects, Escape shows all again
+    page.locator("#parties button[data-party='IMP']").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("g.node[data-party='IMP']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#parties button[data-party='IMP']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("paxtaGraph.getElementById('IMP').hasClass('chosen')")
     page.keyboard.press("Escape")
     expect(page.locator("#findings tbody tr:visible")).to_have_count(everything)
+    # the listed trader links to its entity page
+    expect(
+        page.locator("#parties li", has_text="Shanghai Hengrun").get_by_role("link")
+    ).to_have_attribute("href", re.compile("/ui/entities/"))
     assert page.evaluate(UNLABELLED) == []
+    assert blocked == []
+    _fits(page)
 
 
 @pytest.mark.parametrize(
