@@ -15,7 +15,7 @@ from paxta.evidence.extract import evidence_about
 from paxta.evidence.package import export
 from paxta.evidence.records import capture_facts, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
-from paxta.evidence.watch import add_watch, run_watches
+from paxta.evidence.watch import add_watch, pause_watch, run_watches
 from paxta.screen.matcher import Matcher
 from paxta.store import session
 
@@ -170,11 +170,13 @@ def watch_add(url: str, terms: str, every: str, case: str | None, allow_private:
 
 @watch.command(name="run")
 @click.option("--all", "everything", is_flag=True, help="Run every watch, due or not.")
+@click.option("--id", "only", type=int, help="Run this watch now (paused or not).")
 @json_option
-def watch_run(everything: bool, as_json: bool) -> None:
-    """One pass over the due watches: one event per page (JSON lines with --json)."""
+def watch_run(everything: bool, only: int | None, as_json: bool) -> None:
+    """One pass over the due watches that are not paused: one event per page (JSON lines with
+    --json)."""
     with session() as store:
-        events = run_watches(store, everything)
+        events = run_watches(store, everything, only)
     if as_json:
         for e in events:
             sys.stdout.write(orjson.dumps(e.as_json()).decode() + "\n")
@@ -192,6 +194,24 @@ def watch_run(everything: bool, as_json: bool) -> None:
             for e in events
         ],
     )
+
+
+@watch.command(name="pause")
+@click.argument("watch_id", type=int)
+def watch_pause(watch_id: int) -> None:
+    """Leave a watch out of passes until it is resumed."""
+    with session() as store:
+        pause_watch(store, watch_id)
+    console.print(f"Watch {watch_id} paused.")
+
+
+@watch.command(name="resume")
+@click.argument("watch_id", type=int)
+def watch_resume(watch_id: int) -> None:
+    """Run a paused watch again in passes."""
+    with session() as store:
+        pause_watch(store, watch_id, paused=False)
+    console.print(f"Watch {watch_id} resumed.")
 
 
 @watch.command(name="list")

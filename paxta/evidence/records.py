@@ -42,8 +42,8 @@ def list_watches(store: Backend) -> list[dict[str, Any]]:
     return [
         plain_row(r)
         for r in store.dicts(
-            "SELECT watch_id, url, terms, every_seconds, case_name, last_run, last_evidence_id "
-            "FROM watches ORDER BY watch_id"
+            "SELECT watch_id, url, terms, every_seconds, case_name, last_run, last_evidence_id, "
+            "coalesce(paused, false) AS paused FROM watches ORDER BY watch_id"
         )
     ]
 

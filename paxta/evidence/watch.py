@@ -102,7 +102,7 @@ def add_watch(
     baseline = keep(store, url, hops, case)
     watch_id = int(store.scalar("SELECT coalesce(max(watch_id), 0) + 1 FROM watches"))
     store.sql(
-        "INSERT INTO watches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO watches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
         [
             watch_id,
             url,
@@ -119,15 +119,26 @@ def add_watch(
     return watch_id, baseline.evidence_id
 
 
-def run_watches(store: Backend, everything: bool = False) -> list[Event]:
-    """One pass over the watches that are due (all of them with ``everything``); each event is
-    kept in ``watch_events``."""
-    rows = store.dicts("SELECT * FROM watches ORDER BY watch_id")
+def pause_watch(store: Backend, watch_id: int, paused: bool = True) -> None:
+    """Pause a watch (a pass leaves it out until it is resumed) or resume it."""
+    if not store.scalar("SELECT count(*) FROM watches WHERE watch_id = ?", [watch_id]):
+        raise PaxtaError(f"no watch {watch_id} (see paxta watch list).")
+    store.sql("UPDATE watches SET paused = ? WHERE watch_id = ?", [paused, watch_id])
+
+
+def run_watches(store: Backend, everything: bool = False, only: int | None = None) -> list[Event]:
+    """One pass over the watches that are due and not paused (all of them with
+    ``everything``; the watch ``only``, paused or not, when given); each event is kept in
+    ``watch_events``."""
+    where, params = ("WHERE watch_id = ?", [only]) if only is not None else ("", [])
+    rows = store.dicts(f"SELECT * FROM watches {where} ORDER BY watch_id", params)
+    if only is not None and not rows:
+        raise PaxtaError(f"no watch {only} (see paxta watch list).")
     now = utc_now()
     events = []
     for w in rows:
         due = w["last_run"] is None or now - w["last_run"] >= timedelta(seconds=w["every_seconds"])
-        if everything or due:
+        if only is not None or (not w.get("paused") and (everything or due)):
             event = _run_one(store, w)
             store.sql(
                 "INSERT INTO watch_events SELECT coalesce(max(event_id), 0) + 1, "

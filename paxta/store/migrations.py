@@ -261,6 +261,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE screening_rows ADD COLUMN query_key VARCHAR",
         ],
     ),
+    (12, "watches can be paused", ["ALTER TABLE watches ADD COLUMN paused BOOLEAN"]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

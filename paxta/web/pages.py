@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -25,22 +26,39 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from paxta.config import inside_home
 from paxta.errors import PaxtaError
 from paxta.evidence.capture import capture
 from paxta.evidence.records import capture_facts, capture_record, list_captures, list_watches
 from paxta.evidence.search import SearchIndex
-from paxta.evidence.watch import event_diff, watch_events
+from paxta.evidence.watch import add_watch, event_diff, pause_watch, run_watches, watch_events
 from paxta.files import open_table
+from paxta.files.archive import unpack_zip
+from paxta.lists.diff import diff_versions
 from paxta.lists.fetch import last_checked
+from paxta.lists.impact import after_update
 from paxta.lists.impact import recent as recent_impacts
-from paxta.lists.repository import current_versions, staleness_warning, version_ages
+from paxta.lists.importer import import_list
+from paxta.lists.model import slug
+from paxta.lists.repository import (
+    all_versions,
+    current_versions,
+    staleness_warning,
+    version_ages,
+)
 from paxta.lists.shipped import ensure_lists
 from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import Columns, guess_columns
 from paxta.screen.review import record_decision, withdraw_decision
 from paxta.screen.triage import View, open_results, row_of, screening_page
 from paxta.store import session
-from paxta.trace.case import case_ids, case_of_shipment, stored_shipments
+from paxta.trace.case import (
+    case_ids,
+    case_of_shipment,
+    import_case,
+    read_case,
+    stored_shipments,
+)
 from paxta.trace.dossier import build_dossier, flow_svg
 from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
@@ -67,7 +85,8 @@ def add_pages(
     """Mount the pages, the stylesheet and the script on ``app``; ``decided`` is told of
     each analyst's decision (the matchers then read the decisions again)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["list_banner"] = ListBanner()
+    banner = ListBanner()
+    templates.env.globals["list_banner"] = banner
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(StarletteHTTPException)  # (FastAPI's, and a route not found)
@@ -79,7 +98,7 @@ def add_pages(
         if exc.status_code == 401 and request.method == "GET" and _is_page(path):
             return RedirectResponse(f"/ui/login?next={quote(path)}", status_code=303)
         browser = request.headers.get("accept", "").startswith("text/html")
-        if (_is_page(path) or browser) and exc.status_code in (403, 404, 405, 409, 413, 422):
+        if (_is_page(path) or browser) and exc.status_code in (400, 403, 404, 405, 409, 413, 415, 422):
             message = _IN_WORDS.get(str(exc.detail), str(exc.detail))
             page = _form_page(
                 templates, request, "error.html", {"title": "Not possible", "message": message}
@@ -413,7 +432,7 @@ def add_pages(
 
     @app.get("/ui/evidence", response_class=HTMLResponse, include_in_schema=False)
     def evidence_page(
-        request: Request, q: str = "", case: str = "", role: str = Depends(viewer)
+        request: Request, q: str = "", case: str = "", said: str = "", role: str = Depends(viewer)
     ) -> HTMLResponse:
         hits: list[dict[str, Any]] = []
         if q.strip():
@@ -441,6 +460,8 @@ def add_pages(
                 "captures": captures,
                 "events": events,
                 "watches": watching,
+                "said": said[:300],
+                "role": role,
             },
         )
 
@@ -471,6 +492,107 @@ def add_pages(
             "capture.html",
             {"title": f"Capture {evidence_id}", "c": record, "facts": facts},
         )
+
+    @app.post("/ui/watch", include_in_schema=False)
+    def watch_add(
+        request: Request,
+        url: str = Form(..., max_length=4000),
+        terms: str = Form(..., max_length=2000),
+        every: str = Form("1d", max_length=10),
+        case: str = Form("", max_length=200),
+        csrf: str = Form(""),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        words = [t.strip() for t in terms.replace("，", ",").split(",") if t.strip()]
+        with session() as store, refused(400):
+            watch_id, _ = add_watch(
+                store, url.strip(), words, every.strip(), allow_private, case.strip() or None
+            )
+        return _told("/ui/evidence", f"watch {watch_id} added: {url.strip()}", "#watches")
+
+    @app.post("/ui/watch/{watch_id}", include_in_schema=False)
+    def watch_act(
+        request: Request,
+        watch_id: int,
+        act: str = Form(...),
+        csrf: str = Form(""),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        with session() as store, refused():
+            if act == "run":
+                events = run_watches(store, only=watch_id)
+                said = f"watch {watch_id} ran: {events[0].event}" if events else ""
+            elif act in ("pause", "resume"):
+                pause_watch(store, watch_id, paused=act == "pause")
+                said = f"watch {watch_id} {act}d"
+            else:
+                raise HTTPException(422, "that action could not be read: reload the page")
+        return _told("/ui/evidence", said, "#watches")
+
+    @app.get("/ui/lists", response_class=HTMLResponse, include_in_schema=False)
+    def lists_page(request: Request, said: str = "", role: str = Depends(viewer)) -> HTMLResponse:
+        with session() as store:
+            ensure_lists(store)
+            versions = current_versions(store)
+            every = all_versions(store)
+            impacts = recent_impacts(store, 50)
+        return _form_page(
+            templates,
+            request,
+            "lists.html",
+            {
+                "title": "Lists",
+                "versions": versions,
+                "ages": dict(version_ages(versions)),
+                "every": list(reversed(every)),
+                "impacts": impacts,
+                "said": said[:300],
+                "role": role,
+            },
+        )
+
+    @app.post("/ui/lists", include_in_schema=False)
+    async def list_upload(
+        request: Request,
+        file: UploadFile,
+        source: str = Form("", max_length=100),
+        csrf: str = Form(""),
+        role: str = Depends(analyst),
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        name = Path(file.filename or "list").name
+        path = await _kept(file, "lists", LIST_SUFFIXES)
+        target = await run_in_threadpool(_update_list, path, name, source.strip() or None)
+        banner.forget()  # the out-of-date warning is read again
+        return RedirectResponse(target, status_code=303)
+
+    @app.get("/ui/lists/{source}/diff", response_class=HTMLResponse, include_in_schema=False)
+    def list_diff_page(
+        request: Request, source: str, old: str = "", new: str = "", role: str = Depends(viewer)
+    ) -> HTMLResponse:
+        with session() as store, refused():
+            diff = diff_versions(store, source[:100], old[:40] or None, new[:40] or None)
+        title = f"{diff.source}: {diff.old.version} → {diff.new.version}"
+        return _form_page(templates, request, "list_diff.html", {"title": title, "d": diff})
+
+    @app.get("/ui/cases", response_class=HTMLResponse, include_in_schema=False)
+    def cases_page(request: Request, said: str = "", role: str = Depends(viewer)) -> HTMLResponse:
+        with session() as store:
+            cases = [(case, len(stored_shipments(store, case=case))) for case in case_ids(store)]
+        context = {"title": "Cases", "cases": cases, "said": said[:300], "role": role}
+        return _form_page(templates, request, "cases.html", context)
+
+    @app.post("/ui/cases", include_in_schema=False)
+    async def case_upload(
+        request: Request, file: UploadFile, csrf: str = Form(""), role: str = Depends(analyst)
+    ) -> RedirectResponse:
+        _check_csrf(request, csrf)
+        name = Path(file.filename or "case.zip").name
+        path = await _kept(file, "cases", (".zip",))
+        case_id = await run_in_threadpool(_import_case_zip, path, name)
+        return RedirectResponse(f"/ui/shipments?case={quote(case_id)}", status_code=303)
 
     @app.get("/ui/watch/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: int, role: str = Depends(viewer)) -> HTMLResponse:
@@ -580,6 +702,85 @@ def chain_graph(content: dict[str, Any]) -> dict[str, Any]:
     return {"parties": parties, "links": links, "top": top}
 
 
+LIST_SUFFIXES = (".html", ".htm", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".zip")
+MAX_FILE = 200 * 1024 * 1024  # bytes of a list or case upload
+
+
+async def _kept(file: UploadFile, kind: str, suffixes: tuple[str, ...]) -> Path:
+    """An upload written under paxta's home (its own folder; only the file's name kept),
+    refused in words when of another kind or too large."""
+    name = Path(file.filename or "upload").name
+    if Path(name).suffix.lower() not in suffixes:
+        raise HTTPException(415, f"{name}: upload a {', '.join(suffixes)} file")
+    folder = inside_home("uploads", kind, secrets.token_hex(8))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await file.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_FILE:
+                out.close()
+                shutil.rmtree(folder, ignore_errors=True)
+                raise HTTPException(413, f"{name}: uploads are limited to {MAX_FILE:,} bytes")
+            out.write(chunk)
+    return path
+
+
+def _unpacked(path: Path, name: str) -> Path:
+    """A zip upload unpacked beside itself (the folder inside it), or the file itself."""
+    if path.suffix.lower() != ".zip":
+        return path
+    with refused(400):
+        return unpack_zip(path, path.parent / "unpacked", name)
+
+
+def _update_list(path: Path, name: str, source: str | None) -> str:
+    """Import a newer list file, keep its impact; the page that says what changed."""
+    given = _unpacked(path, name)
+    with session() as store, refused(400):
+        ensure_lists(store)
+        try:
+            result = import_list(store, given, source=source)
+        except PaxtaError as exc:
+            raise PaxtaError(str(exc).replace(str(path.parent), "the upload")) from None
+        version = result.version
+        if result.already_imported:
+            said = (
+                f"{name}: already imported as {version.source} {version.version}; nothing changed"
+            )
+            return f"/ui/lists?said={quote(said)}"
+        earlier = [
+            v for v in all_versions(store, version.source) if v.version_id != version.version_id
+        ]
+        after_update(store, earlier[-1] if earlier else None, version)
+    if not earlier:
+        said = f"{name}: imported {version.source} {version.version} ({version.entity_count:,})"
+        return f"/ui/lists?said={quote(said)}"
+    return (
+        f"/ui/lists/{quote(version.source)}/diff?old=%23{earlier[-1].version_id}"
+        f"&new=%23{version.version_id}"
+    )
+
+
+def _import_case_zip(path: Path, name: str) -> str:
+    """Import a case folder uploaded as a zip; its case id."""
+    folder = _unpacked(path, name)
+    if folder == path.parent / "unpacked":  # files at the top: the case is named by the zip
+        folder = folder.rename(path.parent / slug(Path(name).stem))
+    with session() as store, refused(400):
+        try:
+            case = read_case(folder)
+        except PaxtaError as exc:
+            raise PaxtaError(str(exc).replace(str(folder.parent) + "/", "")) from None
+        import_case(store, case)
+    return case.case_id
+
+
+def _told(path: str, said: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"{path}?said={quote(said[:300])}{anchor}", status_code=303)
+
+
 def _score(text: str) -> float:
     """A minimum score as typed in the filter form (empty or not a number: none)."""
     try:
@@ -652,6 +853,10 @@ class ListBanner:
         self._text = ""
         self._at = -every
         self._every = every
+
+    def forget(self) -> None:
+        """Read the lists again on the next page (they were just updated)."""
+        self._at = -self._every
 
     def __call__(self) -> str:
         now = time.monotonic()
