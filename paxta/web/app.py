@@ -432,6 +432,99 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem, "description": said[code]} for code in codes}
 
 
+class Health(BaseModel):
+    """The server is up."""
+
+    status: str
+    version: str
+
+
+class ListVersionOut(BaseModel):
+    """One list version the server screens against."""
+
+    source: str
+    version: str
+    entities: int
+    sha256: str
+    imported_at: str
+    format: str
+    version_id: int
+    files: str
+    source_url: str | None
+
+
+class JobState(BaseModel):
+    """A screening job: its state, progress and counts."""
+
+    job: str
+    file: str
+    state: str  # waiting, queued, running, done, failed
+    rows: int
+    screening_id: int | None
+    decisions: dict[str, int] | None
+    error: str | None
+
+
+class Recorded(BaseModel):
+    """A decision recorded, and the alias it taught (if any)."""
+
+    recorded: bool
+    learned: str
+
+
+class Withdrawn(BaseModel):
+    """A decision withdrawn."""
+
+    withdrawn: bool
+    said: str
+
+
+class EntityHit(BaseModel):
+    """A listed entity a searched name may be."""
+
+    entity_id: str
+    name: str
+    list: str
+    matched_name: str
+    decision: str
+    score: float
+
+
+class ShipmentRow(BaseModel):
+    """A shipment a trace can start from."""
+
+    case: str
+    shipment: str
+    seller: str | None
+    buyer: str | None
+    product: str | None
+    quantity: float | None
+    unit: str | None
+    date: str | None
+
+
+class PlaceEvidence(BaseModel):
+    """One piece of evidence the locator weighed."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    script: str
+    meaning: str
+    used: bool
+
+
+class LocationOut(BaseModel):
+    """Whether an address lies in the XUAR or is an XPCC unit, with evidence and why."""
+
+    xinjiang: bool
+    confidence: float
+    place: dict[str, Any] | None
+    evidence: list[PlaceEvidence]
+    why: str
+
+
 class WithdrawRequest(BaseModel):
     """Which decision to withdraw (undo): the newest on a query name against an entity."""
 
@@ -584,11 +677,11 @@ def create_app(
             )
         return role
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=Health)
     async def healthz() -> dict[str, str]:  # on the event loop: answers when threads are busy
         return {"status": "ok", "version": __version__}
 
-    @app.get("/lists")
+    @app.get("/lists", response_model=list[ListVersionOut])
     def lists(role: str = Depends(viewer)) -> list[dict[str, Any]]:
         with session() as store:
             ensure_lists(store)
@@ -649,7 +742,7 @@ def create_app(
                 out.write(chunk)
         return job, target
 
-    @app.post("/screenings", status_code=202, responses=_errors(413, 415))
+    @app.post("/screenings", status_code=202, response_model=JobState, responses=_errors(413, 415))
     async def start_screening(
         file: UploadFile,
         name_column: Annotated[str, Form(max_length=500)] = "",
@@ -666,7 +759,7 @@ def create_app(
         jobs.start(job, target, matchers.get("default"), columns)
         return job.as_json()
 
-    @app.get("/screenings/{job_id}")
+    @app.get("/screenings/{job_id}", response_model=JobState)
     def screening_state(job_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
         return _job(job_id).as_json()
 
@@ -739,7 +832,7 @@ def create_app(
             raise HTTPException(404, f"no screening job {job_id!r}")
         return job
 
-    @app.post("/decisions")
+    @app.post("/decisions", response_model=Recorded)
     def decide(
         body: DecisionRequest, request: Request, role: str = Depends(analyst)
     ) -> dict[str, Any]:
@@ -752,7 +845,7 @@ def create_app(
         matchers.decided()
         return {"recorded": True, "learned": learned}
 
-    @app.post("/decisions/withdraw")
+    @app.post("/decisions/withdraw", response_model=Withdrawn)
     def withdraw(
         body: WithdrawRequest, request: Request, role: str = Depends(analyst)
     ) -> dict[str, Any]:
@@ -883,7 +976,7 @@ def create_app(
         with session() as store, refused():
             return event_diff(store, event_id)
 
-    @app.get("/entities")
+    @app.get("/entities", response_model=list[EntityHit])
     def entities(
         q: str = Query(min_length=1, max_length=1000),
         limit: int = 20,
@@ -897,7 +990,7 @@ def create_app(
         with session() as store, refused():
             return entity_profile(store, entity_id, matcher)
 
-    @app.get("/shipments")
+    @app.get("/shipments", response_model=list[ShipmentRow])
     def shipments(
         case: str | None = None, limit: int = 1000, role: str = Depends(viewer)
     ) -> list[dict[str, Any]]:
@@ -954,7 +1047,7 @@ def create_app(
         _holder,
     )
 
-    @app.post("/locate")
+    @app.post("/locate", response_model=LocationOut)
     def locate(body: LocateRequest, role: str = Depends(viewer)) -> dict[str, Any]:
         return locate_address(body.address).as_json()
 

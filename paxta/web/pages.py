@@ -98,7 +98,16 @@ def add_pages(
         if exc.status_code == 401 and request.method == "GET" and _is_page(path):
             return RedirectResponse(f"/ui/login?next={quote(path)}", status_code=303)
         browser = request.headers.get("accept", "").startswith("text/html")
-        if (_is_page(path) or browser) and exc.status_code in (400, 403, 404, 405, 409, 413, 415, 422):
+        if (_is_page(path) or browser) and exc.status_code in (
+            400,
+            403,
+            404,
+            405,
+            409,
+            413,
+            415,
+            422,
+        ):
             message = _IN_WORDS.get(str(exc.detail), str(exc.detail))
             page = _form_page(
                 templates, request, "error.html", {"title": "Not possible", "message": message}
@@ -606,6 +615,8 @@ def add_pages(
         )
 
 
+# Refusals a browser gets as a page in words (the API's clients get JSON).
+IN_WORDS_STATUSES = (400, 403, 404, 405, 409, 413, 415, 422)
 # Starlette's own details, as an analyst reads them.
 _IN_WORDS = {
     "Not Found": "There is no such page. Start again from the home page.",
