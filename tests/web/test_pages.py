@@ -174,10 +174,12 @@ def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
 @pytest.mark.parametrize(
     "tokens", [Tokens.parse("analyst:s3cret-analyst-0001,viewer:s3cret-viewer-00001")]
 )
-def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> None:
+@pytest.mark.parametrize("width", [1280, 390])
+def test_sign_in_then_browse_entities_and_evidence(site: str, page: object, width: int) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{site}/ui/entities")
     expect(page.locator("h1")).to_have_text("Sign in")
     assert page.evaluate(UNLABELLED) == []
@@ -193,9 +195,14 @@ def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> N
     expect(page.locator("h1")).to_have_text("Xinjiang Zhongtai Chemical Co. Ltd.")
     expect(page.locator("#history + table")).to_contain_text("2025-01-14")
     assert page.evaluate(UNLABELLED) == []
+    _fits(page)
     page.goto(f"{site}/ui/evidence")
     expect(page.get_by_role("heading", name="Captures")).to_be_visible()
     assert page.evaluate(UNLABELLED) == []
+    _fits(page)
+    page.goto(f"{site}/")
+    expect(page.get_by_role("region", name="Needs attention")).to_be_visible()
+    _fits(page)
     page.goto(f"{site}/ui/screen")  # a viewer may not screen
     expect(page.get_by_role("alert")).to_contain_text("analyst")
     page.get_by_role("button", name="Sign out").click()
@@ -203,12 +210,14 @@ def test_sign_in_then_browse_entities_and_evidence(site: str, page: object) -> N
 
 
 @pytest.mark.parametrize("allow_private", [True])
-def test_capture_a_page_and_read_it_back(site: str, page: object) -> None:
+@pytest.mark.parametrize("width", [1280, 390])
+def test_capture_a_page_and_read_it_back(site: str, page: object, width: int) -> None:
     import http.server
 
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
+    page.set_viewport_size({"width": width, "height": 900})
     body = "<html><body><p>拾花工 <script>alert(1)</script>转移就业 3.5万人次。</p></body></html>"
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -237,6 +246,7 @@ def test_capture_a_page_and_read_it_back(site: str, page: object) -> None:
         expect(page.locator("table").filter(has_text="person-times")).to_be_visible()
         expect(page.locator("pre.text")).not_to_contain_text("alert(1)")
         assert dialogs == []  # the captured page's script never ran in paxta's pages
+        _fits(page)
 
 
 def test_the_api_docs_page_works_offline_under_the_policy(site: str, page: object) -> None:
