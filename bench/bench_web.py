@@ -109,6 +109,8 @@ def main() -> None:
             f"?case={quote(shipment['case'])}",
             "trade": "/ui/trade",
             "evidence": "/ui/evidence",
+            "lists": "/ui/lists",
+            "cases": "/ui/cases",
             "API docs": "/docs",
         }
         figures = _in_browser(browser_path, site, pages, f"/ui/jobs/{job_id}")

@@ -57,7 +57,7 @@ from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.apidocs import describe
 from paxta.web.jobs import Job, Jobs
-from paxta.web.pages import TOKEN_COOKIE, add_pages, refused
+from paxta.web.pages import TOKEN_COOKIE, add_pages, refused, stream_upload
 
 ANALYST, VIEWER = "analyst", "viewer"
 MAX_UPLOAD = 50 * 2**20
@@ -730,16 +730,9 @@ def create_app(
             job, target = jobs.new(file.filename or "upload.csv")
         except PaxtaError as exc:
             raise HTTPException(415, str(exc)) from None
-        size = 0
-        with target.open("wb") as out:
-            while chunk := await file.read(1 << 20):
-                size += len(chunk)
-                if size > max_upload:
-                    out.close()
-                    target.unlink(missing_ok=True)
-                    jobs.discard(job)
-                    raise HTTPException(413, f"uploads are limited to {max_upload:,} bytes")
-                out.write(chunk)
+        if not await stream_upload(file, target, max_upload):
+            jobs.discard(job)
+            raise HTTPException(413, f"uploads are limited to {max_upload:,} bytes")
         return job, target
 
     @app.post("/screenings", status_code=202, response_model=JobState, responses=_errors(413, 415))

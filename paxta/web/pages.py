@@ -726,16 +726,25 @@ async def _kept(file: UploadFile, kind: str, suffixes: tuple[str, ...]) -> Path:
     folder = inside_home("uploads", kind, secrets.token_hex(8))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
+    if not await stream_upload(file, path, MAX_FILE):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HTTPException(413, f"{name}: uploads are limited to {MAX_FILE:,} bytes")
+    return path
+
+
+async def stream_upload(file: UploadFile, target: Path, limit: int) -> bool:
+    """Write an upload to ``target`` as it streams in; False (and nothing kept) when it is
+    larger than ``limit`` bytes."""
     size = 0
-    with path.open("wb") as out:
+    with target.open("wb") as out:
         while chunk := await file.read(1 << 20):
             size += len(chunk)
-            if size > MAX_FILE:
+            if size > limit:
                 out.close()
-                shutil.rmtree(folder, ignore_errors=True)
-                raise HTTPException(413, f"{name}: uploads are limited to {MAX_FILE:,} bytes")
+                target.unlink(missing_ok=True)
+                return False
             out.write(chunk)
-    return path
+    return True
 
 
 def _unpacked(path: Path, name: str) -> Path:

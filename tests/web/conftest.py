@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -68,3 +69,12 @@ def _fits(page: object) -> None:
     assert isinstance(page, Page)
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 0, f"{page.url} is {wide}px wider than the window"
+
+
+def sized(page: object, width: int) -> Any:
+    """The test's browser page at ``width`` CSS pixels (a desktop window, or a phone's 390)."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.set_viewport_size({"width": width, "height": 900})
+    return page

@@ -14,7 +14,7 @@ from paxta.lists.importer import import_list
 from paxta.store import session
 from tests.conftest import UFLPA_PAGE, local_server
 from tests.lists.test_diff import _expected, _page_before_update
-from tests.web.conftest import _fits
+from tests.web.conftest import _fits, sized
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium")
 CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
@@ -31,10 +31,9 @@ def home(empty_home: Path, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_newer_list_uploaded_shows_what_changed(site: str, page: object, width: int) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     page.goto(f"{site}/ui/lists")
     expect(page.get_by_role("table").first).to_contain_text("2024-11-25")
     page.get_by_label("The list as its publisher gives it").set_input_files(str(UFLPA_PAGE))
@@ -54,10 +53,9 @@ def test_a_newer_list_uploaded_shows_what_changed(site: str, page: object, width
 def test_a_case_folder_uploaded_as_a_zip(
     site: str, page: object, width: int, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     folder = CASES / "cotton-tshirt"
     archive = tmp_path / "cotton-tshirt.zip"
     with zipfile.ZipFile(archive, "w") as z:
@@ -98,11 +96,9 @@ class Page(http.server.BaseHTTPRequestHandler):
 @pytest.mark.parametrize("allow_private", [True])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_watch_a_page_pause_it_and_run_it_now(site: str, page: object, width: int) -> None:
-    from playwright.sync_api import Page as Browser
     from playwright.sync_api import expect
 
-    assert isinstance(page, Browser)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     with local_server(Page) as origin:
         page.goto(f"{site}/ui/evidence")
         page.get_by_label("Page to watch").fill(f"{origin}/report.html")

@@ -13,7 +13,7 @@ from paxta.cli import cli
 from paxta.evidence.render import chromium
 from paxta.web.app import Tokens, create_app
 from tests.conftest import local_server
-from tests.web.conftest import _fits
+from tests.web.conftest import _fits, sized
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium")
 
@@ -22,10 +22,9 @@ pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chrom
 def test_screen_map_columns_triage_decide_undo(
     site: str, page: object, tmp_path: Path, width: int
 ) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     suppliers = tmp_path / "suppliers.csv"
     suppliers.write_text(
         "供应商名称,城市,工厂地址\n"
@@ -109,10 +108,9 @@ UNLABELLED = """() => Array.from(document.querySelectorAll(
 def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
     site: str, page: object, runner: CliRunner, width: int
 ) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     assert runner.invoke(cli, ["case", "import", str(CASES / "cotton-tshirt")]).exit_code == 0
@@ -176,10 +174,9 @@ def test_chain_graph_selects_a_party_by_mouse_and_keyboard(
 )
 @pytest.mark.parametrize("width", [1280, 390])
 def test_sign_in_then_browse_entities_and_evidence(site: str, page: object, width: int) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     page.goto(f"{site}/ui/entities")
     expect(page.locator("h1")).to_have_text("Sign in")
     assert page.evaluate(UNLABELLED) == []
@@ -214,10 +211,9 @@ def test_sign_in_then_browse_entities_and_evidence(site: str, page: object, widt
 def test_capture_a_page_and_read_it_back(site: str, page: object, width: int) -> None:
     import http.server
 
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_viewport_size({"width": width, "height": 900})
+    page = sized(page, width)
     body = "<html><body><p>拾花工 <script>alert(1)</script>转移就业 3.5万人次。</p></body></html>"
 
     class Handler(http.server.BaseHTTPRequestHandler):
