@@ -86,3 +86,21 @@ def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
+
+
+class HtmlPage(BaseHTTPRequestHandler):
+    """Answers every GET with ``body`` as UTF-8 HTML (a test subclasses it with its own body,
+    and may change the body between requests)."""
+
+    body = ""
+
+    def do_GET(self) -> None:
+        data = self.body.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import Columns, guess_columns
 from paxta.screen.review import record_decision, withdraw_decision
 from paxta.screen.triage import View, open_results, row_of, screening_page
-from paxta.store import session
+from paxta.store import Backend, session
 from paxta.trace.case import (
     case_ids,
     case_of_shipment,
@@ -59,7 +60,9 @@ from paxta.trace.case import (
     read_case,
     stored_shipments,
 )
+from paxta.trace.checks import HIGH, run_checks
 from paxta.trace.dossier import build_dossier, flow_svg
+from paxta.trace.graph import trace
 from paxta.trade.dossier import trade_dossier
 from paxta.trade.exposure import Filters, find_exposure, organisation
 from paxta.web.jobs import Job, Jobs
@@ -86,6 +89,7 @@ def add_pages(
     each analyst's decision (the matchers then read the decisions again)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     banner = ListBanner()
+    verdicts = ShipmentVerdicts()
     templates.env.globals["list_banner"] = banner
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -168,6 +172,7 @@ def add_pages(
             still_open = open_results(store, [int(j.screening_id or 0) for j in done])
             events = [e for e in watch_events(store, 10) if e["event"] != "unchanged"]
             shipments = stored_shipments(store)
+            flagged = verdicts(store, shipments[:HOME_SHIPMENTS], matcher_of("default"))
         ages = dict(version_ages(versions))
         context = {
             "title": "paxta",
@@ -178,6 +183,7 @@ def add_pages(
             ],
             "events": events,
             "shipments": len(shipments),
+            "flagged": flagged,
             "versions": versions,
             "ages": ages,
             "checked": checked,
@@ -863,6 +869,43 @@ def _check_csrf(request: Request, token: str) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, token):
         raise HTTPException(403, "the form expired or came from another site: reload it")
+
+
+HOME_SHIPMENTS = 50  # the newest shipments the home page checks for high findings
+
+
+class ShipmentVerdicts:
+    """The shipments with high findings, for the home page: traced and checked again only
+    when the cases or the lists changed since (a cheap look at both on each call)."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[Any, ...] = ()
+        self._flagged: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, store: Backend, shipments: list[dict[str, Any]], matcher: Any
+    ) -> list[dict[str, Any]]:
+        state = (
+            tuple(store.sql("SELECT count(*), max(date) FROM case_movements")[0]),
+            tuple(store.sql("SELECT count(*) FROM case_documents")[0]),
+            tuple(sorted((v.source, v.version_id) for v in current_versions(store))),
+            tuple((s["case"], s["shipment"]) for s in shipments),
+        )
+        with self._lock:
+            if state != self._seen:
+                self._flagged = [
+                    {**s, "high": high}
+                    for s in shipments
+                    if (high := _high_findings(store, s, matcher))
+                ]
+                self._seen = state
+            return self._flagged
+
+
+def _high_findings(store: Backend, shipment: dict[str, Any], matcher: Any) -> int:
+    chain = trace(store, shipment["case"], shipment["shipment"])
+    return sum(f.severity == HIGH for f in run_checks(store, chain, matcher))
 
 
 class ListBanner:

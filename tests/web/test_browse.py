@@ -82,6 +82,11 @@ def test_shipments_and_dossier_downloads(home: Path, runner: CliRunner) -> None:
     shown = client.get("/ui/shipments/SHP-P1").text
     assert "data-party=" in shown and "listed_entity" in shown
     assert client.get("/ui/shipments/NOPE").status_code == 404
+    home_page = client.get("/").text  # what needs attention: the shipment and its findings
+    assert "Shipments with high findings" in home_page and "/ui/shipments/SHP-P1?case=" in home_page
+    _import(runner, "cotton-clean")
+    again = client.get("/").text  # a new case is checked too; the clean one is not listed
+    assert "SHP-P1" in again and "cotton-clean" not in again.split("Shipments with high")[1]
 
 
 def test_evidence_records_files_and_watch_diffs(home: Path, runner: CliRunner, site: str) -> None:  # noqa: F811

@@ -3,7 +3,6 @@ case folder imported as a zip, pages watched, paused and run now; at desktop and
 
 from __future__ import annotations
 
-import http.server
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from paxta.evidence.render import chromium
 from paxta.lists.importer import import_list
 from paxta.store import session
-from tests.conftest import UFLPA_PAGE, local_server
+from tests.conftest import UFLPA_PAGE, HtmlPage, local_server
 from tests.lists.test_diff import _expected, _page_before_update
 from tests.web.conftest import _fits, sized
 
@@ -78,19 +77,8 @@ def test_a_case_folder_uploaded_as_a_zip(
     assert not (tmp_path.parent / "escape.csv").exists()
 
 
-class Page(http.server.BaseHTTPRequestHandler):
+class Page(HtmlPage):
     body = "<html><body><p>拾花工 维吾尔族 转移就业。</p></body></html>"
-
-    def do_GET(self) -> None:
-        data = self.body.encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.mark.parametrize("allow_private", [True])

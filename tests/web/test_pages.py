@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from paxta.cli import cli
 from paxta.evidence.render import chromium
 from paxta.web.app import Tokens, create_app
-from tests.conftest import local_server
+from tests.conftest import HtmlPage, local_server
 from tests.web.conftest import _fits, sized
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium")
@@ -209,24 +209,15 @@ def test_sign_in_then_browse_entities_and_evidence(site: str, page: object, widt
 @pytest.mark.parametrize("allow_private", [True])
 @pytest.mark.parametrize("width", [1280, 390])
 def test_capture_a_page_and_read_it_back(site: str, page: object, width: int) -> None:
-    import http.server
 
     from playwright.sync_api import expect
 
     page = sized(page, width)
-    body = "<html><body><p>拾花工 <script>alert(1)</script>转移就业 3.5万人次。</p></body></html>"
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            data = body.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
+    class Handler(HtmlPage):
+        body = (
+            "<html><body><p>拾花工 <script>alert(1)</script>转移就业 3.5万人次。</p></body></html>"
+        )
 
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
