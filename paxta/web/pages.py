@@ -50,7 +50,7 @@ from paxta.lists.repository import (
 from paxta.lists.shipped import ensure_lists
 from paxta.profile import entity_profile, find_entities
 from paxta.screen.batch import Columns, guess_columns
-from paxta.screen.review import record_decision, withdraw_decision
+from paxta.screen.review import record_decision, screenings, withdraw_decision
 from paxta.screen.triage import View, open_results, row_of, screening_page
 from paxta.store import Backend, session
 from paxta.trace.case import (
@@ -195,7 +195,14 @@ def add_pages(
 
     @app.get("/ui/screen", response_class=HTMLResponse, include_in_schema=False)
     def screen_form(request: Request, role: str = Depends(analyst)) -> HTMLResponse:
-        context = {"title": "Screen a supplier file", "past": jobs.recent(50)}
+        with session() as store:
+            saved = screenings(store)[:50]
+        web = {j.screening_id for j in jobs.recent(500) if j.screening_id is not None}
+        context = {
+            "title": "Screen a supplier file",
+            "past": jobs.recent(50),
+            "saved": [s for s in saved if s["screening_id"] not in web],
+        }
         return _form_page(templates, request, "screen.html", context)
 
     @app.post("/ui/screen", include_in_schema=False)
@@ -284,19 +291,58 @@ def add_pages(
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, f"no screening job {job_id!r}")
+        view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
+        return _results_page(request, job.as_json(), view, said, role)
+
+    @app.get("/ui/screenings/{screening_id}", response_class=HTMLResponse, include_in_schema=False)
+    def screening_page_of(
+        request: Request,
+        screening_id: int,
+        decision: str = "",
+        state: str = "",
+        list: str = "",
+        region: str = "",
+        min_score: str = "",
+        q: str = "",
+        sort: str = "row",
+        page: int = 1,
+        said: str = "",
+        role: str = Depends(viewer),
+    ) -> HTMLResponse:
+        """A screening saved by ``paxta screen`` (or any), worked through as a web job is."""
+        with session() as store:
+            found = store.dicts(
+                "SELECT input, row_count, finished FROM screenings WHERE screening_id = ?",
+                [screening_id],
+            )
+        if not found:
+            raise HTTPException(404, f"no screening {screening_id}")
+        job = {
+            "job": "",
+            "file": Path(found[0]["input"]).name,
+            "state": "done" if found[0]["finished"] else "interrupted (its rows so far)",
+            "rows": found[0]["row_count"],
+            "screening_id": screening_id,
+            "error": None,
+        }
+        view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
+        return _results_page(request, job, view, said, role)
+
+    def _results_page(
+        request: Request, job: dict[str, Any], view: View, said: str, role: str
+    ) -> HTMLResponse:
         found = None
-        if job.state == "done" and job.screening_id is not None:
-            view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
+        if job["state"] != "failed" and job["screening_id"] is not None:
             with session() as store, refused(422):
-                found = screening_page(store, job.screening_id, view)
+                found = screening_page(store, job["screening_id"], view)
         filters = {
-            "decision": decision,
-            "state": state,
-            "list": list[:100],
-            "region": region,
-            "min_score": min_score[:10],
-            "q": q[:200],
-            "sort": sort,
+            "decision": view.decision,
+            "state": view.state,
+            "list": view.source,
+            "region": view.region,
+            "min_score": request.query_params.get("min_score", "")[:10],
+            "q": view.text[:200],
+            "sort": view.sort,
         }
         here = str(request.url.query)
         return _form_page(
@@ -305,7 +351,7 @@ def add_pages(
             "job.html",
             {
                 "title": "Screening results",
-                "job": job.as_json(),
+                "job": job,
                 "found": found,
                 "filters": filters,
                 "linked": lambda **change: _query({**filters, **change}),
@@ -320,6 +366,7 @@ def add_pages(
         request: Request,
         csrf: str = Form(""),
         job: str = Form(""),
+        screening: str = Form("", max_length=20),
         act: str = Form(..., max_length=40),
         back: str = Form("", max_length=2000),
         role: str = Depends(analyst),
@@ -332,17 +379,23 @@ def add_pages(
             raise HTTPException(422, "that decision could not be read: reload the page")
         row = int(number)
         note = str((await request.form()).get(f"note-{row}", ""))[:2000]
-        held = jobs.get(job)
-        if held is None or held.screening_id is None:
-            raise HTTPException(404, f"no screening job {job!r}")
+        if job:
+            held = jobs.get(job)
+            if held is None or held.screening_id is None:
+                raise HTTPException(404, f"no screening job {job!r}")
+            screening_id, path = held.screening_id, f"/ui/jobs/{quote(job)}"
+        elif screening.isdigit():
+            screening_id, path = int(screening), f"/ui/screenings/{screening}"
+        else:
+            raise HTTPException(422, "that decision could not be read: reload the page")
         who = holder(request) or "web"
         said, found = await run_in_threadpool(
-            _decide, held.screening_id, row, verdict, note.strip(), who
+            _decide, screening_id, row, verdict, note.strip(), who
         )
         decided()
         told = f"row {row}, {found['query']} vs {found['listed_name']}: {said}"
         kept = [(k, v) for k, v in parse_qsl(back) if k != "said"]  # the filters it came from
-        target = f"/ui/jobs/{quote(job)}?{urlencode([*kept, ('said', told)])}#row-{row}"
+        target = f"{path}?{urlencode([*kept, ('said', told)])}#row-{row}"
         return RedirectResponse(target, status_code=303)
 
     @app.get("/ui/entities", response_class=HTMLResponse, include_in_schema=False)

@@ -105,3 +105,33 @@ def test_watch_a_page_pause_it_and_run_it_now(site: str, page: object, width: in
         page.get_by_role("button", name="Resume watch 1").click()
         expect(page.locator("#watches + div table")).to_contain_text("active")
         _fits(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_screening_run_on_the_command_line_is_worked_in_the_browser(
+    site: str, page: object, width: int, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from playwright.sync_api import expect
+
+    from paxta.cli import cli
+
+    page = sized(page, width)
+    source = tmp_path / "suppliers.csv"
+    source.write_text("supplier\n新疆中泰化学股份有限公司\nGuangdong Baiyi Textile\n", "utf-8")
+    done = CliRunner().invoke(cli, ["screen", str(source), "-o", str(tmp_path / "out.csv")])
+    assert done.exit_code == 0, done.output
+    page.goto(f"{site}/ui/screen")
+    page.get_by_role("link", name="1", exact=True).click()
+    expect(page.locator("#job-state")).to_contain_text("suppliers.csv: done, 2 rows")
+    page.locator("#note-1").fill("checked the registry")
+    page.get_by_role("button", name="Confirm row 1").click()
+    expect(page.get_by_role("alert")).to_contain_text("confirmed")
+    expect(page.locator("#row-1")).to_contain_text("confirmed by web")
+    assert "/ui/screenings/1" in page.url
+    import json
+
+    said = CliRunner().invoke(cli, ["match", "新疆中泰化学股份有限公司", "--json"])
+    best = json.loads(said.output)["matches"][0]
+    assert best["explanation"].startswith("analyst confirmed") and "registry" in best["explanation"]
+    _fits(page)
