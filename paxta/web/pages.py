@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, UploadFile
@@ -277,35 +277,20 @@ def add_pages(
     def job_page(
         request: Request,
         job_id: str,
-        decision: str = "",
-        state: str = "",
-        list: str = "",
-        region: str = "",
-        min_score: str = "",
-        q: str = "",
-        sort: str = "row",
-        page: int = 1,
+        view: Annotated[View, Depends(view_params)],
         said: str = "",
         role: str = Depends(viewer),
     ) -> HTMLResponse:
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, f"no screening job {job_id!r}")
-        view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
         return _results_page(request, job.as_json(), view, said, role)
 
     @app.get("/ui/screenings/{screening_id}", response_class=HTMLResponse, include_in_schema=False)
     def screening_page_of(
         request: Request,
         screening_id: int,
-        decision: str = "",
-        state: str = "",
-        list: str = "",
-        region: str = "",
-        min_score: str = "",
-        q: str = "",
-        sort: str = "row",
-        page: int = 1,
+        view: Annotated[View, Depends(view_params)],
         said: str = "",
         role: str = Depends(viewer),
     ) -> HTMLResponse:
@@ -325,7 +310,6 @@ def add_pages(
             "screening_id": screening_id,
             "error": None,
         }
-        view = View(decision, state, list[:100], region, _score(min_score), q, sort, page)
         return _results_page(request, job, view, said, role)
 
     def _results_page(
@@ -858,6 +842,20 @@ def _import_case_zip(path: Path, name: str) -> str:
 
 def _told(path: str, said: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"{path}?said={quote(said[:300])}{anchor}", status_code=303)
+
+
+def view_params(
+    decision: str = "",
+    state: str = "",
+    list: str = "",
+    region: str = "",
+    min_score: str = "",
+    q: str = "",
+    sort: str = "row",
+    page: int = 1,
+) -> View:
+    """The results page's filters, sort and page, as its query string gives them."""
+    return View(decision, state, list[:100], region, _score(min_score), q, sort, page)
 
 
 def _score(text: str) -> float:
