@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import orjson
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -430,6 +430,78 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         415: "paxta does not read this kind of file",
     }
     return {code: {"model": Problem, "description": said[code]} for code in codes}
+
+
+class Open(BaseModel):
+    """A typed object that may carry more fields than it names (kept in the response)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class FindingOut(Open):
+    """One problem a check found: a stable code, a severity, where, its documents, a sentence."""
+
+    code: str
+    severity: str
+    tier: int | None
+    party: str | None
+    documents: list[str]
+    message: str
+
+
+class TraceOut(BaseModel):
+    """A shipment traced back through its tiers."""
+
+    case: str
+    shipment: str
+    tiers: dict[str, int]
+    links: list[dict[str, Any]]
+    findings: list[FindingOut]
+
+
+class EntityProfile(Open):
+    """Everything paxta holds about one listed entity, and its entries on other lists."""
+
+    entity_id: str
+    name: str
+    on_list: str = Field(alias="list")
+    list_version: str
+    schema_: str = Field(alias="schema")
+    countries: list[str]
+    identifiers: list[dict[str, Any]]
+    programs: list[dict[str, Any]]
+    names: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    same_entity: list[dict[str, Any]]
+
+
+class WatchOut(Open):
+    """A watched page."""
+
+    watch_id: int
+    url: str
+    terms: list[str]
+    every_seconds: int
+    case_name: str | None
+    paused: bool
+
+
+class WatchEventOut(Open):
+    """What one run of a watch found."""
+
+    event_id: int
+    watch_id: int
+    url: str
+    event: str
+    happened_at: str
+
+
+class ExposureOut(Open):
+    """Exposure paths found in the trade records."""
+
+    total: int
+    paths: list[dict[str, Any]]
 
 
 class Health(BaseModel):
@@ -854,7 +926,7 @@ def create_app(
         )
 
     # Shipment ids may hold "/" (a bill of lading number such as MAEU/123): {shipment:path}.
-    @app.get("/trace/{shipment:path}")
+    @app.get("/trace/{shipment:path}", response_model=TraceOut)
     def trace_shipment(shipment: str, role: str = Depends(viewer)) -> dict[str, Any]:
         with session() as store:
             case_id = _case(store, shipment)
@@ -954,12 +1026,12 @@ def create_app(
             headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"},
         )
 
-    @app.get("/watch")
+    @app.get("/watch", response_model=list[WatchOut])
     def watches(role: str = Depends(viewer)) -> list[dict[str, Any]]:
         with session() as store:
             return list_watches(store)
 
-    @app.get("/watch/events")
+    @app.get("/watch/events", response_model=list[WatchEventOut])
     def events(limit: int = 200, role: str = Depends(viewer)) -> list[dict[str, Any]]:
         with session() as store:
             return watch_events(store, max(1, min(limit, 5000)))
@@ -977,7 +1049,7 @@ def create_app(
     ) -> list[dict[str, Any]]:
         return find_entities(matchers.get("default"), q, max(1, min(limit, 50)))
 
-    @app.get("/entities/{entity_id}")
+    @app.get("/entities/{entity_id}", response_model=EntityProfile)
     def entity(entity_id: str, role: str = Depends(viewer)) -> dict[str, Any]:
         matcher = matchers.get("default")
         with session() as store, refused():
@@ -990,7 +1062,7 @@ def create_app(
         with session() as store:
             return stored_shipments(store, max(1, min(limit, 100_000)), case)
 
-    @app.get("/trade/exposure")
+    @app.get("/trade/exposure", response_model=ExposureOut)
     def trade_exposure(
         importer: str = Query("", max_length=200),
         hs: str = Query("", max_length=200),
