@@ -18,7 +18,7 @@ from paxta.lists.model import Entity
 from paxta.lists.repository import all_versions, find_entity, load_entities
 from paxta.names.features import name_features
 from paxta.places.locator import locate_address
-from paxta.screen.matcher import Matcher
+from paxta.screen.matcher import NEWEST_DECISIONS, STANDING, Matcher
 from paxta.screen.same import same_entity
 from paxta.store import Backend
 
@@ -80,9 +80,11 @@ def entity_profile(store: Backend, entity_id: str, matcher: Matcher) -> dict[str
 
 
 def _confirmed(store: Backend, entity_id: str) -> set[str]:
-    """Chinese names analysts confirmed as this entity."""
+    """Chinese names analysts confirmed as this entity (a confirmation that stands)."""
     rows = store.sql(
-        "SELECT DISTINCT query FROM decisions WHERE entity_id = ? AND verdict", [entity_id]
+        f"SELECT DISTINCT query FROM {NEWEST_DECISIONS} AS d "
+        f"WHERE entity_id = ? AND verdict AND {STANDING}",
+        [entity_id],
     )
     return {q for (q,) in rows if name_features(q).script == "Han"}
 

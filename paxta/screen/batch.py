@@ -131,14 +131,7 @@ class Summary:
 
 def find_name_column(columns: list[str]) -> str | None:
     """The column that holds party names, from its header (name, supplier, 企业名称 ...)."""
-    folded = {_fold(c): c for c in columns}
-    for header in NAME_HEADERS:
-        if _fold(header) in folded:
-            return folded[_fold(header)]
-    for c in columns:  # "Supplier name (EN)", "shipper_name_1"
-        if any(_fold(h) in _fold(c) for h in NAME_HEADERS[:12]):
-            return c
-    return None
+    return _by_header(columns, NAME_HEADERS, loose=12)
 
 
 # Headers of the optional columns, most telling first (compared as the name's headers are).
@@ -176,15 +169,17 @@ def guess_columns(columns: list[str]) -> Columns | None:
     return Columns(name, found["address"], found["country"], found["registry_id"])
 
 
-def _by_header(columns: list[str], headers: tuple[str, ...]) -> str | None:
+def _by_header(columns: list[str], headers: tuple[str, ...], loose: int = 3) -> str | None:
+    """The column whose header is one of ``headers`` (the first of them that is), else the
+    first column whose header holds one of the first ``loose`` of them ("Supplier name (EN)",
+    "shipper_country_code")."""
     folded = {_fold(c): c for c in columns}
     for header in headers:
         if _fold(header) in folded:
             return folded[_fold(header)]
-    for header in headers[:3]:  # "Supplier address (EN)", "shipper_country_code"
-        for c in columns:
-            if _fold(header) in _fold(c):
-                return c
+    for c in columns:
+        if any(_fold(h) in _fold(c) for h in headers[:loose]):
+            return c
     return None
 
 

@@ -374,11 +374,17 @@ def _conflict(a: set[PlaceKeys], b: set[PlaceKeys]) -> bool:
     return not any(k in keys_a for p in b for k in p)
 
 
+# The decision that stands per (query, entity): the newest; a withdrawn one leaves none.
+NEWEST_DECISIONS = """(SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY query_key, entity_id ORDER BY decided_at DESC) AS nth
+    FROM decisions) AS ordered WHERE nth = 1)"""
+STANDING = "NOT coalesce(withdrawn, false)"
+
+
 def load_decisions(store: Backend) -> dict[tuple[str, str], Decision]:
-    """The newest decision per (query, entity), unless it was withdrawn."""
+    """The decision that stands per (query, entity)."""
     rows = store.sql(
-        "SELECT query_key, entity_id, verdict, fingerprint, decided_at, note, "
-        "coalesce(withdrawn, false) FROM decisions ORDER BY decided_at"
+        "SELECT query_key, entity_id, verdict, fingerprint, decided_at, note "
+        f"FROM {NEWEST_DECISIONS} AS d WHERE {STANDING}"
     )
-    newest = {(r[0], r[1]): r for r in rows}
-    return {k: Decision(r[2], r[3], r[4], r[5] or "") for k, r in newest.items() if not r[6]}
+    return {(r[0], r[1]): Decision(r[2], r[3], r[4], r[5] or "") for r in rows}

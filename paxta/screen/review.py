@@ -26,7 +26,7 @@ from paxta.screen.batch import (
     result_columns,
 )
 from paxta.screen.comparison import CLEAR
-from paxta.screen.matcher import Matcher, query_key
+from paxta.screen.matcher import NEWEST_DECISIONS, STANDING, Matcher, query_key
 from paxta.screen.model import model
 from paxta.store import Backend
 
@@ -99,13 +99,13 @@ def withdraw_decision(store: Backend, query: str, entity_id: str, analyst: str =
     what was withdrawn, in words."""
     key = query_key(query)
     standing = store.sql(
-        "SELECT verdict, fingerprint, decided_at, coalesce(withdrawn, false) FROM decisions "
-        "WHERE query_key = ? AND entity_id = ? ORDER BY decided_at DESC LIMIT 1",
+        f"SELECT verdict, fingerprint, decided_at FROM {NEWEST_DECISIONS} AS d "
+        f"WHERE query_key = ? AND entity_id = ? AND {STANDING}",
         [key, entity_id],
     )
-    if not standing or standing[0][3]:
+    if not standing:
         raise PaxtaError(f"no decision on {query!r} against {entity_id!r} to undo.")
-    verdict, fingerprint, decided_at, _ = standing[0]
+    verdict, fingerprint, decided_at = standing[0]
     store.sql(
         f"INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)",
         [key, query, entity_id, fingerprint, verdict, "withdrawn", analyst, utc_now()],

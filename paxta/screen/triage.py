@@ -17,7 +17,7 @@ from typing import Any
 
 from paxta.errors import PaxtaError
 from paxta.files.writers import RowWriter
-from paxta.screen.matcher import query_key
+from paxta.screen.matcher import NEWEST_DECISIONS, query_key
 from paxta.store import Backend
 
 DECISIONS = ("match", "review", "clear")
@@ -30,10 +30,6 @@ SORTS = {
 }
 PER_PAGE = 100
 MAX_PER_PAGE = 500
-# The newest decision per (query, entity): a withdrawn one leaves the result open.
-NEWEST_DECISIONS = """(SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY query_key, entity_id ORDER BY decided_at DESC) AS nth
-    FROM decisions) AS ordered WHERE nth = 1)"""
 _STATE = """CASE WHEN r.entity_id IS NULL THEN ''
     WHEN d.verdict IS NULL OR coalesce(d.withdrawn, false) THEN 'open'
     WHEN d.fingerprint IS DISTINCT FROM r.fingerprint THEN 'changed'
