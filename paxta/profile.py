@@ -20,6 +20,7 @@ from paxta.names.features import name_features
 from paxta.places.locator import locate_address
 from paxta.screen.matcher import NEWEST_DECISIONS, STANDING, Matcher
 from paxta.screen.same import same_entity
+from paxta.scripts import HAN
 from paxta.store import Backend
 
 # Above this many case parties, only those sharing a trade-name word with the entity are
@@ -42,7 +43,7 @@ def entity_profile(store: Backend, entity_id: str, matcher: Matcher) -> dict[str
     for name in _confirmed(store, entity_id):
         han[name] = "confirmed by an analyst"
     for n in entity.names:
-        if n.script == "Han":
+        if n.script == HAN:
             han[n.value] = f"on the list ({n.kind})"
     places = []
     for address in entity.addresses:
@@ -86,7 +87,7 @@ def _confirmed(store: Backend, entity_id: str) -> set[str]:
         f"WHERE entity_id = ? AND verdict AND {STANDING}",
         [entity_id],
     )
-    return {q for (q,) in rows if name_features(q).script == "Han"}
+    return {q for (q,) in rows if name_features(q).script == HAN}
 
 
 def _learned(store: Backend, entity: Entity) -> list[dict[str, str]]:
@@ -112,7 +113,7 @@ def linked_parties(store: Backend, entity: Entity, matcher: Matcher) -> list[dic
     else:
         words = sorted(
             {k for n in entity.names for k in name_features(n.value).keys}
-            | {t for n in entity.names if (t := name_features(n.value).trade) and n.script == "Han"}
+            | {t for n in entity.names if (t := name_features(n.value).trade) and n.script == HAN}
         )
         if not words:
             return []

@@ -205,6 +205,20 @@ def test_undoing_a_confirmation_forgets_the_alias_it_taught(
     assert rows == [(True, False, "alice"), (True, True, "alice")]  # both kept on record
 
 
+def test_the_entity_page_lists_only_confirmations_that_stand(store: Backend) -> None:
+    from paxta.profile import _confirmed
+    from paxta.screen.review import record_decision, withdraw_decision
+
+    ensure_lists(store)
+    entity = "uflpa-xinjiang-zhongtai-chemical"
+    record_decision(store, "新疆中泰化学有限公司", entity, True)
+    record_decision(store, "中泰化学", entity, True)
+    assert _confirmed(store, entity) == {"新疆中泰化学有限公司", "中泰化学"}
+    withdraw_decision(store, "中泰化学", entity)
+    record_decision(store, "新疆中泰化学有限公司", entity, False)  # overruled later
+    assert _confirmed(store, entity) == set()
+
+
 def _letters(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
