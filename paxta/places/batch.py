@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -46,5 +48,20 @@ def locate_many(addresses: Iterable[str]) -> Iterator[Location]:
     was measured slower here: a located address costs less to make than to send back."""
     it = iter(addresses)
     while batch := list(itertools.islice(it, BATCH)):
-        found = {a: locate_address(a) for a in dict.fromkeys(batch)}
+        with _collector_paused():  # (a batch makes no cycles; sweeping it cost ~10% to 25%)
+            found = {a: locate_address(a) for a in dict.fromkeys(batch)}
         yield from (found[a] for a in batch)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while the batch is located (and the caller's code
+    never runs with it off): the collector sweeps the whole heap as a batch's answers pile up,
+    and in a process holding large tables that costs more than the locating."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from paxta.data import data_path
 
@@ -76,10 +76,20 @@ def fold(text: str) -> str:
     """Lower-case, strip accents and widen nothing: the result has exactly ``len(text)`` chars."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLDED)
 
 
-@cache
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table, each character's fold worked out the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def _fold_char(ch: str) -> str:
     if ch in "’‘`ʼ":
         return "'"
@@ -110,10 +120,13 @@ class Gazetteer:
         self._load_china_context()
         self._load_countries()
         self._load_outside_mainland()
-        self.automaton = ahocorasick.Automaton()
-        for text, patterns in self._patterns.items():
-            self.automaton.add_word(text, (text, tuple(patterns)))
-        self.automaton.make_automaton()
+        # The automaton reports every spelling found as its index in these lists.
+        self.spellings = list(self._patterns)
+        self.meanings = [tuple(self._patterns[t]) for t in self.spellings]
+        self.han = [m[0].script == "Han" for m in self.meanings]  # needs no word boundary
+        self.automaton = ahocorasick_rs.AhoCorasick(
+            self.spellings, matchkind=ahocorasick_rs.MatchKind.Standard
+        )
 
     def _add(self, text: str, pattern: Pattern) -> None:
         folded = fold(" ".join(text.split()))

@@ -48,10 +48,16 @@ _XPCC_LATIN = re.compile(
 )
 _SEGMENT = re.compile(r"[^;；]+")
 _POSTAL = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
+_MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): mostly absent
+    r"\d{6}|兵团|[一二三四五六七八九十零〇百]团|[一二三四五六七八九十]师|xpcc|bingtuan|corps|division|regiment"
+)
+_DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
+_DECIDED_MAX = 200_000
+_ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """One piece of text that counted (or was set aside) and what it means."""
 
@@ -78,7 +84,7 @@ class Evidence:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Location:
     """The locator's answer for one address."""
 
@@ -109,25 +115,72 @@ def locate_address(address: str | None) -> Location:
     if not text.strip():
         return Location(False, 0.5, None, [], "The address is empty.")
     folded = fold(text)
-    segments = [m.span() for m in _SEGMENT.finditer(text) if m.group(0).strip()]
-    if len(segments) > 1:  # "addr one; and addr two": any address in Xinjiang counts
-        results = [_locate_span(text, folded, s, e) for s, e in segments]
-        hit = [r for r in results if r.xinjiang]
-        return (
-            max(hit, key=lambda r: r.confidence)
-            if hit
-            else min(results, key=lambda r: r.confidence)
-        )
+    if ";" in text or "；" in text:
+        segments = [m.span() for m in _SEGMENT.finditer(text) if m.group(0).strip()]
+        if len(segments) > 1:  # "addr one; and addr two": any address in Xinjiang counts
+            results = [_locate_span(text, folded, s, e) for s, e in segments]
+            hit = [r for r in results if r.xinjiang]
+            return (
+                max(hit, key=lambda r: r.confidence)
+                if hit
+                else min(results, key=lambda r: r.confidence)
+            )
     return _locate_span(text, folded, 0, len(text))
 
 
 def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
-    evidence = _scan_names(text, folded, start, end) + _scan_codes(text, folded, start, end)
-    if not evidence:
-        return Location(
-            False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
+    hits = _hits(folded, start, end)
+    if _MAYBE_CODE.search(folded, start, end):
+        evidence = _scan_names(text, folded, hits) + _scan_codes(text, folded, start, end)
+        return _decide(evidence) if evidence else _nothing()
+    return _alike(text, folded, hits) if hits else _nothing()
+
+
+def _alike(text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...]]]) -> Location:
+    # Without codes, the decision rests on the names found, what follows each (a street?) and
+    # their order: addresses alike in these are decided once. The answer is shared with those
+    # that have their names at the same places too; the others get it with their own places.
+    key = tuple(
+        (
+            text[s:e],
+            _is_street(folded, e, patterns[0].script),
+            folded[e - 1] == "师" and _is_not_division(folded, e),
         )
-    return _decide(text, evidence)
+        for s, e, patterns in (sorted(hits) if len(hits) > 1 else hits)
+    )
+    decided = _DECIDED.get(key)
+    if decided is None:
+        if len(_DECIDED) >= _DECIDED_MAX:
+            _DECIDED.clear()
+        decided = _DECIDED[key] = (_decide(_scan_names(text, folded, hits)), hits)
+    location, where = decided
+    return location if where == hits else _moved(location, hits)
+
+
+def forget_decisions() -> None:
+    """Forget the decisions kept for addresses alike (for measurements and tests)."""
+    _DECIDED.clear()
+
+
+def _nothing() -> Location:
+    return Location(
+        False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
+    )
+
+
+def _moved(decided: Location, hits: list[tuple[int, int, tuple[Pattern, ...]]]) -> Location:
+    """``decided``'s answer with its evidence where ``hits`` found it in another address (the
+    evidence lies in the order of the hits, which is the same for addresses alike)."""
+    return Location(
+        decided.xinjiang,
+        decided.confidence,
+        decided.place,
+        [
+            Evidence(e.text, s, end, e.kind, e.script, e.meaning, e.key, e.strength, e.used)
+            for e, (s, end, _) in zip(decided.evidence, hits, strict=True)
+        ],
+        decided.why,
+    )
 
 
 def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
@@ -142,33 +195,47 @@ def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
     ]
 
 
-def _scan_names(text: str, folded: str, lo: int, hi: int) -> list[Evidence]:
-    return [
-        _name_evidence(text, folded, s, e, patterns) for s, e, patterns in _hits(folded, lo, hi)
-    ]
+def _scan_names(
+    text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...]]]
+) -> list[Evidence]:
+    return [_name_evidence(text, folded, s, e, patterns) for s, e, patterns in hits]
 
 
 def _hits(folded: str, lo: int, hi: int) -> list[tuple[int, int, tuple[Pattern, ...]]]:
     """Place names in ``folded[lo:hi]`` on word boundaries, longest first where they overlap."""
-    hits: list[tuple[int, int, tuple[Pattern, ...]]] = []
-    for end, (word, patterns) in gazetteer().automaton.iter(folded, lo, hi):
-        start = end - len(word) + 1
-        if _bounded(folded, start, end + 1, patterns[0].script):
-            hits.append((start, end + 1, patterns))
-    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
-    taken: list[tuple[int, int]] = []
-    out: list[tuple[int, int, tuple[Pattern, ...]]] = []
-    for start, end, patterns in hits:
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        out.append((start, end, patterns))
+    g = gazetteer()
+    han, meanings = g.han, g.meanings
+    span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
+    matches = g.automaton.find_matches_as_indexes(span, overlapping=True)
+    if len(matches) == 1:  # (most often)
+        i, s, e = matches[0]
+        return [(s + lo, e + lo, meanings[i])] if han[i] or _bounded(folded, s + lo, e + lo) else []
+    found = [
+        (s - e, s + lo, e + lo, meanings[i])
+        for i, s, e in matches
+        if han[i] or _bounded(folded, s + lo, e + lo)
+    ]
+    return _longest(found, hi)
+
+
+def _longest(
+    found: list[tuple[int, int, int, tuple[Pattern, ...]]], hi: int
+) -> list[tuple[int, int, tuple[Pattern, ...]]]:
+    """Of overlapping hits (each ``(-length, start, end, patterns)``), the longest, then the
+    first."""
+    if len(found) < 2:
+        return [(s, e, patterns) for _, s, e, patterns in found]
+    found.sort()  # (no two hits have the same length and start)
+    taken = bytearray(hi)  # 1 where a longer name already lies
+    out = []
+    for _, start, end, patterns in found:
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = _ONES[: end - start]
+            out.append((start, end, patterns))
     return out
 
 
-def _bounded(folded: str, start: int, end: int, script: str) -> bool:
-    if script == "Han":
-        return True
+def _bounded(folded: str, start: int, end: int) -> bool:
     before = folded[start - 1] if start > 0 else " "
     after = folded[end] if end < len(folded) else " "
     return not (before.isalnum() or after.isalnum())
@@ -228,7 +295,7 @@ def _script(patterns: tuple[Pattern, ...]) -> str:
 
 def _is_street(folded: str, end: int, script: str) -> bool:
     if script == "Han":
-        if folded[:end].endswith(gz.ADMIN_SUFFIXES):
+        if folded.endswith(gz.ADMIN_SUFFIXES, 0, end):
             return False  # 石河子市北四路: a city, then its street
         return _HAN_STREET.match(folded, end) is not None
     return _LATIN_STREET.match(folded, end) is not None
@@ -310,7 +377,7 @@ def _uscc_evidence(code: str, start: int, end: int, uscc: Uscc) -> Evidence:
     return Evidence(code, start, end, kind, "Latin", meaning, key, used=uscc.valid)
 
 
-def _decide(text: str, evidence: list[Evidence]) -> Location:
+def _decide(evidence: list[Evidence]) -> Location:
     used = [e for e in evidence if e.used]
     china = any(e.kind == gz.CHINA for e in used) or any(e.script == "Han" for e in used)
     foreign = [e for e in used if e.kind == gz.FOREIGN]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from paxta.cli import cli
 from paxta.places import locate_address
+from paxta.places.locator import forget_decisions
 from paxta.places.uscc import check_character, parse_uscc
 from tests.conftest import FIXTURES
 
@@ -134,3 +135,29 @@ def test_places_outside_the_mainland_are_what_they_are(address: str, reason: str
     found = locate_address(address)
     assert not found.xinjiang
     assert reason in found.why
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["新疆维吾尔自治区阿克苏市解放路1号", "新疆维吾尔自治区阿克苏市人民大道200号"],
+        [
+            "No. 5 Jiefang Road, Aksu City, Xinjiang",
+            "Building 12, Industrial Park, Aksu City, Xinjiang",
+        ],
+        ["上海市乌鲁木齐中路8号", "上海市徐汇区乌鲁木齐中路118号"],
+        ["疏附县站敏乡, 和田地区", "和田地区疏附县站敏乡"],  # the same names in another order
+        ["新疆阿拉尔市第一师十团", "新疆阿拉尔市第一师十二团"],  # XPCC units: never re-used
+    ],
+)
+def test_addresses_alike_are_answered_as_if_each_were_the_first(addresses: list[str]) -> None:
+    """Addresses with the same names are decided once; each answer still has its own evidence
+    places, and is what the address alone would have been given."""
+    forget_decisions()
+    warm = [locate_address(a).as_json() for a in addresses]
+    for address, answer in zip(addresses, warm, strict=True):
+        forget_decisions()
+        assert locate_address(address).as_json() == answer
+    for answer, address in zip(warm, addresses, strict=True):
+        for e in answer["evidence"] + answer["set_aside"]:
+            assert address[e["start"] : e["end"]] == e["text"]
