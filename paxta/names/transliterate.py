@@ -137,9 +137,12 @@ def _syllables() -> frozenset[str]:
 def is_pinyin(key: str) -> bool:
     """Whether a lower-case key is a run of pinyin syllables (zhongtai, huafu; not hoshine)."""
     syllables = _syllables()
-    ok = [True] + [False] * len(key)
-    for end in range(1, len(key) + 1):
-        ok[end] = any(
-            ok[start] and key[start:end] in syllables for start in range(max(0, end - 6), end)
-        )
-    return ok[-1]
+    n = len(key)
+    reached = bytearray(n + 1)  # 1 where a run of syllables from the start ends
+    reached[0] = 1
+    for start in range(n):
+        if reached[start]:
+            for end in range(start + 1, min(n, start + 6) + 1):  # (no syllable is longer)
+                if key[start:end] in syllables:
+                    reached[end] = 1
+    return bool(reached[n])

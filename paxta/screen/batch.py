@@ -190,7 +190,9 @@ def _fold(text: str) -> str:
 
 def clean_cell(value: str) -> str:
     """A cell as a name: control characters out, white space collapsed."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+    if not value.isprintable():
+        value = "".join(ch if ch.isprintable() else " " for ch in value)
+    return " ".join(value.split())
 
 
 def result_columns(best: Match | None) -> dict[str, Any]:
