@@ -36,7 +36,7 @@ class RowWriter:
         self.title = title
         self.count = 0
         self._file: IO[str] | None = None
-        self._csv: csv.DictWriter[str] | None = None
+        self._csv: Any = None  # a csv writer
         self._book: Any = None
         self._sheet: Any = None
         self._columns: list[str] = []
@@ -60,13 +60,16 @@ class RowWriter:
             self._columns = list(row)
             if self.suffix == ".csv":
                 assert self._file is not None
-                self._csv = csv.DictWriter(self._file, fieldnames=self._columns)
-                self._csv.writeheader()
+                self._csv = csv.writer(self._file)
+                self._csv.writerow(self._columns)
             elif self.suffix == ".xlsx":
                 self._sheet.append(self._columns)
         if self.suffix == ".csv":
             assert self._csv is not None
-            self._csv.writerow({k: formula_safe(v) for k, v in row.items()})
+            if len(row) != len(self._columns) and not row.keys() <= set(self._columns):
+                extra = ", ".join(repr(k) for k in row if k not in self._columns)
+                raise ValueError(f"row {self.count + 1} has columns the first did not: {extra}")
+            self._csv.writerow([formula_safe(row.get(c, "")) for c in self._columns])
         elif self.suffix in (".jsonl", ".json"):
             assert self._file is not None
             text = orjson.dumps(row).decode()

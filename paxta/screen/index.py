@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from hashlib import blake2b
 from multiprocessing import get_context
 from pathlib import Path
@@ -196,6 +196,7 @@ def _hashes(keys: Iterable[str]) -> np.ndarray:
     return np.frombuffer(digest, dtype="<u8")
 
 
+@lru_cache(maxsize=1 << 18)  # (block keys recur: nearly half of those looked up)
 def _hash(key: str) -> int:
     """One key's hash, as :func:`_hashes` makes it."""
     return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little")
