@@ -53,6 +53,7 @@ _MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): m
 )
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
 _DECIDED_MAX = 200_000
+_STANDING: dict[tuple[tuple[int, int, int], ...], list[Any]] = {}
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
@@ -160,6 +161,7 @@ def _alike(text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...
 def forget_decisions() -> None:
     """Forget the decisions kept for addresses alike (for measurements and tests)."""
     _DECIDED.clear()
+    _STANDING.clear()
 
 
 def _nothing() -> Location:
@@ -206,16 +208,22 @@ def _hits(folded: str, lo: int, hi: int) -> list[tuple[int, int, tuple[Pattern, 
     g = gazetteer()
     han, meanings = g.han, g.meanings
     span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
-    matches = g.automaton.find_matches_as_indexes(span, overlapping=True)
-    if len(matches) == 1:  # (most often)
-        i, s, e = matches[0]
-        return [(s + lo, e + lo, meanings[i])] if han[i] or _bounded(folded, s + lo, e + lo) else []
-    found = [
-        (s - e, s + lo, e + lo, meanings[i])
-        for i, s, e in matches
-        if han[i] or _bounded(folded, s + lo, e + lo)
-    ]
-    return _longest(found, hi)
+    matches = tuple(g.automaton.find_matches_as_indexes(span, overlapping=True))
+    # Which of them stand depends on the matches alone when all are Chinese (no word boundary
+    # to look at), and many addresses begin with the same places: kept once worked out.
+    hits = _STANDING.get(matches)
+    if hits is None:
+        found = [
+            (s - e, s, e, meanings[i])
+            for i, s, e in matches
+            if han[i] or _bounded(folded, s + lo, e + lo)
+        ]
+        hits = _longest(found, hi - lo)
+        if all(han[i] for i, _, _ in matches):
+            if len(_STANDING) >= _DECIDED_MAX:
+                _STANDING.clear()
+            _STANDING[matches] = hits
+    return [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits
 
 
 def _longest(
