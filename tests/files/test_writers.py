@@ -33,3 +33,16 @@ def test_no_cell_of_a_result_file_starts_a_formula(tmp_path: Path, suffix: str) 
     assert all(not str(c).startswith(("=", "+", "-", "@", "\t")) for c in cells), cells
     assert "plain" in cells and "中泰" in cells
     assert '\'=HYPERLINK("http://x")' in cells  # the text is kept, made inert
+
+
+def test_csv_rows_keep_the_first_rows_columns_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "rows.csv"
+    rows = [
+        {"a": "1", "b": "2"},
+        {"b": "4", "a": "3"},
+        {"a": "5"},
+    ]  # keys in another order, one short
+    write_rows(iter(rows), out)
+    assert out.read_text(encoding="utf-8").splitlines() == ["a,b", "1,2", "3,4", "5,"]
+    with pytest.raises(ValueError, match="row 2 has columns the first did not: 'c'"):
+        write_rows(iter([{"a": "1"}, {"a": "2", "c": "x"}]), tmp_path / "bad.csv")
