@@ -278,8 +278,9 @@ def map_queries(
     workers = workers or min(os.cpu_count() or 1, 4)
     chunks = _chunks(queries, 500)
     if workers < 2 or "fork" not in get_all_start_methods():
+        answered: dict[tuple[Callable[..., Any], Query], Any] = {}
         for chunk in chunks:
-            yield from _map_chunk(each, chunk, matcher)
+            yield from _map_chunk(each, chunk, matcher, answered)
         return
     _SHARED = matcher
     gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
@@ -304,11 +305,30 @@ def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
 
 
 def _map_chunk(
-    each: Callable[[Matcher, Query], T], chunk: list[Query], matcher: Matcher | None = None
+    each: Callable[[Matcher, Query], T],
+    chunk: list[Query],
+    matcher: Matcher | None = None,
+    answered: dict[tuple[Callable[..., Any], Query], Any] | None = None,
 ) -> list[T]:
+    """``each`` for the chunk's queries; a query asked before in this run (a file names the
+    same parties again and again) is answered as it was."""
     m = matcher or _SHARED
     assert m is not None
-    return [each(m, q) for q in chunk]
+    held = _ANSWERED if answered is None else answered  # (a worker's own, new with each run)
+    out = []
+    for q in chunk:
+        result = held.get((each, q), _NOT_YET)
+        if result is _NOT_YET:
+            if len(held) >= ANSWERS_HELD:
+                held.clear()
+            result = held[(each, q)] = each(m, q)
+        out.append(result)
+    return out
+
+
+ANSWERS_HELD = 100_000
+_NOT_YET = object()
+_ANSWERED: dict[tuple[Callable[..., Any], Query], Any] = {}  # only forked workers fill it
 
 
 def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:

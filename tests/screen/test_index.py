@@ -12,7 +12,7 @@ import pytest
 from paxta.lists.importer import import_list
 from paxta.names.features import name_features
 from paxta.screen.index import KEEP_SAVED, block_keys, index_of, load_index, update_index
-from paxta.screen.matcher import Matcher
+from paxta.screen.matcher import Match, Matcher, Query, best_match, map_queries
 from paxta.store import Backend
 
 NAMES = [
@@ -105,3 +105,21 @@ def test_the_typo_search_compares_only_names_that_can_be_alike(
     q = name_features("ZHONGTIAM TEXTILE CO LTD")
     found = {e.name for e in index.candidates(block_keys(q))}
     assert found == {"Zhongtian Textile Co., Ltd."}
+
+
+def test_a_query_asked_again_in_a_run_is_answered_once(store: Backend, tmp_path: Path) -> None:
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    m = Matcher(load_index(store, ["test"]))
+    asked: list[str] = []
+
+    def each(matcher: Matcher, q: Query) -> Match | None:
+        asked.append(q[0])
+        return best_match(matcher, q)
+
+    queries = [(n, frozenset[str](), frozenset[str](), "") for n in QUERIES * 2]
+    answers = list(map_queries(m, queries, each, workers=1))
+    assert asked == QUERIES
+    assert answers[: len(QUERIES)] == answers[len(QUERIES) :]
+    assert answers[0] is not None and answers[0].entity.entity_id == "t-0"
+    list(map_queries(m, queries, each, workers=1))  # a new run asks again
+    assert asked == QUERIES * 2
