@@ -124,6 +124,11 @@ class Gazetteer:
         self.spellings = list(self._patterns)
         self.meanings = [tuple(self._patterns[t]) for t in self.spellings]
         self.han = [m[0].script == "Han" for m in self.meanings]  # needs no word boundary
+        # a Chinese name ending in its administrative word: no street or division can follow
+        self.plain = [
+            h and t.endswith(ADMIN_SUFFIXES) and not t.endswith("师")
+            for t, h in zip(self.spellings, self.han, strict=True)
+        ]
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.spellings, matchkind=ahocorasick_rs.MatchKind.Standard
         )

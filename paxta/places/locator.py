@@ -53,7 +53,8 @@ _MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): m
 )
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
 _DECIDED_MAX = 200_000
-_STANDING: dict[tuple[tuple[int, int, int], ...], list[Any]] = {}
+_STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool]] = {}
+_PLACED: dict[tuple[tuple[int, int, int], ...], Location] = {}
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
@@ -130,11 +131,22 @@ def locate_address(address: str | None) -> Location:
 
 
 def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
-    hits = _hits(folded, start, end)
+    matches, hits, plain = _matched(folded, start, end)
     if _MAYBE_CODE.search(folded, start, end):
         evidence = _scan_names(text, folded, hits) + _scan_codes(text, folded, start, end)
         return _decide(evidence) if evidence else _nothing()
-    return _alike(text, folded, hits) if hits else _nothing()
+    if not hits:
+        return _nothing()
+    if plain and start == 0 and end == len(text) and text == folded:
+        # Every name Chinese, written as listed, ending in its administrative word (so no
+        # street or division follows): the matches alone decide, at the same places.
+        placed = _PLACED.get(matches)
+        if placed is None:
+            if len(_PLACED) >= _DECIDED_MAX:
+                _PLACED.clear()
+            placed = _PLACED[matches] = _alike(text, folded, hits)
+        return placed
+    return _alike(text, folded, hits)
 
 
 def _alike(text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...]]]) -> Location:
@@ -162,6 +174,7 @@ def forget_decisions() -> None:
     """Forget the decisions kept for addresses alike (for measurements and tests)."""
     _DECIDED.clear()
     _STANDING.clear()
+    _PLACED.clear()
 
 
 def _nothing() -> Location:
@@ -205,41 +218,50 @@ def _scan_names(
 
 def _hits(folded: str, lo: int, hi: int) -> list[tuple[int, int, tuple[Pattern, ...]]]:
     """Place names in ``folded[lo:hi]`` on word boundaries, longest first where they overlap."""
+    return _matched(folded, lo, hi)[1]
+
+
+def _matched(
+    folded: str, lo: int, hi: int
+) -> tuple[tuple[tuple[int, int, int], ...], list[tuple[int, int, tuple[Pattern, ...]]], bool]:
+    """The automaton's matches in ``folded[lo:hi]``, the place names among them (as
+    :func:`_hits`), and whether all matches are Chinese and each name among them ends in its
+    administrative word."""
     g = gazetteer()
-    han, meanings = g.han, g.meanings
+    han = g.han
     span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
     matches = tuple(g.automaton.find_matches_as_indexes(span, overlapping=True))
     # Which of them stand depends on the matches alone when all are Chinese (no word boundary
     # to look at), and many addresses begin with the same places: kept once worked out.
-    hits = _STANDING.get(matches)
-    if hits is None:
+    held = _STANDING.get(matches)
+    if held is None:
         found = [
-            (s - e, s, e, meanings[i])
-            for i, s, e in matches
-            if han[i] or _bounded(folded, s + lo, e + lo)
+            (s - e, s, e, i) for i, s, e in matches if han[i] or _bounded(folded, s + lo, e + lo)
         ]
-        hits = _longest(found, hi - lo)
-        if all(han[i] for i, _, _ in matches):
+        standing = _longest(found, hi - lo)
+        hits = [(s, e, g.meanings[i]) for s, e, i in standing]
+        chinese = all(han[i] for i, _, _ in matches)
+        held = (hits, chinese and all(g.plain[i] for _, _, i in standing))
+        if chinese:
             if len(_STANDING) >= _DECIDED_MAX:
                 _STANDING.clear()
-            _STANDING[matches] = hits
-    return [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits
+            _STANDING[matches] = held
+    hits, plain = held
+    return matches, [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits, plain
 
 
-def _longest(
-    found: list[tuple[int, int, int, tuple[Pattern, ...]]], hi: int
-) -> list[tuple[int, int, tuple[Pattern, ...]]]:
-    """Of overlapping hits (each ``(-length, start, end, patterns)``), the longest, then the
+def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int, int, int]]:
+    """Of overlapping hits (each ``(-length, start, end, spelling)``), the longest, then the
     first."""
     if len(found) < 2:
-        return [(s, e, patterns) for _, s, e, patterns in found]
+        return [(s, e, i) for _, s, e, i in found]
     found.sort()  # (no two hits have the same length and start)
     taken = bytearray(hi)  # 1 where a longer name already lies
     out = []
-    for _, start, end, patterns in found:
+    for _, start, end, i in found:
         if taken.find(1, start, end) < 0:
             taken[start:end] = _ONES[: end - start]
-            out.append((start, end, patterns))
+            out.append((start, end, i))
     return out
 
 

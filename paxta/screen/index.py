@@ -156,6 +156,13 @@ class Blocks:
             np.ascontiguousarray(a).data for a in (self.hashes, self.starts, self.members)
         )
 
+    def __getstate__(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arrays (an engine sends the index to its workers; views are made again)."""
+        return self.hashes, self.starts, self.members
+
+    def __setstate__(self, state: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
     @classmethod
     def build(cls, keys: list[str], key_of: np.ndarray, members: np.ndarray) -> Blocks:
         """The blocks of pairs (``keys[key_of[n]]``, ``members[n]``)."""

@@ -148,6 +148,8 @@ def test_places_outside_the_mainland_are_what_they_are(address: str, reason: str
         ["上海市乌鲁木齐中路8号", "上海市徐汇区乌鲁木齐中路118号"],
         ["疏附县站敏乡, 和田地区", "和田地区疏附县站敏乡"],  # the same names in another order
         ["新疆阿拉尔市第一师十团", "新疆阿拉尔市第一师十二团"],  # XPCC units: never re-used
+        ["新疆阿克苏解放路1号", "新疆阿克苏路1号"],  # the same matches; the second a street
+        ["广东省平远县文化路20号", "廣東省平遠縣文化路20號", "广东省平远县 文化路"],
     ],
 )
 def test_addresses_alike_are_answered_as_if_each_were_the_first(addresses: list[str]) -> None:

@@ -123,3 +123,12 @@ def test_a_query_asked_again_in_a_run_is_answered_once(store: Backend, tmp_path:
     assert answers[0] is not None and answers[0].entity.entity_id == "t-0"
     list(map_queries(m, queries, each, workers=1))  # a new run asks again
     assert asked == QUERIES * 2
+
+
+def test_an_index_travels_to_an_engines_workers(store: Backend, tmp_path: Path) -> None:
+    """Spark sends the matcher to its workers pickled: the index's lookups survive the trip."""
+    import pickle
+
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    m = Matcher(load_index(store, ["test"]))
+    assert _answers(pickle.loads(pickle.dumps(m))) == _answers(m)
