@@ -114,6 +114,8 @@ class Gazetteer:
         self._patterns: dict[str, list[Pattern]] = {}
         self._han: dict[str, tuple[Pattern, ...]] | None = None
         self._latin: dict[str, tuple[Pattern, ...]] | None = None
+        self._parents: dict[str, tuple[Division, ...]] = {}
+        self._within: dict[str, frozenset[str]] = {}
         self._load_divisions()
         self._load_variants()
         self._load_townships()
@@ -221,17 +223,27 @@ class Gazetteer:
             }
         return self._latin
 
-    def parents(self, key: str) -> list[Division]:
+    def parents(self, key: str) -> tuple[Division, ...]:
         """The division and its parents, most specific first."""
-        chain = []
-        seen: set[str] = set()
-        current: str | None = key
-        while current and current in self.divisions and current not in seen:
-            seen.add(current)
-            division = self.divisions[current]
-            chain.append(division)
-            current = division.parent_key
-        return chain
+        held = self._parents.get(key)
+        if held is None:
+            chain = []
+            seen: set[str] = set()
+            current: str | None = key
+            while current and current in self.divisions and current not in seen:
+                seen.add(current)
+                division = self.divisions[current]
+                chain.append(division)
+                current = division.parent_key
+            held = self._parents[key] = tuple(chain)
+        return held
+
+    def within(self, key: str) -> frozenset[str]:
+        """The keys of the division and of its parents."""
+        held = self._within.get(key)
+        if held is None:
+            held = self._within[key] = frozenset(d.key for d in self.parents(key))
+        return held
 
 
 def _variant_strength(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from paxta.places import gazetteer as gz
@@ -336,11 +337,13 @@ def _is_not_division(text: str, end: int) -> bool:
     return text[end - 1 : end] == "师" and _NOT_DIVISION_AFTER.match(text, end) is not None
 
 
+@cache
 def _level(key: str) -> str:
     division = gazetteer().divisions.get(key)
     return division.level if division else "place"
 
 
+@cache
 def _describe(key: str) -> str:
     chain = gazetteer().parents(key)
     if not chain:
@@ -454,7 +457,7 @@ def _heads_address(others: list[Evidence], xj: list[Evidence]) -> bool:
 def _confirm_related(xj: list[Evidence]) -> None:
     """An ambiguous or weak division next to its own parent or child is confirmed."""
     g = gazetteer()
-    chains = {e.key: {d.key for d in g.parents(e.key)} for e in xj if e.key}
+    chains = {e.key: g.within(e.key) for e in xj if e.key}
     for e in xj:
         if e.strength == gz.STRONG or not e.key:
             continue
@@ -477,7 +480,7 @@ def _place(xj: list[Evidence]) -> dict[str, Any] | None:
             "name_en": "Xinjiang Production and Construction Corps",
             "code": None,
         }
-    chains = {e.key: {d.key for d in gazetteer().parents(e.key or "")} for e in ranked}
+    chains = {e.key: gazetteer().within(e.key or "") for e in ranked}
 
     def conflicts(e: Evidence) -> int:
         """Coarser places the address names that ``e`` does not lie in: 新疆石河子市经济技术开发区
