@@ -53,7 +53,7 @@ _MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): m
     r"\d{6}|兵团|[一二三四五六七八九十零〇百]团|[一二三四五六七八九十]师|xpcc|bingtuan|corps|division|regiment"
 )
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
-_DECIDED_MAX = 200_000
+_DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool]] = {}
 _PLACED: dict[tuple[tuple[int, int, int], ...], Location] = {}
 _ONES = b"\x01" * MAX_CHARS
