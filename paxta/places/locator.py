@@ -89,7 +89,8 @@ class Evidence:
 
 @dataclass(slots=True)
 class Location:
-    """The locator's answer for one address."""
+    """The locator's answer for one address (addresses alike may share one: read it, never
+    change it)."""
 
     xinjiang: bool
     confidence: float
