@@ -42,6 +42,7 @@ from paxta.lists.repository import current_versions
 from paxta.lists.shipped import ensure_lists
 from paxta.places.locator import locate_address
 from paxta.profile import entity_profile, find_entities
+from paxta.screen.aliases import load_aliases
 from paxta.screen.batch import Columns
 from paxta.screen.matcher import Match, Matcher, load_decisions
 from paxta.screen.model import model
@@ -317,12 +318,13 @@ class Matchers:
 
     def _read_decisions(self, store: Backend, now: float) -> None:
         """Analysts' decisions (from this server, another worker or the CLI): the held
-        matchers take new ones at once, without building their index again."""
+        matchers take new ones at once, with the aliases a confirmation taught or an undo
+        forgot, without building their index again."""
         seen = tuple(store.sql("SELECT count(*), max(decided_at) FROM decisions")[0])
         if seen != self._decisions_seen:
-            decisions = load_decisions(store)
+            decisions, aliases = load_decisions(store), load_aliases(store)
             for _, matcher in self._held.values():
-                matcher.decisions = decisions
+                matcher.decisions, matcher.aliases = decisions, aliases
             self._decisions_seen = seen
         self._decisions_checked = now
 

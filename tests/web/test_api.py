@@ -364,3 +364,28 @@ def test_a_page_that_does_not_exist_says_so_in_words(client: TestClient) -> None
         assert "There is no such page" in page.text and "Not Found" not in page.text
     api = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+
+
+def test_an_alias_a_confirmation_taught_is_learned_and_forgotten_by_every_worker(
+    home: Path,
+) -> None:
+    """Confirming 新疆飞鸿纺织 as Baoding LYSZD teaches 飞鸿 = Lyszd: another worker's held
+    matcher finds 保定飞鸿贸易 by it within two seconds, and forgets it when the confirmation is
+    undone, without building its index again."""
+    one = TestClient(create_app(), base_url="http://127.0.0.1")
+    two = TestClient(create_app(), base_url="http://127.0.0.1")
+    entity = "uflpa-baoding-lyszd-trade-and-business"
+
+    def found(client: TestClient) -> bool:
+        reply = client.post("/match/default", json=_query("保定飞鸿贸易有限公司")).json()
+        return any(r["id"] == entity for r in reply["responses"]["q1"]["results"])
+
+    assert not found(one) and not found(two)
+    body = {"query": "新疆飞鸿纺织有限公司", "entity_id": entity, "verdict": True}
+    assert one.post("/decisions", json=body).json()["learned"] == "alias learned: 飞鸿 = Lyszd"
+    time.sleep(2.1)  # the other worker reads the decisions again within two seconds
+    assert found(two)
+    undo = {"query": "新疆飞鸿纺织有限公司", "entity_id": entity}
+    assert one.post("/decisions/withdraw", json=undo).json()["withdrawn"] is True
+    time.sleep(2.1)
+    assert not found(two) and not found(one)
