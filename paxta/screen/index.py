@@ -155,6 +155,10 @@ class Blocks:
         self._hash_at, self._start_at, self._member_at = (
             np.ascontiguousarray(a).data for a in (self.hashes, self.starts, self.members)
         )
+        # where the hashes of each top 16 bits begin: a search looks among a few, not all
+        tops = np.arange(_TOPS, dtype=np.uint64) << np.uint64(64 - _TOP_BITS)
+        at = np.searchsorted(self.hashes, tops)
+        self._top_at = np.append(at, len(self.hashes)).astype(np.int64).data
 
     def __getstate__(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The arrays (an engine sends the index to its workers; views are made again)."""
@@ -181,9 +185,11 @@ class Blocks:
         hashes, starts, members = self._hash_at, self._start_at, self._member_at
         n = len(hashes)
         out = []
+        top = self._top_at
         for key in keys:
             wanted = _hash(key)
-            at = bisect_left(hashes, wanted)
+            t = wanted >> (64 - _TOP_BITS)
+            at = bisect_left(hashes, wanted, top[t], top[t + 1])
             out.append(members[starts[at] : starts[at + 1]] if at < n and hashes[at] == wanted
                        else _NONE)  # fmt: skip
         return out
@@ -195,6 +201,8 @@ class Blocks:
 
 
 _NONE = np.zeros(0, np.int32).data
+_TOP_BITS = 16
+_TOPS = 1 << _TOP_BITS
 
 
 def _hashes(keys: Iterable[str]) -> np.ndarray:

@@ -11,7 +11,14 @@ import pytest
 
 from paxta.lists.importer import import_list
 from paxta.names.features import name_features
-from paxta.screen.index import KEEP_SAVED, block_keys, index_of, load_index, update_index
+from paxta.screen.index import (
+    KEEP_SAVED,
+    Blocks,
+    block_keys,
+    index_of,
+    load_index,
+    update_index,
+)
 from paxta.screen.matcher import Match, Matcher, Query, best_match, map_queries
 from paxta.store import Backend
 
@@ -132,3 +139,12 @@ def test_an_index_travels_to_an_engines_workers(store: Backend, tmp_path: Path) 
     import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
     m = Matcher(load_index(store, ["test"]))
     assert _answers(pickle.loads(pickle.dumps(m))) == _answers(m)
+
+
+def test_blocks_find_every_key_they_hold_and_no_other() -> None:
+    keys = [f"k:{i}" for i in range(20_000)]
+    blocks = Blocks.build(keys, np.arange(len(keys)), np.arange(len(keys)))
+    assert all(blocks.get(k).tolist() == [i] for i, k in enumerate(keys))
+    assert blocks.get("k:nope").tolist() == []
+    empty = Blocks.build([], np.zeros(0, np.int64), np.zeros(0, np.int32))
+    assert empty.get("k:1").tolist() == []
