@@ -159,9 +159,16 @@ def _open_jsonl(path: Path, encoding: str) -> Table:
     def iter_rows() -> Iterator[Row]:
         for number, record in buffered:
             yield Row(number, record)
+        known = set(columns)
         for number, text in lines:
             if text.strip():
-                yield Row(number, _json_record(path, number, text))
+                record = _json_record(path, number, text)
+                if not record.keys() <= known:  # (a result file's columns are the first line's)
+                    extra = ", ".join(repr(k) for k in record if k not in known)
+                    raise InputError(
+                        path, f"a field the first line does not have: {extra}", line=number
+                    )
+                yield Row(number, record)
 
     return Table(path, "jsonl", encoding, columns, iter_rows())
 

@@ -153,6 +153,17 @@ def test_screen_xlsx_and_jsonl_input(runner: CliRunner, tmp_path: Path) -> None:
         assert _rows(out)[0]["paxta_decision"] == "match"
 
 
+def test_a_json_lines_field_the_first_line_lacks_is_one_sentence(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"name": "Acme Ltd"}\n{"name": "Beta Ltd", "city": "Urumqi"}\n', "utf-8")
+    result = runner.invoke(cli, ["screen", str(source), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and result.exception is not None
+    assert "in.jsonl, line 2: a field the first line does not have: 'city'" in result.output
+    assert not list(tmp_path.glob("out.csv*"))  # nothing half written
+
+
 def test_wrong_or_missing_name_column_is_one_sentence(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("code,qty\nA,1\n", encoding="utf-8")
