@@ -115,7 +115,7 @@ def _address_keys(patterns: tuple[Pattern, ...], text: str, han: bool, within: b
     for p in patterns:
         if p.kind == XJ and p.strength == STRONG and p.variant_kind != "township":
             # (a weak spelling or a township's name is too often an everyday word)
-            keys |= {d.key for d in gazetteer().parents(p.key)} if within else {p.key}
+            keys |= gazetteer().within(p.key) if within else {p.key}
         elif p.kind == CHINA_OTHER and p.variant_kind in ("province", "city"):
             keys |= set(_keys_of((p,), text, han))
             if within:
@@ -187,7 +187,7 @@ def restated(bracket: PlaceKeys, places: list[PlaceKeys], codes: tuple[str, ...]
     if not bracket:
         return False
     named = {k for p in places for k in p} | {c[1:] for c in codes if c[:1] == "@"}
-    holding = {d.key for k in named for d in gazetteer().parents(k)} | named
+    holding = {d for k in named for d in gazetteer().within(k)} | named
     return bool(set(bracket) & holding)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from paxta.places import gazetteer as gz
 from paxta.places.gazetteer import Pattern, fold, gazetteer
@@ -54,6 +54,8 @@ _MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): m
 )
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
+K = TypeVar("K")
+V = TypeVar("V")
 _STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool]] = {}
 _PLACED: dict[tuple[tuple[int, int, int], ...], Location] = {}
 _ONES = b"\x01" * MAX_CHARS
@@ -144,9 +146,7 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
         # street or division follows): the matches alone decide, at the same places.
         placed = _PLACED.get(matches)
         if placed is None:
-            if len(_PLACED) >= _DECIDED_MAX:
-                _PLACED.clear()
-            placed = _PLACED[matches] = _alike(text, folded, hits)
+            placed = _remember(_PLACED, matches, _alike(text, folded, hits))
         return placed
     return _alike(text, folded, hits)
 
@@ -165,9 +165,7 @@ def _alike(text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...
     )
     decided = _DECIDED.get(key)
     if decided is None:
-        if len(_DECIDED) >= _DECIDED_MAX:
-            _DECIDED.clear()
-        decided = _DECIDED[key] = (_decide(_scan_names(text, folded, hits)), hits)
+        decided = _remember(_DECIDED, key, (_decide(_scan_names(text, folded, hits)), hits))
     location, where = decided
     return location if where == hits else _moved(location, hits)
 
@@ -177,6 +175,14 @@ def forget_decisions() -> None:
     _DECIDED.clear()
     _STANDING.clear()
     _PLACED.clear()
+
+
+def _remember(memory: dict[K, V], key: K, value: V) -> V:
+    """``value`` kept under ``key`` (a full memory is forgotten whole first)."""
+    if len(memory) >= _DECIDED_MAX:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def _nothing() -> Location:
@@ -245,9 +251,7 @@ def _matched(
         chinese = all(han[i] for i, _, _ in matches)
         held = (hits, chinese and all(g.plain[i] for _, _, i in standing))
         if chinese:
-            if len(_STANDING) >= _DECIDED_MAX:
-                _STANDING.clear()
-            _STANDING[matches] = held
+            _remember(_STANDING, matches, held)
     hits, plain = held
     return matches, [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits, plain
 
