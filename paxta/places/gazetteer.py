@@ -46,6 +46,12 @@ ADMIN_SUFFIXES = (
     "街道",
     "团场",
 )
+# Words an XPCC unit's name needs (兵团, 八师, 一四一团; Bingtuan, 8th Division, Regiment 141).
+CODE_WORDS = frozenset(
+    ["兵团", "xpcc", "bingtuan", "corps", "division", "regiment"]
+    + [f"{n}团" for n in "一二三四五六七八九十零〇百"]
+    + [f"{n}师" for n in "一二三四五六七八九十"]
+)
 _SHORT_STEM_LEVELS = {"prefecture", "xpcc_city", "region", "xpcc_corps"}
 
 
@@ -101,6 +107,30 @@ def _fold_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
 
 
+def words(text: str) -> str:
+    """:func:`fold`, with every character that is neither a letter nor a digit made a space:
+    the automaton finds names whole-word in this (``len(text)`` chars, like ``fold``)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii")
+    # (most addresses in Chinese characters have nothing to fold; ʼ is a letter folded to ')
+    if text.isalnum() and text == text.lower() and unicodedata.is_normalized("NFKD", text):
+        return text if "ʼ" not in text else text.translate(_WORDS)
+    return text.translate(_WORDS)
+
+
+class _WordTable(dict[int, str]):
+    """``str.translate``'s table for :func:`words`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded = folded if folded.isalnum() else " "
+        return folded
+
+
+_WORDS = _WordTable()
+_ASCII_WORDS = bytes(ord(_WORDS[c]) for c in range(128)) + bytes(128)
+
+
 def _read(name: str) -> Iterator[dict[str, str]]:
     with data_path("places", name).open(encoding="utf-8") as f:
         yield from csv.DictReader(f)
@@ -122,10 +152,22 @@ class Gazetteer:
         self._load_china_context()
         self._load_countries()
         self._load_outside_mainland()
-        # The automaton reports every spelling found as its index in these lists.
-        self.spellings = list(self._patterns)
-        self.meanings = [tuple(self._patterns[t]) for t in self.spellings]
-        self.han = [m[0].script == "Han" for m in self.meanings]  # needs no word boundary
+        # The automaton runs over " " + words(text) + " " and reports every spelling found as
+        # its index in these lists. A name in Chinese characters needs no word boundary; any
+        # other is sought with a space either side (``pad``), so it is found whole-word only.
+        found: dict[str, list[Pattern]] = {}
+        for spelling, patterns in self._patterns.items():
+            han = patterns[0].script == "Han"
+            sought = found.setdefault(words(spelling) if han else f" {words(spelling)} ", [])
+            sought += [p for p in patterns if p not in sought]  # (Xi'an and Xi an alike)
+        for word in CODE_WORDS:  # sought anywhere, a place name or not
+            found.setdefault(word, [])
+        self.spellings = list(found)
+        self.meanings = [tuple(found[t]) for t in self.spellings]
+        self.han = [m[0].script == "Han" if m else not t.isascii() for t, m in found.items()]
+        self.pad = [0 if h or not m else 1 for h, m in zip(self.han, self.meanings, strict=True)]
+        # what the locator must read registry codes and XPCC units for (mostly absent)
+        self.code = [t in CODE_WORDS for t in self.spellings]
         # a Chinese name ending in its administrative word: no street or division can follow
         self.plain = [
             h and t.endswith(ADMIN_SUFFIXES) and not t.endswith("师")

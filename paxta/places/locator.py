@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from paxta.places import gazetteer as gz
-from paxta.places.gazetteer import Pattern, fold, gazetteer
+from paxta.places.gazetteer import Pattern, fold, gazetteer, words
 from paxta.places.uscc import Uscc, find_usccs
 
 MAX_CHARS = 2_000
@@ -49,14 +49,13 @@ _XPCC_LATIN = re.compile(
 )
 _SEGMENT = re.compile(r"[^;；]+")
 _POSTAL = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
-_MAYBE_CODE = re.compile(  # what every code below needs (on the folded text): mostly absent
-    r"\d{6}|兵团|[一二三四五六七八九十零〇百]团|[一二三四五六七八九十]师|xpcc|bingtuan|corps|division|regiment"
-)
+_SIX_DIGITS = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
+_Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 K = TypeVar("K")
 V = TypeVar("V")
-_STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool]] = {}
+_STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool, bool]] = {}
 _PLACED: dict[tuple[tuple[int, int, int], ...], Location] = {}
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
@@ -120,7 +119,7 @@ def locate_address(address: str | None) -> Location:
     text = (address or "")[:MAX_CHARS]
     if not text.strip():
         return Location(False, 0.5, None, [], "The address is empty.")
-    folded = fold(text)
+    folded = words(text)
     if ";" in text or "；" in text:
         segments = [m.span() for m in _SEGMENT.finditer(text) if m.group(0).strip()]
         if len(segments) > 1:  # "addr one; and addr two": any address in Xinjiang counts
@@ -135,9 +134,10 @@ def locate_address(address: str | None) -> Location:
 
 
 def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
-    matches, hits, plain = _matched(folded, start, end)
-    if _MAYBE_CODE.search(folded, start, end):
-        evidence = _scan_names(text, folded, hits) + _scan_codes(text, folded, start, end)
+    """``text[start:end]`` located; ``folded`` is ``words(text)``, as the helpers below take it."""
+    matches, hits, plain, coded = _matched(folded, start, end)
+    if coded or _SIX_DIGITS.search(folded, start, end):
+        evidence = _scan_names(text, folded, hits) + _scan_codes(text, fold(text), start, end)
         return _decide(evidence) if evidence else _nothing()
     if not hits:
         return _nothing()
@@ -151,7 +151,7 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     return _alike(text, folded, hits)
 
 
-def _alike(text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...]]]) -> Location:
+def _alike(text: str, folded: str, hits: list[_Hit]) -> Location:
     # Without codes, the decision rests on the names found, what follows each (a street?) and
     # their order: addresses alike in these are decided once. The answer is shared with those
     # that have their names at the same places too; the others get it with their own places.
@@ -191,7 +191,7 @@ def _nothing() -> Location:
     )
 
 
-def _moved(decided: Location, hits: list[tuple[int, int, tuple[Pattern, ...]]]) -> Location:
+def _moved(decided: Location, hits: list[_Hit]) -> Location:
     """``decided``'s answer with its evidence where ``hits`` found it in another address (the
     evidence lies in the order of the hits, which is the same for addresses alike)."""
     return Location(
@@ -210,7 +210,7 @@ def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
     """The place names ``address`` mentions, as written, with what each may mean: the longest
     name where names overlap, streets named after a place (Beijing South Road) left out."""
     text = address[:MAX_CHARS]
-    folded = fold(text)
+    folded = words(text)
     return [
         (text[start:end], patterns)
         for start, end, patterns in _hits(folded, 0, len(folded))
@@ -218,42 +218,42 @@ def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
     ]
 
 
-def _scan_names(
-    text: str, folded: str, hits: list[tuple[int, int, tuple[Pattern, ...]]]
-) -> list[Evidence]:
+def _scan_names(text: str, folded: str, hits: list[_Hit]) -> list[Evidence]:
     return [_name_evidence(text, folded, s, e, patterns) for s, e, patterns in hits]
 
 
-def _hits(folded: str, lo: int, hi: int) -> list[tuple[int, int, tuple[Pattern, ...]]]:
+def _hits(folded: str, lo: int, hi: int) -> list[_Hit]:
     """Place names in ``folded[lo:hi]`` on word boundaries, longest first where they overlap."""
     return _matched(folded, lo, hi)[1]
 
 
 def _matched(
     folded: str, lo: int, hi: int
-) -> tuple[tuple[tuple[int, int, int], ...], list[tuple[int, int, tuple[Pattern, ...]]], bool]:
-    """The automaton's matches in ``folded[lo:hi]``, the place names among them (as
-    :func:`_hits`), and whether all matches are Chinese and each name among them ends in its
-    administrative word."""
+) -> tuple[tuple[tuple[int, int, int], ...], list[_Hit], bool, bool]:
+    """The automaton's matches in ``folded[lo:hi]`` (``folded`` as :func:`words` makes it), the
+    place names among them (as :func:`_hits`), whether all matches are Chinese and each name
+    among them ends in its administrative word, and whether a word of an XPCC unit is there."""
     g = gazetteer()
-    han = g.han
     span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
-    matches = tuple(g.automaton.find_matches_as_indexes(span, overlapping=True))
-    # Which of them stand depends on the matches alone when all are Chinese (no word boundary
-    # to look at), and many addresses begin with the same places: kept once worked out.
+    matches = tuple(g.automaton.find_matches_as_indexes(f" {span} ", overlapping=True))
+    # Which of them stand depends on the matches alone (a name sought whole-word carries its
+    # boundaries), and many addresses begin with the same places: kept once worked out.
     held = _STANDING.get(matches)
     if held is None:
-        found = [
-            (s - e, s, e, i) for i, s, e in matches if han[i] or _bounded(folded, s + lo, e + lo)
+        pad, meanings = g.pad, g.meanings  # the text has a space in front; a padded name
+        found = [  # one either side
+            (s - e + 2 * pad[i], s - 1 + pad[i], e - 1 - pad[i], i)
+            for i, s, e in matches
+            if meanings[i]
         ]
         standing = _longest(found, hi - lo)
-        hits = [(s, e, g.meanings[i]) for s, e, i in standing]
-        chinese = all(han[i] for i, _, _ in matches)
-        held = (hits, chinese and all(g.plain[i] for _, _, i in standing))
-        if chinese:
-            _remember(_STANDING, matches, held)
-    hits, plain = held
-    return matches, [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits, plain
+        hits = [(s, e, meanings[i]) for s, e, i in standing]
+        chinese = all(g.han[i] for i, _, _ in matches)
+        plain = chinese and all(g.plain[i] for _, _, i in standing)
+        coded = any(g.code[i] for i, _, _ in matches)
+        held = _remember(_STANDING, matches, (hits, plain, coded))
+    hits, plain, coded = held
+    return matches, [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits, plain, coded
 
 
 def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int, int, int]]:
@@ -269,12 +269,6 @@ def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int,
             taken[start:end] = _ONES[: end - start]
             out.append((start, end, i))
     return out
-
-
-def _bounded(folded: str, start: int, end: int) -> bool:
-    before = folded[start - 1] if start > 0 else " "
-    after = folded[end] if end < len(folded) else " "
-    return not (before.isalnum() or after.isalnum())
 
 
 def _name_evidence(
