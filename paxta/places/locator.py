@@ -274,47 +274,49 @@ def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int,
 def _name_evidence(
     text: str, folded: str, start: int, end: int, patterns: tuple[Pattern, ...]
 ) -> Evidence:
+    surface = text[start:end]
+    xinjiang, kind, script, key, strength, said = _sense(patterns)
+    if _is_street(folded, end, patterns[0].script) or (xinjiang and _is_not_division(folded, end)):
+        meaning = f"{surface} is part of a street or other name here, not a place"
+        return Evidence(surface, start, end, "street", script, meaning, used=False)
+    return Evidence(surface, start, end, kind, script, surface + said, key, strength)
+
+
+_Sense = tuple[bool, str, str, str | None, str, str]
+_SENSES: dict[int, _Sense] = {}
+
+
+def _sense(patterns: tuple[Pattern, ...]) -> _Sense:
+    """What a place name found means, whatever it is part of: whether it may be Xinjiang, its
+    kind, script, key, strength, and what is said of it after its own text (kept by the
+    identity of the gazetteer's own tuple of meanings, which lives as long as the gazetteer)."""
+    held = _SENSES.get(id(patterns))
+    if held is not None:
+        return held
     xj = [p for p in patterns if p.kind == gz.XJ]
     others = [p for p in patterns if p.kind != gz.XJ]
-    surface = text[start:end]
-    if _is_street(folded, end, patterns[0].script) or (xj and _is_not_division(folded, end)):
-        return Evidence(
-            surface,
-            start,
-            end,
-            "street",
-            _script(patterns),
-            f"{surface} is part of a street or other name here, not a place",
-            used=False,
-        )
+    script = _script(patterns)
     if xj:
         if others:
             p, strength = xj[0], gz.AMBIGUOUS_CN
-            meaning = f"{surface} names {_describe(p.key)} and also a place outside Xinjiang"
+            said = f" names {_describe(p.key)} and also a place outside Xinjiang"
         else:
             p = max(xj, key=lambda q: (_WEIGHT[q.strength], _LEVEL_RANK.get(_level(q.key), 0)))
-            strength, meaning = p.strength, f"{surface} = {_describe(p.key)}"
-        return Evidence(
-            surface, start, end, _level(p.key), _script(patterns), meaning, p.key, strength
-        )
-    p = others[0]
-    if p.kind == gz.CHINA_OTHER and p.strength == gz.WEAK:
-        return Evidence(
-            surface,
-            start,
-            end,
-            p.kind,
-            _script(patterns),
-            f"{surface} may be a city in {p.key} (pinyin; homophones exist)",
-            p.key,
-            gz.WEAK,
-        )
-    meaning = {
-        gz.CHINA_OTHER: f"{surface} is in {p.key}, outside Xinjiang",
-        gz.CHINA: f"{surface} = China",
-        gz.FOREIGN: f"{surface} = {p.key}, not China",
-    }[p.kind]
-    return Evidence(surface, start, end, p.kind, _script(patterns), meaning, p.key)
+            strength, said = p.strength, f" = {_describe(p.key)}"
+        held = (True, _level(p.key), script, p.key, strength, said)
+    else:
+        p = others[0]
+        if p.kind == gz.CHINA_OTHER and p.strength == gz.WEAK:
+            said = f" may be a city in {p.key} (pinyin; homophones exist)"
+        else:
+            said = {
+                gz.CHINA_OTHER: f" is in {p.key}, outside Xinjiang",
+                gz.CHINA: " = China",
+                gz.FOREIGN: f" = {p.key}, not China",
+            }[p.kind]
+        held = (False, p.kind, script, p.key, p.strength, said)
+    _SENSES[id(patterns)] = held
+    return held
 
 
 def _script(patterns: tuple[Pattern, ...]) -> str:
@@ -410,12 +412,26 @@ def _uscc_evidence(code: str, start: int, end: int, uscc: Uscc) -> Evidence:
 
 
 def _decide(evidence: list[Evidence]) -> Location:
-    used = [e for e in evidence if e.used]
-    china = any(e.kind == gz.CHINA for e in used) or any(e.script == "Han" for e in used)
-    foreign = [e for e in used if e.kind == gz.FOREIGN]
-    others = [e for e in used if e.kind in (gz.CHINA_OTHER, "uscc_other")]
-    xj = [e for e in used if e.key and e.kind not in (gz.CHINA_OTHER, gz.FOREIGN, gz.CHINA)]
-    _confirm_related(xj)
+    china = False
+    foreign: list[Evidence] = []
+    others: list[Evidence] = []
+    xj: list[Evidence] = []
+    supporting: list[Evidence] = []
+    for e in evidence:
+        if not e.used:
+            continue
+        kind = e.kind
+        china = china or kind == gz.CHINA or e.script == "Han"
+        if kind == gz.FOREIGN:
+            foreign.append(e)
+        elif kind == gz.CHINA_OTHER or kind == "uscc_other":
+            others.append(e)
+        elif kind == "postal_code" or kind == "phone_code":
+            supporting.append(e)
+        elif e.key and kind != gz.CHINA:
+            xj.append(e)
+    if len(xj) > 1:
+        _confirm_related(xj)
     for e in xj:
         if foreign and not china and e.script == "Latin" and _LEVEL_RANK.get(e.kind, 9) > 2:
             e.strength = gz.WEAK  # a Latin spelling in an address abroad: Altai, Russia
@@ -425,7 +441,6 @@ def _decide(evidence: list[Evidence]) -> Location:
             e.used = False
             e.meaning += " (set aside: the address names another country)"
     xj = [e for e in xj if e.used]
-    supporting = [e for e in used if e.kind in ("postal_code", "phone_code")]
     xj_score = sum(_WEIGHT[e.strength] for e in xj)
     other_score = sum(2 if e.strength == gz.STRONG else 1 for e in others)
     other_score += 2 * len(foreign) if not china else 0
