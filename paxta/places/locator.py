@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from paxta.places import gazetteer as gz
 from paxta.places.gazetteer import Pattern, fold, gazetteer, words
@@ -61,9 +61,9 @@ _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
 
-@dataclass(slots=True)
-class Evidence:
-    """One piece of text that counted (or was set aside) and what it means."""
+class Evidence(NamedTuple):
+    """One piece of text that counted (or was set aside) and what it means (immutable: an
+    answer holds many, and Python's collector passes over tuples of plain values)."""
 
     text: str
     start: int
@@ -86,6 +86,9 @@ class Evidence:
             "meaning": self.meaning,
             "used": self.used,
         }
+
+
+_make = Evidence._make
 
 
 @dataclass(slots=True)
@@ -199,7 +202,7 @@ def _moved(decided: Location, hits: list[_Hit]) -> Location:
         decided.confidence,
         decided.place,
         [
-            Evidence(e.text, s, end, e.kind, e.script, e.meaning, e.key, e.strength, e.used)
+            _make((e[0], s, end, *e[3:]))
             for e, (s, end, _) in zip(decided.evidence, hits, strict=True)
         ],
         decided.why,
@@ -412,12 +415,14 @@ def _uscc_evidence(code: str, start: int, end: int, uscc: Uscc) -> Evidence:
 
 
 def _decide(evidence: list[Evidence]) -> Location:
+    """The decision on ``evidence`` (found in the address's order; changed where context
+    changes what a piece proves)."""
     china = False
     foreign: list[Evidence] = []
     others: list[Evidence] = []
-    xj: list[Evidence] = []
-    supporting: list[Evidence] = []
-    for e in evidence:
+    at: list[int] = []  # where Xinjiang's evidence lies in ``evidence``
+    supporting = False
+    for k, e in enumerate(evidence):
         if not e.used:
             continue
         kind = e.kind
@@ -427,20 +432,25 @@ def _decide(evidence: list[Evidence]) -> Location:
         elif kind == gz.CHINA_OTHER or kind == "uscc_other":
             others.append(e)
         elif kind == "postal_code" or kind == "phone_code":
-            supporting.append(e)
+            supporting = True
         elif e.key and kind != gz.CHINA:
-            xj.append(e)
-    if len(xj) > 1:
-        _confirm_related(xj)
-    for e in xj:
+            at.append(k)
+    if len(at) > 1:
+        _confirm_related(evidence, at)
+    for k in at:
+        e = evidence[k]
+        strength = e.strength
         if foreign and not china and e.script == "Latin" and _LEVEL_RANK.get(e.kind, 9) > 2:
-            e.strength = gz.WEAK  # a Latin spelling in an address abroad: Altai, Russia
-        if e.strength == gz.AMBIGUOUS_FOREIGN and (china or not foreign):
-            e.strength = gz.STRONG if china else gz.WEAK
-        if e.strength == gz.AMBIGUOUS_FOREIGN:
-            e.used = False
-            e.meaning += " (set aside: the address names another country)"
-    xj = [e for e in xj if e.used]
+            strength = gz.WEAK  # a Latin spelling in an address abroad: Altai, Russia
+        if strength == gz.AMBIGUOUS_FOREIGN and (china or not foreign):
+            strength = gz.STRONG if china else gz.WEAK
+        if strength == gz.AMBIGUOUS_FOREIGN:
+            said = " (set aside: the address names another country)"
+            evidence[k] = e._replace(used=False, meaning=e.meaning + said)
+        elif strength != e.strength:
+            evidence[k] = e._replace(strength=strength)
+    at = [k for k in at if evidence[k].used]
+    xj = [evidence[k] for k in at]
     xj_score = sum(_WEIGHT[e.strength] for e in xj)
     other_score = sum(2 if e.strength == gz.STRONG else 1 for e in others)
     other_score += 2 * len(foreign) if not china else 0
@@ -450,8 +460,10 @@ def _decide(evidence: list[Evidence]) -> Location:
     if xj_score and supporting:
         xj_score += 1
     decided = xj_score >= 2 and xj_score > other_score
-    place = _place(xj) if decided else None
+    place = None
     if decided:
+        place = _place(evidence, at)
+        xj = [evidence[k] for k in at]  # (with what choosing the place said of them)
         confidence = min(0.99, 0.55 + 0.08 * xj_score - 0.1 * other_score)
     else:
         confidence = min(0.97, 0.6 + 0.1 * other_score + (0.2 if not xj_score else 0))
@@ -468,24 +480,30 @@ def _heads_address(others: list[Evidence], xj: list[Evidence]) -> bool:
     return max(e.start for e in others) > max(e.start for e in xj)
 
 
-def _confirm_related(xj: list[Evidence]) -> None:
-    """An ambiguous or weak division next to its own parent or child is confirmed."""
+def _confirm_related(evidence: list[Evidence], at: list[int]) -> None:
+    """An ambiguous or weak division next to its own parent or child is confirmed (``at``: where
+    Xinjiang's evidence lies in ``evidence``)."""
     g = gazetteer()
-    chains = {e.key: g.within(e.key) for e in xj if e.key}
-    for e in xj:
+    chains = {evidence[k].key: g.within(evidence[k].key or "") for k in at}
+    for k in at:
+        e = evidence[k]
         if e.strength == gz.STRONG or not e.key:
             continue
-        for other in xj:
-            if other is e or not other.key or other.key == e.key:
+        for j in at:
+            other = evidence[j]
+            if j == k or not other.key or other.key == e.key:
                 continue
             if other.key in chains[e.key] or e.key in chains.get(other.key, set()):
-                e.strength = gz.STRONG
-                e.meaning += f" (confirmed by {other.text})"
+                said = f" (confirmed by {other.text})"
+                evidence[k] = e._replace(strength=gz.STRONG, meaning=e.meaning + said)
                 break
 
 
-def _place(xj: list[Evidence]) -> dict[str, Any] | None:
-    ranked = [e for e in xj if e.key and e.key in gazetteer().divisions]
+def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
+    """The place Xinjiang's evidence (``at`` in ``evidence``) names most precisely; a finer
+    place of another name's elsewhere is said to be set aside."""
+    divisions = gazetteer().divisions
+    ranked = [k for k in at if evidence[k].key in divisions]
     if not ranked:
         return {
             "key": "XPCC",
@@ -494,31 +512,32 @@ def _place(xj: list[Evidence]) -> dict[str, Any] | None:
             "name_en": "Xinjiang Production and Construction Corps",
             "code": None,
         }
-    chains = {e.key: gazetteer().within(e.key or "") for e in ranked}
+    keys = {k: evidence[k].key or "" for k in ranked}
+    chains = {key: gazetteer().within(key) for key in keys.values()}
+    ranks = {key: _LEVEL_RANK.get(_level(key), 0) for key in keys.values()}
 
-    def conflicts(e: Evidence) -> int:
-        """Coarser places the address names that ``e`` does not lie in: 新疆石河子市经济技术开发区
+    def conflicts(k: int) -> int:
+        """Coarser places the address names that ``k``'s does not lie in: 新疆石河子市经济技术开发区
         is Shihezi's development zone, not the one of that name in Aksu. (The XPCC's divisions
         overlay the counties rather than contain them, so they contradict nothing.)"""
-        rank = _LEVEL_RANK.get(_level(e.key or ""), 0)
+        key = keys[k]
         return sum(
             1
-            for o in ranked
-            if o.key not in chains[e.key]
-            and e.key not in chains[o.key]
-            and _LEVEL_RANK.get(_level(o.key or ""), 0) < rank
-            and _level(o.key or "") not in ("xpcc_division", "xpcc_corps")
+            for o in keys.values()
+            if o not in chains[key]
+            and key not in chains[o]
+            and ranks[o] < ranks[key]
+            and _level(o) not in ("xpcc_division", "xpcc_corps")
         )
 
-    best = max(
-        ranked,
-        key=lambda e: (-conflicts(e), _LEVEL_RANK.get(_level(e.key or ""), 0), _WEIGHT[e.strength]),
-    )
-    finest = _LEVEL_RANK.get(_level(best.key or ""), 0)
-    for e in ranked:  # a finer place of that name elsewhere: said, not used
-        apart = best.key not in chains[e.key] and e.key not in chains[best.key]
-        if e.key != best.key and apart and _LEVEL_RANK.get(_level(e.key or ""), 0) > finest:
-            e.meaning += f" (set aside: not in {best.text})"
+    top = max(ranked, key=lambda k: (-conflicts(k), ranks[keys[k]], _WEIGHT[evidence[k].strength]))
+    best = evidence[top]
+    for k in ranked:  # a finer place of that name elsewhere: said, not used
+        key = keys[k]
+        apart = best.key not in chains[key] and key not in chains[keys[top]]
+        if key != best.key and apart and ranks[key] > ranks[keys[top]]:
+            said = f" (set aside: not in {best.text})"
+            evidence[k] = evidence[k]._replace(meaning=evidence[k].meaning + said)
     chain = gazetteer().parents(best.key or "")
     head = chain[0]
     place: dict[str, Any] = {
@@ -531,7 +550,7 @@ def _place(xj: list[Evidence]) -> dict[str, Any] | None:
     for d in chain[1:]:
         place[d.level] = {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
     place["xpcc"] = (
-        any(e.kind == "xpcc" for e in xj)
+        any(evidence[k].kind == "xpcc" for k in at)
         or head.level.startswith("xpcc")
         or ((head.code or "").startswith("6590"))
     )
