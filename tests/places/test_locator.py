@@ -122,6 +122,19 @@ def test_cli_batch_wrong_column_is_named(runner: CliRunner, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
+    ("address", "province"),
+    [("河北省路北区解放路154号", "河北省"), ("浙江省路桥区建设路22号", "浙江省")],
+)
+def test_a_province_before_a_district_beginning_with_road_is_no_street(
+    address: str, province: str
+) -> None:
+    """路北区 begins with 路 (road); the province before it is still the province."""
+    found = locate_address(address)
+    counted = [e for e in found.evidence if e.used and e.text == province]
+    assert counted and counted[0].kind == "china_other", found.evidence
+
+
+@pytest.mark.parametrize(
     ("address", "reason"),
     [
         ("臺北市大同區迪化街一段100號", "臺北市大同區 is in Taiwan"),  # not Datong, Shanxi
