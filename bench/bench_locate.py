@@ -102,58 +102,82 @@ def unique_addresses(seed: int, n: int) -> list[str]:
 def whole_list(seed: int, n: int, rounds: int = 3) -> None:
     """The batch paths on ``n`` distinct addresses, as their authors mean them to be called:
     cpca's ``transform`` on the whole list; paxta's ``locate_many`` (each distinct address
-    once) and, for reference, one call per address; each on one core, both warmed on other
-    addresses first, taken in turn ``rounds`` times (the machine's speed drifts), medians
-    reported. paxta forgets the addresses it has decided before each round."""
-    from paxta.places.batch import locate_many
-    from paxta.places.locator import forget_decisions
-
-    addresses = unique_addresses(seed, n)
-    warm = unique_addresses(seed + 1_000, 2_000)
-    try:
-        import cpca
-    except ImportError:
-        cpca = None
-    for address in warm:
-        locate_address(address)
-    if cpca is not None:
-        cpca.transform(warm)
+    once) and, for reference, one call per address. Each tool runs in a process of its own
+    (one tool's tables slow every sweep of Python's collector in the other's), on one core,
+    warmed on other addresses first; the two are taken in turn ``rounds`` times (the machine's
+    speed drifts) and the medians reported."""
     rates: dict[str, list[float]] = {"batch": [], "single": [], "cpca": []}
+    said: dict[str, int] = {}
     for _ in range(rounds):
-        forget_decisions()
-        t = time.perf_counter()
-        ours = [loc.xinjiang for loc in locate_many(addresses)]
-        rates["batch"].append(len(addresses) / (time.perf_counter() - t))
-        forget_decisions()
-        t = time.perf_counter()
-        single = [locate_address(a).xinjiang for a in addresses]
-        rates["single"].append(len(addresses) / (time.perf_counter() - t))
-        assert ours == single
-        if cpca is not None:
-            t = time.perf_counter()
-            frame = cpca.transform(addresses)
-            rates["cpca"].append(len(addresses) / (time.perf_counter() - t))
+        for tool in ("paxta", "cpca"):
+            child = subprocess.run(
+                [sys.executable, __file__, "--seed", str(seed), "--tool", tool, "--size", str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = child.stdout.split()
+            if tool == "cpca" and not figures:
+                continue  # not installed
+            if tool == "paxta":
+                rates["batch"].append(float(figures[0]))
+                rates["single"].append(float(figures[1]))
+            else:
+                rates["cpca"].append(float(figures[0]))
+            said[tool] = int(figures[-1])
     batch, one = statistics.median(rates["batch"]), statistics.median(rates["single"])
     line = (
-        f"{len(addresses):,} distinct addresses, median of {rounds} rounds: paxta locate_many "
+        f"{n:,} distinct addresses, median of {rounds} rounds: paxta locate_many "
         f"{batch:,.0f}/s, one call each {one:,.0f}/s (one core each)"
     )
-    if cpca is None:
+    if not rates["cpca"]:
         print(line + "; cpca not installed")
         return
-    said = sum(frame["省"] == XJ_PROVINCE)
     cpca_rate = statistics.median(rates["cpca"])
     print(
         f"{line}; cpca transform on the whole list {cpca_rate:,.0f}/s (one core; its own "
-        f"batch path); paxta/cpca {batch / cpca_rate:.2f}; Xinjiang said: paxta {sum(ours):,}, "
-        f"cpca {said:,}"
+        f"batch path); paxta/cpca {batch / cpca_rate:.2f}; Xinjiang said: paxta "
+        f"{said['paxta']:,}, cpca {said['cpca']:,}"
     )
     print(
-        "  each round (paxta locate_many / cpca): "
+        "  each round (paxta locate_many / cpca, each in a process of its own): "
         + ", ".join(
             f"{p:,.0f}/{c:,.0f}" for p, c in zip(rates["batch"], rates["cpca"], strict=True)
         )
     )
+
+
+def one_tool(tool: str, seed: int, n: int) -> None:
+    """Print one tool's rate on ``n`` distinct addresses (and, for paxta, one call each), then
+    how many it said are in Xinjiang: a child process of :func:`whole_list`."""
+    addresses = unique_addresses(seed, n)
+    warm = unique_addresses(seed + 1_000, 2_000)
+    if tool == "cpca":
+        try:
+            import cpca
+        except ImportError:
+            return
+        cpca.transform(warm)
+        t = time.perf_counter()
+        frame = cpca.transform(addresses)
+        rate = len(addresses) / (time.perf_counter() - t)
+        print(rate, int(sum(frame["省"] == XJ_PROVINCE)))
+        return
+    from paxta.places.batch import locate_many
+    from paxta.places.locator import forget_decisions
+
+    for address in warm:
+        locate_address(address)
+    forget_decisions()
+    t = time.perf_counter()
+    ours = [loc.xinjiang for loc in locate_many(addresses)]
+    batch = len(addresses) / (time.perf_counter() - t)
+    forget_decisions()
+    t = time.perf_counter()
+    single = [locate_address(a).xinjiang for a in addresses]
+    one = len(addresses) / (time.perf_counter() - t)
+    assert ours == single
+    print(batch, one, sum(ours))
 
 
 def main() -> None:
@@ -161,8 +185,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--quick", action="store_true", help="2,000 rows (make bench-quick)")
     parser.add_argument("--whole-list", action="store_true", help="only the batch paths")
+    parser.add_argument("--tool", choices=("paxta", "cpca"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, default=60_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.tool:
+        one_tool(args.tool, args.seed, args.size)
+        return
     if args.whole_list:
         whole_list(args.seed, 6_000 if args.quick else 60_000)
         return
