@@ -164,7 +164,7 @@ def _alike(text: str, folded: str, hits: list[_Hit]) -> Location:
             _is_street(folded, e, patterns[0].script),
             folded[e - 1] == "师" and _is_not_division(folded, e),
         )
-        for s, e, patterns in (sorted(hits) if len(hits) > 1 else hits)
+        for s, e, patterns in hits
     )
     decided = _DECIDED.get(key)
     if decided is None:
@@ -226,7 +226,8 @@ def _scan_names(text: str, folded: str, hits: list[_Hit]) -> list[Evidence]:
 
 
 def _hits(folded: str, lo: int, hi: int) -> list[_Hit]:
-    """Place names in ``folded[lo:hi]`` on word boundaries, longest first where they overlap."""
+    """Place names in ``folded[lo:hi]`` on word boundaries, the longest where they overlap, in
+    the order they are written."""
     return _matched(folded, lo, hi)[1]
 
 
@@ -250,7 +251,7 @@ def _matched(
             if meanings[i]
         ]
         standing = _longest(found, hi - lo)
-        hits = [(s, e, meanings[i]) for s, e, i in standing]
+        hits = [(s, e, meanings[i]) for s, e, i in sorted(standing)]  # in reading order
         chinese = all(g.han[i] for i, _, _ in matches)
         plain = chinese and all(g.plain[i] for _, _, i in standing)
         coded = any(g.code[i] for i, _, _ in matches)
