@@ -55,8 +55,7 @@ _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] =
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 K = TypeVar("K")
 V = TypeVar("V")
-_STANDING: dict[tuple[tuple[int, int, int], ...], tuple[list[Any], bool, bool]] = {}
-_PLACED: dict[tuple[tuple[int, int, int], ...], Location] = {}
+_STANDING: dict[tuple[tuple[int, int, int], ...], _Standing] = {}
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
@@ -138,19 +137,19 @@ def locate_address(address: str | None) -> Location:
 
 def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     """``text[start:end]`` located; ``folded`` is ``words(text)``, as the helpers below take it."""
-    matches, hits, plain, coded = _matched(folded, start, end)
-    if coded or _SIX_DIGITS.search(folded, start, end):
+    held = _matched(folded, start, end)
+    hits = held.hits if not start else [(s + start, e + start, p) for s, e, p in held.hits]
+    if held.coded or _SIX_DIGITS.search(folded, start, end):
         evidence = _scan_names(text, folded, hits) + _scan_codes(text, fold(text), start, end)
-        return _decide(evidence) if evidence else _nothing()
+        return _decide(evidence) if evidence else _NOTHING
     if not hits:
-        return _nothing()
-    if plain and start == 0 and end == len(text) and text == folded:
+        return _NOTHING
+    if held.plain and start == 0 and end == len(text) and text == folded:
         # Every name Chinese, written as listed, ending in its administrative word (so no
         # street or division follows): the matches alone decide, at the same places.
-        placed = _PLACED.get(matches)
-        if placed is None:
-            placed = _remember(_PLACED, matches, _alike(text, folded, hits))
-        return placed
+        if held.placed is None:
+            held.placed = _alike(text, folded, hits)
+        return held.placed
     return _alike(text, folded, hits)
 
 
@@ -159,12 +158,14 @@ def _alike(text: str, folded: str, hits: list[_Hit]) -> Location:
     # their order: addresses alike in these are decided once. The answer is shared with those
     # that have their names at the same places too; the others get it with their own places.
     key = tuple(
-        (
-            text[s:e],
-            _is_street(folded, e, patterns[0].script),
-            folded[e - 1] == "师" and _is_not_division(folded, e),
-        )
-        for s, e, patterns in hits
+        [
+            (
+                text[s:e],
+                _is_street(folded, e, patterns[0].script),
+                folded[e - 1] == "师" and _is_not_division(folded, e),
+            )
+            for s, e, patterns in hits
+        ]
     )
     decided = _DECIDED.get(key)
     if decided is None:
@@ -177,7 +178,6 @@ def forget_decisions() -> None:
     """Forget the decisions kept for addresses alike (for measurements and tests)."""
     _DECIDED.clear()
     _STANDING.clear()
-    _PLACED.clear()
 
 
 def _remember(memory: dict[K, V], key: K, value: V) -> V:
@@ -188,10 +188,9 @@ def _remember(memory: dict[K, V], key: K, value: V) -> V:
     return value
 
 
-def _nothing() -> Location:
-    return Location(
-        False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
-    )
+_NOTHING = Location(
+    False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
+)
 
 
 def _moved(decided: Location, hits: list[_Hit]) -> Location:
@@ -228,15 +227,22 @@ def _scan_names(text: str, folded: str, hits: list[_Hit]) -> list[Evidence]:
 def _hits(folded: str, lo: int, hi: int) -> list[_Hit]:
     """Place names in ``folded[lo:hi]`` on word boundaries, the longest where they overlap, in
     the order they are written."""
-    return _matched(folded, lo, hi)[1]
+    return [(s + lo, e + lo, p) for s, e, p in _matched(folded, lo, hi).hits]
 
 
-def _matched(
-    folded: str, lo: int, hi: int
-) -> tuple[tuple[tuple[int, int, int], ...], list[_Hit], bool, bool]:
-    """The automaton's matches in ``folded[lo:hi]`` (``folded`` as :func:`words` makes it), the
-    place names among them (as :func:`_hits`), whether all matches are Chinese and each name
-    among them ends in its administrative word, and whether a word of an XPCC unit is there."""
+@dataclass(slots=True)
+class _Standing:
+    """What a set of the automaton's matches comes to (kept for the next text with the same)."""
+
+    hits: list[_Hit]  # the place names among them, as :func:`_hits` (from the span's start)
+    plain: bool  # all matches Chinese, each name among them ending in its administrative word
+    coded: bool  # a word an XPCC unit needs is there
+    placed: Location | None = None  # the answer for a whole address written as its names
+
+
+def _matched(folded: str, lo: int, hi: int) -> _Standing:
+    """What the automaton's matches in ``folded[lo:hi]`` come to (``folded`` as :func:`words`
+    makes it)."""
     g = gazetteer()
     span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
     matches = tuple(g.automaton.find_matches_as_indexes(f" {span} ", overlapping=True))
@@ -255,9 +261,8 @@ def _matched(
         chinese = all(g.han[i] for i, _, _ in matches)
         plain = chinese and all(g.plain[i] for _, _, i in standing)
         coded = any(g.code[i] for i, _, _ in matches)
-        held = _remember(_STANDING, matches, (hits, plain, coded))
-    hits, plain, coded = held
-    return matches, [(s + lo, e + lo, p) for s, e, p in hits] if lo else hits, plain, coded
+        held = _remember(_STANDING, matches, _Standing(hits, plain, coded))
+    return held
 
 
 def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int, int, int]]:
