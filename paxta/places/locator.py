@@ -33,9 +33,9 @@ _LEVEL_RANK = {
 }
 _WEIGHT = {gz.STRONG: 3, gz.WEAK: 1, gz.AMBIGUOUS_CN: 1, gz.AMBIGUOUS_FOREIGN: 1}
 _HAN_STREET = re.compile(r"[东西南北中]?[一二三四五六七八九十\d]{0,2}[路街巷弄]|大[道街]|胡同")
-_LATIN_STREET = re.compile(
-    r"\s*,?\s*(?:(?:middle|east|west|north|south|central|zhong|dong|xi|nan|bei|[1-9](?:st|nd|rd|th))\.?\s+)?"
-    r"(?:road|rd\b|street|st\b|avenue|ave\b|lu\b|jie\b|dadao|lane|boulevard|blvd|highway)"
+_LATIN_STREET = re.compile(  # (on the text as words() makes it: its only non-letters are spaces)
+    r" *+(?:(?:middle|east|west|north|south|central|zhong|dong|xi|nan|bei|[1-9](?:st|nd|rd|th))"
+    r" ++)?(?:road|rd\b|street|st\b|avenue|ave\b|lu\b|jie\b|dadao|lane|boulevard|blvd|highway)"
 )
 _NOT_DIVISION_AFTER = re.compile(r"[范傅兄姐生资长]")  # 第一师范 (teachers' college), 师傅 ...
 _XPCC_HAN = re.compile(
