@@ -167,8 +167,9 @@ class Gazetteer:
         self.meanings = [tuple(found[t]) for t in self.spellings]
         self.han = [m[0].script == "Han" if m else not t.isascii() for t, m in found.items()]
         self.pad = [0 if h or not m else 1 for h, m in zip(self.han, self.meanings, strict=True)]
+        self.not_han = frozenset(i for i, h in enumerate(self.han) if not h)
         # what the locator must read registry codes and XPCC units for (mostly absent)
-        self.code = [t in CODE_WORDS for t in self.spellings]
+        self.code = frozenset(i for i, t in enumerate(self.spellings) if t in CODE_WORDS)
         # a Chinese name ending in its administrative word: no street or division can follow
         self.plain = [
             h and t.endswith(ADMIN_SUFFIXES) and not t.endswith("师")

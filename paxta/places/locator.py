@@ -258,9 +258,9 @@ def _matched(folded: str, lo: int, hi: int) -> _Standing:
         ]
         standing = _longest(found, hi - lo)
         hits = [(s, e, meanings[i]) for s, e, i in sorted(standing)]  # in reading order
-        chinese = all(g.han[i] for i, _, _ in matches)
-        plain = chinese and all(g.plain[i] for _, _, i in standing)
-        coded = any(g.code[i] for i, _, _ in matches)
+        spelled = {i for i, _, _ in matches}
+        plain = spelled.isdisjoint(g.not_han) and all(g.plain[i] for _, _, i in standing)
+        coded = not spelled.isdisjoint(g.code)
         held = _remember(_STANDING, matches, _Standing(hits, plain, coded))
     return held
 
@@ -271,8 +271,16 @@ def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int,
     if len(found) < 2:
         return [(s, e, i) for _, s, e, i in found]
     found.sort()  # (no two hits have the same length and start)
+    out: list[tuple[int, int, int]] = []
+    if len(found) <= 8:  # (most addresses: a few names, compared with each other)
+        for _, start, end, i in found:
+            for s, e, _ in out:
+                if start < e and s < end:
+                    break
+            else:
+                out.append((start, end, i))
+        return out
     taken = bytearray(hi)  # 1 where a longer name already lies
-    out = []
     for _, start, end, i in found:
         if taken.find(1, start, end) < 0:
             taken[start:end] = _ONES[: end - start]
@@ -428,6 +436,7 @@ def _decide(evidence: list[Evidence]) -> Location:
     others: list[Evidence] = []
     at: list[int] = []  # where Xinjiang's evidence lies in ``evidence``
     supporting = False
+    other_score = 0
     for k, e in enumerate(evidence):
         if not e.used:
             continue
@@ -437,10 +446,16 @@ def _decide(evidence: list[Evidence]) -> Location:
             foreign.append(e)
         elif kind == gz.CHINA_OTHER or kind == "uscc_other":
             others.append(e)
+            other_score += 2 if e.strength == gz.STRONG else 1
         elif kind == "postal_code" or kind == "phone_code":
             supporting = True
         elif e.key and kind != gz.CHINA:
             at.append(k)
+    if foreign and not china:
+        other_score += 2 * len(foreign)
+    if not at:  # (most addresses: nothing of Xinjiang to weigh)
+        confidence = min(0.97, 0.6 + 0.1 * other_score + 0.2)
+        return Location(False, confidence, None, evidence, _why(False, [], others, foreign))
     if len(at) > 1:
         _confirm_related(evidence, at)
     for k in at:
@@ -458,8 +473,6 @@ def _decide(evidence: list[Evidence]) -> Location:
     at = [k for k in at if evidence[k].used]
     xj = [evidence[k] for k in at]
     xj_score = sum(_WEIGHT[e.strength] for e in xj)
-    other_score = sum(2 if e.strength == gz.STRONG else 1 for e in others)
-    other_score += 2 * len(foreign) if not china else 0
     strong_others = [e for e in others if e.strength == gz.STRONG]
     if strong_others and xj and _heads_address(strong_others, xj):
         other_score += 3  # 上海市…乌鲁木齐中路 / Yecheng Street, Shanghai: the other place governs

@@ -176,3 +176,19 @@ def test_addresses_alike_are_answered_as_if_each_were_the_first(addresses: list[
     for answer, address in zip(warm, addresses, strict=True):
         for e in answer["evidence"] + answer["set_aside"]:
             assert address[e["start"] : e["end"]] == e["text"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=20, unique=True))
+def test_overlapping_names_the_longest_then_the_first_stands(spans: list[tuple[int, int]]) -> None:
+    """The names that stand where names overlap: whatever their number (a few are compared
+    with each other, many marked on the text), the longest, then the first, never two that
+    overlap."""
+    from paxta.places.locator import _longest
+
+    found = list({(-n, s, s + n, k) for k, (s, n) in enumerate(spans)})
+    expected: list[tuple[int, int, int]] = []
+    for _, s, e, k in sorted(found):
+        if all(e <= s2 or e2 <= s for s2, e2, _ in expected):
+            expected.append((s, e, k))
+    assert _longest(found, 40) == expected
