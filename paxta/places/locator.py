@@ -140,7 +140,8 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     held = _matched(folded, start, end)
     hits = held.hits if not start else [(s + start, e + start, p) for s, e, p in held.hits]
     if held.coded or _SIX_DIGITS.search(folded, start, end):
-        evidence = _scan_names(text, folded, hits) + _scan_codes(text, fold(text), start, end)
+        names = _scan_names(hits, _read(text, folded, hits))
+        evidence = names + _scan_codes(text, fold(text), start, end)
         return _decide(evidence) if evidence else _NOTHING
     if not hits:
         return _NOTHING
@@ -157,19 +158,11 @@ def _alike(text: str, folded: str, hits: list[_Hit]) -> Location:
     # Without codes, the decision rests on the names found, what follows each (a street?) and
     # their order: addresses alike in these are decided once. The answer is shared with those
     # that have their names at the same places too; the others get it with their own places.
-    key = tuple(
-        [
-            (
-                text[s:e],
-                _is_street(folded, e, patterns[0].script),
-                folded[e - 1] == "师" and _is_not_division(folded, e),
-            )
-            for s, e, patterns in hits
-        ]
-    )
+    key = _read(text, folded, hits)
     decided = _DECIDED.get(key)
     if decided is None:
-        decided = _remember(_DECIDED, key, (_decide(_scan_names(text, folded, hits)), hits))
+        evidence = _scan_names(hits, key)
+        decided = _remember(_DECIDED, key, (_decide(evidence), hits))
     location, where = decided
     return location if where == hits else _moved(location, hits)
 
@@ -220,8 +213,29 @@ def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
     ]
 
 
-def _scan_names(text: str, folded: str, hits: list[_Hit]) -> list[Evidence]:
-    return [_name_evidence(text, folded, s, e, patterns) for s, e, patterns in hits]
+_Read = tuple[tuple[str, bool, bool], ...]
+
+
+def _read(text: str, folded: str, hits: list[_Hit]) -> _Read:
+    """Each name as written, whether it is part of a street here, and whether a 师 it ends in
+    is part of a word (第一师范, a teachers' college) rather than an XPCC division."""
+    return tuple(
+        [
+            (
+                text[s:e],
+                _is_street(folded, e, patterns[0].script),
+                folded[e - 1] == "师" and _is_not_division(folded, e),
+            )
+            for s, e, patterns in hits
+        ]
+    )
+
+
+def _scan_names(hits: list[_Hit], read: _Read) -> list[Evidence]:
+    return [
+        _name_evidence(surface, s, e, patterns, street, not_division)
+        for (s, e, patterns), (surface, street, not_division) in zip(hits, read, strict=True)
+    ]
 
 
 def _hits(folded: str, lo: int, hi: int) -> list[_Hit]:
@@ -289,14 +303,18 @@ def _longest(found: list[tuple[int, int, int, int]], hi: int) -> list[tuple[int,
 
 
 def _name_evidence(
-    text: str, folded: str, start: int, end: int, patterns: tuple[Pattern, ...]
+    surface: str,
+    start: int,
+    end: int,
+    patterns: tuple[Pattern, ...],
+    street: bool,
+    not_division: bool,
 ) -> Evidence:
-    surface = text[start:end]
     xinjiang, kind, script, key, strength, said = _sense(patterns)
-    if _is_street(folded, end, patterns[0].script) or (xinjiang and _is_not_division(folded, end)):
+    if street or (xinjiang and not_division):
         meaning = f"{surface} is part of a street or other name here, not a place"
-        return Evidence(surface, start, end, "street", script, meaning, used=False)
-    return Evidence(surface, start, end, kind, script, surface + said, key, strength)
+        return _make((surface, start, end, "street", script, meaning, None, gz.STRONG, False))
+    return _make((surface, start, end, kind, script, surface + said, key, strength, True))
 
 
 _Sense = tuple[bool, str, str, str | None, str, str]
