@@ -53,6 +53,7 @@ _SIX_DIGITS = re.compile(r"\d{6}")  # what a registry, postal or phone code need
 _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
+_ANSWERS_MAX = 4  # ways of reading one set of matches kept (each a whole answer)
 K = TypeVar("K")
 V = TypeVar("V")
 _STANDING: dict[tuple[tuple[int, int, int], ...], _Standing] = {}
@@ -145,24 +146,32 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
         return _decide(evidence) if evidence else _NOTHING
     if not hits:
         return _NOTHING
-    if held.plain and start == 0 and end == len(text) and text == folded:
+    whole = start == 0 and end == len(text)
+    if held.plain and whole and text == folded:
         # Every name Chinese, written as listed, ending in its administrative word (so no
         # street or division follows): the matches alone decide, at the same places.
         if held.placed is None:
-            held.placed = _alike(text, folded, hits)
+            held.placed = _alike(text, folded, hits, _read(text, folded, hits))
         return held.placed
-    return _alike(text, folded, hits)
+    read = _read(text, folded, hits)
+    if not whole:
+        return _alike(text, folded, hits, read)
+    # The same matches read the same way: the same answer, at the same places.
+    answer = held.answers.get(read)
+    if answer is None:
+        answer = _alike(text, folded, hits, read)
+        _remember(held.answers, read, answer, most=_ANSWERS_MAX)
+    return answer
 
 
-def _alike(text: str, folded: str, hits: list[_Hit]) -> Location:
+def _alike(text: str, folded: str, hits: list[_Hit], read: _Read) -> Location:
     # Without codes, the decision rests on the names found, what follows each (a street?) and
-    # their order: addresses alike in these are decided once. The answer is shared with those
-    # that have their names at the same places too; the others get it with their own places.
-    key = _read(text, folded, hits)
-    decided = _DECIDED.get(key)
+    # their order (``read``): addresses alike in these are decided once. The answer is shared
+    # with those that have their names at the same places too; the others get it with their
+    # own places.
+    decided = _DECIDED.get(read)
     if decided is None:
-        evidence = _scan_names(hits, key)
-        decided = _remember(_DECIDED, key, (_decide(evidence), hits))
+        decided = _remember(_DECIDED, read, (_decide(_scan_names(hits, read)), hits))
     location, where = decided
     return location if where == hits else _moved(location, hits)
 
@@ -173,9 +182,9 @@ def forget_decisions() -> None:
     _STANDING.clear()
 
 
-def _remember(memory: dict[K, V], key: K, value: V) -> V:
+def _remember(memory: dict[K, V], key: K, value: V, most: int = _DECIDED_MAX) -> V:
     """``value`` kept under ``key`` (a full memory is forgotten whole first)."""
-    if len(memory) >= _DECIDED_MAX:
+    if len(memory) >= most:
         memory.clear()
     memory[key] = value
     return value
@@ -252,6 +261,7 @@ class _Standing:
     plain: bool  # all matches Chinese, each name among them ending in its administrative word
     coded: bool  # a word an XPCC unit needs is there
     placed: Location | None = None  # the answer for a whole address written as its names
+    answers: dict[_Read, Location] = field(default_factory=dict)  # whole addresses, as read
 
 
 def _matched(folded: str, lo: int, hi: int) -> _Standing:
