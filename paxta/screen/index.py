@@ -43,6 +43,7 @@ from paxta.workers import batch_worker
 PARALLEL_ABOVE = 50_000  # names; below this one process is quicker than starting workers
 CHUNK = 20_000
 SHARE_OF_TRADE_BLOCK = 20  # names of the trade name at other places, when the query has one
+TYPO_MEMORY = 50_000  # typo searches kept per index (forgotten whole when full)
 _INDEX_SCHEMA = pa.schema(
     [
         ("name", pa.string()),
@@ -284,6 +285,7 @@ class MatchIndex:
         self._cut_text = _Strings(parts.cut_text)
         self._words = parts.words
         self._word_list: list[str] | None = None
+        self._typos: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
         self._parsed: dict[int, NameFeatures] = {}
         self._listed: dict[int, Listed] = {}
         self._entries: dict[int, Entry] = {}
@@ -395,7 +397,18 @@ class MatchIndex:
         keys): words sharing a block in ``near`` (first or last four letters), and words a slip
         away (a letter left out, added or changed, or two neighbours swapped), found through
         the table of each word with one letter deleted (SymSpell's idea); those that can
-        compare above ``fuzzy_low``, the closest first."""
+        compare above ``fuzzy_low``, the closest first. Kept for the next query with the same
+        trade words (a supplier file names the same trade names again and again); read it,
+        never change it."""
+        key = (tuple(trade), tuple(near))
+        held = self._typos.get(key)
+        if held is None:
+            if len(self._typos) >= TYPO_MEMORY:
+                self._typos.clear()
+            held = self._typos[key] = self._typo_search(trade, near)
+        return held
+
+    def _typo_search(self, trade: list[str], near: list[str]) -> list[str]:
         mine = [k[2:] for k in trade]
         found: set[int] = set()
         for held in self.near.get_many(near):

@@ -112,6 +112,12 @@ def test_the_typo_search_compares_only_names_that_can_be_alike(
     q = name_features("ZHONGTIAM TEXTILE CO LTD")
     found = {e.name for e in index.candidates(block_keys(q))}
     assert found == {"Zhongtian Textile Co., Ltd."}
+    # a second query with the same trade name finds the same, from the search kept
+    searched: list[list[str]] = []
+    search = index._typo_search
+    index._typo_search = lambda trade, near: searched.append(trade) or search(trade, near)  # type: ignore[method-assign]
+    again = {e.name for e in index.candidates(block_keys(name_features("Zhongtiam Textiles")))}
+    assert again == found and searched == []
 
 
 def test_a_query_asked_again_in_a_run_is_answered_once(store: Backend, tmp_path: Path) -> None:
