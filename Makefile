@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-demo: $(STAMP) fonts
+# The locator compiled by mypyc (mypy's compiler, a dev dependency) when a C compiler is here;
+# paxta uses it only while it matches the locator's source, and runs the Python otherwise.
+NATIVE := paxta/places/.native-built
+$(NATIVE): $(STAMP) paxta/places/locator.py tools/build_native.py
+	$(BIN)/python tools/build_native.py
+	touch $(NATIVE)
+
+demo: $(STAMP) $(NATIVE) fonts
 	$(BIN)/paxta demo --out demo-output
 
 lint: $(STAMP)
@@ -26,7 +33,7 @@ typecheck: $(STAMP)
 # Two processes by default (this machine's cores); each test module stays on one, so its
 # module-scoped fixtures are built once. TEST_JOBS=0 runs in this process.
 TEST_JOBS ?= 2
-pytest: $(STAMP)
+pytest: $(STAMP) $(NATIVE)
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # Debian's Chromium renders captured pages and drives the page tests; installed when missing and
@@ -61,11 +68,11 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) $(NATIVE)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 # Every benchmark at a small size, two at a time, so none can rot unnoticed (make test runs it).
-bench-quick: $(BENCH_STAMP)
+bench-quick: $(BENCH_STAMP) $(NATIVE)
 	$(BIN)/python tools/bench_quick.py 2
 
 # The fuzz suites at length: every reader of user files (hypothesis, 3,000 examples each) and
@@ -79,7 +86,7 @@ loadtest: $(STAMP)
 	$(BIN)/python bench/bench_load.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache $(NATIVE) paxta/places/_locator_native*.so
 
 # The shipment graph's library, served by paxta (paxta/web/static/vendor/, committed with its
 # licence and provenance): refreshed from the npm registry only when this is run.

@@ -108,6 +108,7 @@ def whole_list(seed: int, n: int, rounds: int = 3) -> None:
     speed drifts) and the medians reported."""
     rates: dict[str, list[float]] = {"batch": [], "single": [], "cpca": []}
     said: dict[str, int] = {}
+    compiled = False
     for _ in range(rounds):
         for tool in ("paxta", "cpca"):
             child = subprocess.run(
@@ -122,13 +123,15 @@ def whole_list(seed: int, n: int, rounds: int = 3) -> None:
             if tool == "paxta":
                 rates["batch"].append(float(figures[0]))
                 rates["single"].append(float(figures[1]))
+                compiled = figures[2] == "1"
             else:
                 rates["cpca"].append(float(figures[0]))
             said[tool] = int(figures[-1])
     batch, one = statistics.median(rates["batch"]), statistics.median(rates["single"])
+    how = "compiled by mypyc" if compiled else "as Python: no compiled build"
     line = (
         f"{n:,} distinct addresses, median of {rounds} rounds: paxta locate_many "
-        f"{batch:,.0f}/s, one call each {one:,.0f}/s (one core each)"
+        f"{batch:,.0f}/s, one call each {one:,.0f}/s (one core each; the locator {how})"
     )
     if not rates["cpca"]:
         print(line + "; cpca not installed")
@@ -164,7 +167,7 @@ def one_tool(tool: str, seed: int, n: int) -> None:
         print(rate, int(sum(frame["省"] == XJ_PROVINCE)))
         return
     from paxta.places.batch import locate_many
-    from paxta.places.locator import forget_decisions
+    from paxta.places.locator import NATIVE, forget_decisions
 
     for address in warm:
         locate_address(address)
@@ -177,7 +180,7 @@ def one_tool(tool: str, seed: int, n: int) -> None:
     single = [locate_address(a).xinjiang for a in addresses]
     one = len(addresses) / (time.perf_counter() - t)
     assert ours == single
-    print(batch, one, sum(ours))
+    print(batch, one, int(NATIVE), sum(ours))
 
 
 def main() -> None:

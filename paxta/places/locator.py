@@ -11,9 +11,14 @@ support other evidence.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple, TypeVar
 
 from paxta.places import gazetteer as gz
@@ -620,3 +625,27 @@ def _why(decided: bool, xj: list[Evidence], others: list[Evidence], foreign: lis
     if against:
         return "Not Xinjiang: " + "; ".join(against) + "."
     return "No Xinjiang place name, XPCC unit or registry code counted."
+
+
+def _compiled() -> ModuleType | None:
+    """This module compiled by mypyc (``make`` builds it when a C compiler is there: see
+    ``tools/build_native.py``), when it was built from this very source; otherwise None, and
+    the Python above is what answers. ``PAXTA_PURE_LOCATOR=1`` asks for the Python."""
+    if __name__ != "paxta.places.locator" or os.environ.get("PAXTA_PURE_LOCATOR"):
+        return None
+    try:
+        twin = importlib.import_module("paxta.places._locator_native")
+    except ImportError:
+        return None
+    mine = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return twin if getattr(twin, "SOURCE_SHA256", None) == mine else None
+
+
+_TWIN = _compiled()
+NATIVE = _TWIN is not None  # whether the compiled locator answers (the same answers, quicker)
+if _TWIN is not None:
+    globals().update(
+        (name, value)
+        for name, value in vars(_TWIN).items()
+        if not name.startswith("__") and name not in ("_TWIN", "NATIVE", "SOURCE_SHA256")
+    )
