@@ -7,6 +7,12 @@ ambiguous token (Qinghe, Hebei); a country other than China rules out a spelling
 place abroad (Aksu, Kazakhstan); an ambiguous spelling next to its own parent or child division
 (Baicheng County, Aksu) is confirmed. Registry codes (USCC) count; postal and phone codes only
 support other evidence.
+
+Addresses alike are decided once: what a set of the automaton's matches comes to, and the
+answer for the way its names read (each name as written, what follows it), are kept and given
+to the next address alike with its own positions. ``make`` also compiles this module with mypyc
+when it can; the compiled twin answers only while it was built from this source (the end of
+this module).
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ _SEGMENT = re.compile(r"[^;；]+")
 _POSTAL = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
 _SIX_DIGITS = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
 _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
-_DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[Any]]] = {}
+_DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _ANSWERS_MAX = 4  # ways of reading one set of matches kept (each a whole answer)
 K = TypeVar("K")
