@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
+from paxta.memory import remember
 from paxta.places import gazetteer as gz
 from paxta.places.gazetteer import Pattern, fold, gazetteer, words
 from paxta.places.uscc import Uscc, find_usccs
@@ -65,8 +66,6 @@ _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and wha
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _ANSWERS_MAX = 4  # ways of reading one set of matches kept (each a whole answer)
-K = TypeVar("K")
-V = TypeVar("V")
 _STANDING: dict[tuple[tuple[int, int, int], ...], _Standing] = {}
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
@@ -171,7 +170,7 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     answer = held.answers.get(read)
     if answer is None:
         answer = _alike(text, folded, hits, read)
-        _remember(held.answers, read, answer, most=_ANSWERS_MAX)
+        remember(held.answers, read, answer, _ANSWERS_MAX)
     return answer
 
 
@@ -182,7 +181,7 @@ def _alike(text: str, folded: str, hits: list[_Hit], read: _Read) -> Location:
     # own places.
     decided = _DECIDED.get(read)
     if decided is None:
-        decided = _remember(_DECIDED, read, (_decide(_scan_names(hits, read)), hits))
+        decided = remember(_DECIDED, read, (_decide(_scan_names(hits, read)), hits), _DECIDED_MAX)
     location, where = decided
     return location if where == hits else _moved(location, hits)
 
@@ -191,14 +190,6 @@ def forget_decisions() -> None:
     """Forget the decisions kept for addresses alike (for measurements and tests)."""
     _DECIDED.clear()
     _STANDING.clear()
-
-
-def _remember(memory: dict[K, V], key: K, value: V, most: int = _DECIDED_MAX) -> V:
-    """``value`` kept under ``key`` (a full memory is forgotten whole first)."""
-    if len(memory) >= most:
-        memory.clear()
-    memory[key] = value
-    return value
 
 
 _NOTHING = Location(
@@ -296,7 +287,7 @@ def _matched(folded: str, lo: int, hi: int) -> _Standing:
         spelled = {i for i, _, _ in matches}
         plain = spelled.isdisjoint(g.not_han) and all(g.plain[i] for _, _, i in standing)
         coded = not spelled.isdisjoint(g.code)
-        held = _remember(_STANDING, matches, _Standing(hits, plain, coded))
+        held = remember(_STANDING, matches, _Standing(hits, plain, coded), _DECIDED_MAX)
     return held
 
 
@@ -492,9 +483,6 @@ def _decide(evidence: list[Evidence]) -> Location:
             at.append(k)
     if foreign and not china:
         other_score += 2 * len(foreign)
-    if not at:  # (most addresses: nothing of Xinjiang to weigh)
-        confidence = min(0.97, 0.6 + 0.1 * other_score + 0.2)
-        return Location(False, confidence, None, evidence, _why(False, [], others, foreign))
     if len(at) > 1:
         _confirm_related(evidence, at)
     for k in at:
@@ -589,14 +577,14 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
         )
 
     top = max(ranked, key=lambda k: (-conflicts(k), ranks[keys[k]], _WEIGHT[evidence[k].strength]))
-    best = evidence[top]
+    here = keys[top]
     for k in ranked:  # a finer place of that name elsewhere: said, not used
         key = keys[k]
-        apart = best.key not in chains[key] and key not in chains[keys[top]]
-        if key != best.key and apart and ranks[key] > ranks[keys[top]]:
-            said = f" (set aside: not in {best.text})"
+        apart = here not in chains[key] and key not in chains[here]
+        if key != here and apart and ranks[key] > ranks[here]:
+            said = f" (set aside: not in {evidence[top].text})"
             evidence[k] = evidence[k]._replace(meaning=evidence[k].meaning + said)
-    chain = gazetteer().parents(best.key or "")
+    chain = gazetteer().parents(here)
     head = chain[0]
     place: dict[str, Any] = {
         "key": head.key,

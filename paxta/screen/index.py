@@ -33,6 +33,7 @@ from rapidfuzz.distance import Indel
 from paxta.config import inside_home
 from paxta.data import data_path
 from paxta.lists.repository import ListVersion, current_versions, resolve_sources
+from paxta.memory import remember
 from paxta.names.features import FEATURES_ALGORITHM, NameFeatures, name_features
 from paxta.names.party import other_companies
 from paxta.screen.comparison import Context
@@ -403,9 +404,7 @@ class MatchIndex:
         key = (tuple(trade), tuple(near))
         held = self._typos.get(key)
         if held is None:
-            if len(self._typos) >= TYPO_MEMORY:
-                self._typos.clear()
-            held = self._typos[key] = self._typo_search(trade, near)
+            held = remember(self._typos, key, self._typo_search(trade, near), TYPO_MEMORY)
         return held
 
     def _typo_search(self, trade: list[str], near: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, TypeVar
 
+from paxta.memory import remember
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.placekeys import PlaceKeys
@@ -319,9 +320,7 @@ def _map_chunk(
     for q in chunk:
         result = held.get((each, q), _NOT_YET)
         if result is _NOT_YET:
-            if len(held) >= ANSWERS_HELD:
-                held.clear()
-            result = held[(each, q)] = each(m, q)
+            result = remember(held, (each, q), each(m, q), ANSWERS_HELD)
         out.append(result)
     return out
 
