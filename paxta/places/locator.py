@@ -21,6 +21,7 @@ import hashlib
 import importlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,7 +67,7 @@ _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and wha
 _DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]] = {}
 _DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _ANSWERS_MAX = 4  # ways of reading one set of matches kept (each a whole answer)
-_STANDING: dict[tuple[tuple[int, int, int], ...], _Standing] = {}
+_STANDING: dict[str, _Standing] = {}  # by the text the automaton's matches lie in
 _ONES = b"\x01" * MAX_CHARS
 _PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
@@ -167,10 +168,13 @@ def _locate_span(text: str, folded: str, start: int, end: int) -> Location:
     if not whole:
         return _alike(text, folded, hits, read)
     # The same matches read the same way: the same answer, at the same places.
-    answer = held.answers.get(read)
+    answers = held.answers
+    answer = answers.get(read) if answers is not None else None
     if answer is None:
         answer = _alike(text, folded, hits, read)
-        remember(held.answers, read, answer, _ANSWERS_MAX)
+        if answers is None:
+            answers = held.answers = {}
+        remember(answers, read, answer, _ANSWERS_MAX)
     return answer
 
 
@@ -263,7 +267,7 @@ class _Standing:
     plain: bool  # all matches Chinese, each name among them ending in its administrative word
     coded: bool  # a word an XPCC unit needs is there
     placed: Location | None = None  # the answer for a whole address written as its names
-    answers: dict[_Read, Location] = field(default_factory=dict)  # whole addresses, as read
+    answers: dict[_Read, Location] | None = None  # whole addresses, as read
 
 
 def _matched(folded: str, lo: int, hi: int) -> _Standing:
@@ -271,10 +275,18 @@ def _matched(folded: str, lo: int, hi: int) -> _Standing:
     makes it)."""
     g = gazetteer()
     span = folded if lo == 0 and hi == len(folded) else folded[lo:hi]
-    matches = tuple(g.automaton.find_matches_as_indexes(f" {span} ", overlapping=True))
+    padded = f" {span} "
+    matches = g.automaton.find_matches_as_indexes(padded, overlapping=True)
     # Which of them stand depends on the matches alone (a name sought whole-word carries its
-    # boundaries), and many addresses begin with the same places: kept once worked out.
-    held = _STANDING.get(matches)
+    # boundaries), and many addresses name the same places: kept once worked out. They are
+    # the matches of the text from where the first begins to where the last ends, so that
+    # text, where it lies and how many there are say which they are (as a string: a key
+    # Python's collector never sweeps).
+    first, last = len(padded), 0
+    for _, s, e in matches:
+        first, last = min(first, s), max(last, e)
+    key = f"{chr(first)}{chr(len(matches))}{padded[first:last]}"
+    held = _STANDING.get(key)
     if held is None:
         pad, meanings = g.pad, g.meanings  # the text has a space in front; a padded name
         found = [  # one either side
@@ -287,7 +299,7 @@ def _matched(folded: str, lo: int, hi: int) -> _Standing:
         spelled = {i for i, _, _ in matches}
         plain = spelled.isdisjoint(g.not_han) and all(g.plain[i] for _, _, i in standing)
         coded = not spelled.isdisjoint(g.code)
-        held = remember(_STANDING, matches, _Standing(hits, plain, coded), _DECIDED_MAX)
+        held = remember(_STANDING, key, _Standing(hits, plain, coded), _DECIDED_MAX)
     return held
 
 
@@ -561,22 +573,14 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
     keys = {k: evidence[k].key or "" for k in ranked}
     chains = {key: gazetteer().within(key) for key in keys.values()}
     ranks = {key: _LEVEL_RANK.get(_level(key), 0) for key in keys.values()}
-
-    def conflicts(k: int) -> int:
-        """Coarser places the address names that ``k``'s does not lie in: 新疆石河子市经济技术开发区
-        is Shihezi's development zone, not the one of that name in Aksu. (The XPCC's divisions
-        overlay the counties rather than contain them, so they contradict nothing.)"""
-        key = keys[k]
-        return sum(
-            1
-            for o in keys.values()
-            if o not in chains[key]
-            and key not in chains[o]
-            and ranks[o] < ranks[key]
-            and _level(o) not in ("xpcc_division", "xpcc_corps")
-        )
-
-    top = max(ranked, key=lambda k: (-conflicts(k), ranks[keys[k]], _WEIGHT[evidence[k].strength]))
+    top = max(
+        ranked,
+        key=lambda k: (
+            -_conflicts(keys[k], keys.values(), chains, ranks),
+            ranks[keys[k]],
+            _WEIGHT[evidence[k].strength],
+        ),
+    )
     here = keys[top]
     for k in ranked:  # a finer place of that name elsewhere: said, not used
         key = keys[k]
@@ -601,6 +605,24 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
         or ((head.code or "").startswith("6590"))
     )
     return place
+
+
+def _conflicts(
+    key: str, named: Iterable[str], chains: dict[str, frozenset[str]], ranks: dict[str, int]
+) -> int:
+    """Coarser places the address names (``named``) that ``key`` does not lie in:
+    新疆石河子市经济技术开发区 is Shihezi's development zone, not the one of that name in Aksu. (The
+    XPCC's divisions overlay the counties rather than contain them, so they contradict nothing.)
+    A function of its own: a closure over the caller's tables would make a cycle per answer
+    for Python's collector to find."""
+    return sum(
+        1
+        for o in named
+        if o not in chains[key]
+        and key not in chains[o]
+        and ranks[o] < ranks[key]
+        and _level(o) not in ("xpcc_division", "xpcc_corps")
+    )
 
 
 def _why(decided: bool, xj: list[Evidence], others: list[Evidence], foreign: list[Evidence]) -> str:
