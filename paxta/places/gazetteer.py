@@ -13,22 +13,23 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 import ahocorasick_rs
 
 from paxta.data import data_path
 
 # Kinds of hit.
-XJ = "xinjiang"
-CHINA_OTHER = "china_other"
-CHINA = "china"
-FOREIGN = "foreign"
+XJ: Final = "xinjiang"
+CHINA_OTHER: Final = "china_other"
+CHINA: Final = "china"
+FOREIGN: Final = "foreign"
 
 # How much a Xinjiang hit proves on its own.
-STRONG = "strong"
-WEAK = "weak"  # a common word or short stem: needs support
-AMBIGUOUS_CN = "ambiguous_cn"  # same spelling as a division elsewhere in China
-AMBIGUOUS_FOREIGN = "ambiguous_foreign"  # also a place abroad (Aksu, Altay, Aral)
+STRONG: Final = "strong"
+WEAK: Final = "weak"  # a common word or short stem: needs support
+AMBIGUOUS_CN: Final = "ambiguous_cn"  # same spelling as a division elsewhere in China
+AMBIGUOUS_FOREIGN: Final = "ambiguous_foreign"  # also a place abroad (Aksu, Altay, Aral)
 PAXTA_VARIANTS = "xinjiang_gazetteer_variants_paxta.csv"  # spellings the shared table lacks
 
 ADMIN_SUFFIXES = (

@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from paxta.memory import remember
 from paxta.places import gazetteer as gz
 from paxta.places.gazetteer import Pattern, fold, gazetteer, words
 from paxta.places.uscc import Uscc, find_usccs
 
-MAX_CHARS = 2_000
-_LEVEL_RANK = {
+MAX_CHARS: Final = 2_000
+_LEVEL_RANK: Final = {
     "township": 5,
     "county": 4,
     "xpcc_city": 4,
@@ -44,32 +44,36 @@ _LEVEL_RANK = {
     "xpcc_corps": 2,
     "region": 1,
 }
-_WEIGHT = {gz.STRONG: 3, gz.WEAK: 1, gz.AMBIGUOUS_CN: 1, gz.AMBIGUOUS_FOREIGN: 1}
-_HAN_STREET = re.compile(r"[东西南北中]?[一二三四五六七八九十\d]{0,2}[路街巷弄]|大[道街]|胡同")
-_LATIN_STREET = re.compile(  # (on the text as words() makes it: its only non-letters are spaces)
+_WEIGHT: Final = {gz.STRONG: 3, gz.WEAK: 1, gz.AMBIGUOUS_CN: 1, gz.AMBIGUOUS_FOREIGN: 1}
+_HAN_STREET: Final = re.compile(
+    r"[东西南北中]?[一二三四五六七八九十\d]{0,2}[路街巷弄]|大[道街]|胡同"
+)
+# (on the text as words() makes it: its only non-letters are spaces)
+_LATIN_STREET: Final = re.compile(
     r" *+(?:(?:middle|east|west|north|south|central|zhong|dong|xi|nan|bei|[1-9](?:st|nd|rd|th))"
     r" ++)?(?:road|rd\b|street|st\b|avenue|ave\b|lu\b|jie\b|dadao|lane|boulevard|blvd|highway)"
 )
-_NOT_DIVISION_AFTER = re.compile(r"[范傅兄姐生资长]")  # 第一师范 (teachers' college), 师傅 ...
-_XPCC_HAN = re.compile(
+# 第一师范 (teachers' college), 师傅 (a master) ...
+_NOT_DIVISION_AFTER: Final = re.compile(r"[范傅兄姐生资长]")
+_XPCC_HAN: Final = re.compile(
     r"(?:新疆)?生产建设兵团|兵团(?:[第农]?[一二三四五六七八九十]{1,3}师)?|[第农][一二三四五六七八九十]{1,3}师"
     r"|[一二三四五六七八九十零〇百]{1,4}团(?:场)?(?=[^体结队购聚伙员长委])"
 )
-_XPCC_LATIN = re.compile(
+_XPCC_LATIN: Final = re.compile(
     r"\b(?:xpcc|bingtuan|production and construction corps|"
     r"\d{1,2}(?:st|nd|rd|th) (?:agricultural )?division|"
     r"regiment \d{1,3}|\d{1,3}(?:st|nd|rd|th) regiment)\b"
 )
-_SEGMENT = re.compile(r"[^;；]+")
-_POSTAL = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
-_SIX_DIGITS = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
+_SEGMENT: Final = re.compile(r"[^;；]+")
+_POSTAL: Final = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
+_SIX_DIGITS: Final = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
 _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
-_DECIDED: dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]] = {}
-_DECIDED_MAX = 20_000  # kinds of address kept (each memory is forgotten whole when full)
-_ANSWERS_MAX = 4  # ways of reading one set of matches kept (each a whole answer)
-_STANDING: dict[str, _Standing] = {}  # by the text the automaton's matches lie in
-_ONES = b"\x01" * MAX_CHARS
-_PHONE = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
+_DECIDED: Final[dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]]] = {}
+_DECIDED_MAX: Final = 20_000  # kinds of address kept (each memory is forgotten whole when full)
+_ANSWERS_MAX: Final = 4  # ways of reading one set of matches kept (each a whole answer)
+_STANDING: Final[dict[str, _Standing]] = {}  # by the text the automaton's matches lie in
+_ONES: Final = b"\x01" * MAX_CHARS
+_PHONE: Final = re.compile(r"(?:\+86[\s-]?|(?<!\d)0)(99\d|90\d)[\s)-]{0,2}\d{7,8}(?!\d)")
 
 
 class Evidence(NamedTuple):
@@ -99,7 +103,7 @@ class Evidence(NamedTuple):
         }
 
 
-_make = Evidence._make
+_make: Final = Evidence._make
 
 
 @dataclass(slots=True)
@@ -196,7 +200,7 @@ def forget_decisions() -> None:
     _STANDING.clear()
 
 
-_NOTHING = Location(
+_NOTHING: Final = Location(
     False, 0.95, None, [], "No Xinjiang place name, XPCC unit or registry code found."
 )
 
@@ -342,7 +346,7 @@ def _name_evidence(
 
 
 _Sense = tuple[bool, str, str, str | None, str, str]
-_SENSES: dict[int, _Sense] = {}
+_SENSES: Final[dict[int, _Sense]] = {}
 
 
 def _sense(patterns: tuple[Pattern, ...]) -> _Sense:
