@@ -68,7 +68,7 @@ _SEGMENT: Final = re.compile(r"[^;；]+")
 _POSTAL: Final = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
 _SIX_DIGITS: Final = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
 _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
-_DECIDED: Final[dict[tuple[tuple[str, bool, bool], ...], tuple[Location, list[_Hit]]]] = {}
+_DECIDED: Final[dict[str, tuple[Location, list[_Hit]]]] = {}
 _DECIDED_MAX: Final = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _ANSWERS_MAX: Final = 4  # ways of reading one set of matches kept (each a whole answer)
 _STANDING: Final[dict[str, _Standing]] = {}  # by the text the automaton's matches lie in
@@ -232,29 +232,41 @@ def place_mentions(address: str) -> list[tuple[str, tuple[Pattern, ...]]]:
     ]
 
 
-_Read = tuple[tuple[str, bool, bool], ...]
+_Read = str  # see :func:`_read`
+_STREET, _NOT_DIVISION = 1, 2  # what :func:`_read` says of a name, as bits
 
 
 def _read(text: str, folded: str, hits: list[_Hit]) -> _Read:
     """Each name as written, whether it is part of a street here, and whether a 师 it ends in
-    is part of a word (第一师范, a teachers' college) rather than an XPCC division."""
-    return tuple(
+    is part of a word (第一师范, a teachers' college) rather than an XPCC division: for each, its
+    length, those two as bits and the name, as one string (a key the collector never sweeps;
+    :func:`_scan_names` reads it back)."""
+    return "".join(
         [
-            (
-                text[s:e],
-                _is_street(folded, e, patterns[0].script),
-                folded[e - 1] == "师" and _is_not_division(folded, e),
+            chr(e - s)
+            + chr(
+                (_STREET if _is_street(folded, e, patterns[0].script) else 0)
+                | (_NOT_DIVISION if folded[e - 1] == "师" and _is_not_division(folded, e) else 0)
             )
+            + text[s:e]
             for s, e, patterns in hits
         ]
     )
 
 
 def _scan_names(hits: list[_Hit], read: _Read) -> list[Evidence]:
-    return [
-        _name_evidence(surface, s, e, patterns, street, not_division)
-        for (s, e, patterns), (surface, street, not_division) in zip(hits, read, strict=True)
-    ]
+    out: list[Evidence] = []
+    at = 0
+    for s, e, patterns in hits:
+        said = ord(read[at + 1])
+        surface = read[at + 2 : at + 2 + e - s]
+        at += 2 + e - s
+        out.append(
+            _name_evidence(
+                surface, s, e, patterns, bool(said & _STREET), bool(said & _NOT_DIVISION)
+            )
+        )
+    return out
 
 
 def _hits(folded: str, lo: int, hi: int) -> list[_Hit]:
