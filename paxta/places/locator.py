@@ -557,6 +557,8 @@ def _heads_address(others: list[Evidence], xj: list[Evidence]) -> bool:
 def _confirm_related(evidence: list[Evidence], at: list[int]) -> None:
     """An ambiguous or weak division next to its own parent or child is confirmed (``at``: where
     Xinjiang's evidence lies in ``evidence``)."""
+    if all(evidence[k].strength == gz.STRONG or not evidence[k].key for k in at):
+        return  # (most addresses: nothing to confirm)
     g = gazetteer()
     chains = {evidence[k].key: g.within(evidence[k].key or "") for k in at}
     for k in at:
@@ -586,6 +588,9 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
             "name_en": "Xinjiang Production and Construction Corps",
             "code": None,
         }
+    xpcc = any(evidence[k].kind == "xpcc" for k in at)
+    if len(ranked) == 1:  # (one place named: nothing to choose or set aside)
+        return _place_named(evidence[ranked[0]].key or "", xpcc)
     keys = {k: evidence[k].key or "" for k in ranked}
     chains = {key: gazetteer().within(key) for key in keys.values()}
     ranks = {key: _LEVEL_RANK.get(_level(key), 0) for key in keys.values()}
@@ -604,7 +609,19 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
         if key != here and apart and ranks[key] > ranks[here]:
             said = f" (set aside: not in {evidence[top].text})"
             evidence[k] = evidence[k]._replace(meaning=evidence[k].meaning + said)
-    chain = gazetteer().parents(here)
+    return _place_named(here, xpcc)
+
+
+_PLACES: Final[dict[tuple[str, bool], dict[str, Any]]] = {}
+
+
+def _place_named(key: str, xpcc: bool) -> dict[str, Any]:
+    """The place of division ``key`` with its parents, as an answer gives it (one dict for
+    every answer naming it: read it, never change it); ``xpcc``: an XPCC unit was named."""
+    held = _PLACES.get((key, xpcc))
+    if held is not None:
+        return held
+    chain = gazetteer().parents(key)
     head = chain[0]
     place: dict[str, Any] = {
         "key": head.key,
@@ -615,11 +632,8 @@ def _place(evidence: list[Evidence], at: list[int]) -> dict[str, Any] | None:
     }
     for d in chain[1:]:
         place[d.level] = {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en}
-    place["xpcc"] = (
-        any(evidence[k].kind == "xpcc" for k in at)
-        or head.level.startswith("xpcc")
-        or ((head.code or "").startswith("6590"))
-    )
+    place["xpcc"] = xpcc or head.level.startswith("xpcc") or (head.code or "").startswith("6590")
+    _PLACES[key, xpcc] = place  # (as many as the gazetteer has divisions, at most twice)
     return place
 
 
