@@ -178,6 +178,28 @@ def test_addresses_alike_are_answered_as_if_each_were_the_first(addresses: list[
             assert address[e["start"] : e["end"]] == e["text"]
 
 
+_PIECES = (
+    "新疆", "新疆维吾尔自治区", "阿克苏地区", "阿克苏", "库车县", "库车", "乌鲁木齐", "乌鲁木齐市",
+    "上海市", "中路", "路", "解放路", "1号", "第一师", "师范", "十团", "和田", "阿勒泰",
+    "Xinjiang", "Aksu", "Kuqa", "Urumqi", "Road", "No. 5", "Hotan", "Altay", "Kazakhstan",
+    "Shanghai", "830000", ", ", " ", "-", "(", ")",
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=7), min_size=2, max_size=6))
+def test_what_is_kept_never_changes_an_answer(addresses: list[list[str]]) -> None:
+    """Addresses made of the same names, in many orders, at many places, with and without
+    what a street or a unit needs: each answer given from what the locator has kept is the
+    answer the address gets alone (what is kept is keyed exactly)."""
+    texts = ["".join(pieces) for pieces in addresses]
+    forget_decisions()
+    kept = [locate_address(t).as_json() for t in texts + texts]
+    for text, answer in zip(texts + texts, kept, strict=True):
+        forget_decisions()
+        assert locate_address(text).as_json() == answer
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=20, unique=True))
 def test_overlapping_names_the_longest_then_the_first_stands(spans: list[tuple[int, int]]) -> None:
