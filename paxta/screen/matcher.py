@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,6 @@ from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, TypeVar
 
-from paxta.memory import remember
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.placekeys import PlaceKeys
@@ -272,26 +272,66 @@ def map_queries(
     when > 1 (``each`` must be a module-level function: everything a row needs is done in the
     workers, not left to the process writing the results).
 
+    Each distinct query of a run is asked once, whichever worker would have had it (a file
+    names the same parties again and again): a query asked before is answered as it was.
     Workers are forked after the index is loaded, so they share it instead of loading it
     again. Work is handed out in chunks; results come back in input order.
     """
     global _SHARED
     workers = workers or min(os.cpu_count() or 1, 4)
-    chunks = _chunks(queries, 500)
+    turns: deque[tuple[int, Query]] = deque()  # every query in turn, and what it is (_ASKED...)
+    asked = _distinct(queries, turns)
     if workers < 2 or "fork" not in get_all_start_methods():
-        answered: dict[tuple[Callable[..., Any], Query], Any] = {}
-        for chunk in chunks:
-            yield from _map_chunk(each, chunk, matcher, answered)
+        yield from _in_turn((each(matcher, q) for q in asked), turns)
         return
     _SHARED = matcher
     gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
     try:
         with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-            for results in pool.imap(partial(_map_chunk, each), chunks):
-                yield from results
+            chunks = pool.imap(partial(_map_chunk, each), _chunks(asked, 500))
+            yield from _in_turn((r for chunk in chunks for r in chunk), turns)
     finally:
         _SHARED = None
         gc.unfreeze()
+
+
+_ASKED, _AGAIN, _AFRESH = 0, 1, 2  # a query asked now; asked before; asked, all else forgotten
+ANSWERS_HELD = 100_000  # distinct queries a run keeps the answers of at a time
+
+
+def _distinct(queries: Iterable[Query], turns: deque[tuple[int, Query]]) -> Iterator[Query]:
+    """The queries not asked before in this run (the last ``ANSWERS_HELD`` of them kept, all
+    forgotten at once when full); every query goes into ``turns`` as it is read, with what it
+    is. (Read by the pool's own thread when there are workers: a deque's ends are safe.)"""
+    seen: set[Query] = set()
+    for q in queries:
+        if q in seen:
+            turns.append((_AGAIN, q))
+            continue
+        if len(seen) >= ANSWERS_HELD:
+            seen.clear()
+            turns.append((_AFRESH, q))
+        else:
+            turns.append((_ASKED, q))
+        seen.add(q)
+        yield q
+
+
+def _in_turn(answers: Iterable[T], turns: deque[tuple[int, Query]]) -> Iterator[T]:
+    """Each query's answer in turn: for a query asked, the next of ``answers`` (theirs, in
+    order); for a query asked before, the answer it had."""
+    held: dict[Query, T] = {}
+    for answer in answers:  # (its query is in ``turns`` by now: read before it was asked)
+        what, q = turns.popleft()
+        while what == _AGAIN:
+            yield held[q]
+            what, q = turns.popleft()
+        if what == _AFRESH:
+            held.clear()
+        held[q] = answer
+        yield answer
+    for _, q in turns:  # (the queries after the last one asked, each asked before)
+        yield held[q]
 
 
 def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
@@ -305,29 +345,10 @@ def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
         yield chunk
 
 
-def _map_chunk(
-    each: Callable[[Matcher, Query], T],
-    chunk: list[Query],
-    matcher: Matcher | None = None,
-    answered: dict[tuple[Callable[..., Any], Query], Any] | None = None,
-) -> list[T]:
-    """``each`` for the chunk's queries; a query asked before in this run (a file names the
-    same parties again and again) is answered as it was."""
-    m = matcher or _SHARED
-    assert m is not None
-    held = _ANSWERED if answered is None else answered  # (a worker's own, new with each run)
-    out = []
-    for q in chunk:
-        result = held.get((each, q), _NOT_YET)
-        if result is _NOT_YET:
-            result = remember(held, (each, q), each(m, q), ANSWERS_HELD)
-        out.append(result)
-    return out
-
-
-ANSWERS_HELD = 100_000
-_NOT_YET = object()
-_ANSWERED: dict[tuple[Callable[..., Any], Query], Any] = {}  # only forked workers fill it
+def _map_chunk(each: Callable[[Matcher, Query], T], chunk: list[Query]) -> list[T]:
+    """``each`` for the chunk's queries, in a worker (with the matcher it inherited)."""
+    assert _SHARED is not None
+    return [each(_SHARED, q) for q in chunk]
 
 
 def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:

@@ -138,6 +138,44 @@ def test_a_query_asked_again_in_a_run_is_answered_once(store: Backend, tmp_path:
     assert asked == QUERIES * 2
 
 
+_ASKED_LOG: list[Path] = []  # where the workers below say what they were asked
+
+
+def _logged_match(matcher: Matcher, q: Query) -> Match | None:
+    """:func:`best_match`, noting the query in the log file (a worker appends a line)."""
+    with _ASKED_LOG[0].open("a", encoding="utf-8") as log:
+        log.write(q[0] + "\n")
+    return best_match(matcher, q)
+
+
+@pytest.mark.parametrize("held", [100_000, 3])
+def test_workers_are_asked_each_distinct_query_once(
+    store: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
+) -> None:
+    """Across the workers of a run, a query asked before is not asked again (each worker kept
+    its own answers, so a repeat in the other's chunk was matched twice); answers stay in
+    order, and a run whose memory of answers fills (``held``) asks again only what it forgot."""
+    from paxta.screen import matcher as matching
+
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    m = Matcher(load_index(store, ["test"]))
+    monkeypatch.setattr(matching, "ANSWERS_HELD", held)
+    log = tmp_path / "asked.txt"
+    _ASKED_LOG[:] = [log]
+    names = [n for n in QUERIES for _ in range(480)] + QUERIES[:3]  # (chunks of 500)
+    queries = [(n, frozenset[str](), frozenset[str](), "") for n in names]
+    answers = list(map_queries(m, queries, _logged_match, workers=2))
+    alone = {n: best_match(m, (n, frozenset(), frozenset(), "")) for n in QUERIES}
+    assert [a.entity.entity_id if a else None for a in answers] == [
+        a.entity.entity_id if a else None for a in (alone[n] for n in names)
+    ]
+    asked = sorted(log.read_text(encoding="utf-8").splitlines())
+    if held >= len(QUERIES):
+        assert asked == sorted(QUERIES)
+    else:  # all forgotten when the fourth came, and again at the end's second: those asked again
+        assert asked == sorted(QUERIES + QUERIES[:3])
+
+
 def test_an_index_travels_to_an_engines_workers(store: Backend, tmp_path: Path) -> None:
     """Spark sends the matcher to its workers pickled: the index's lookups survive the trip."""
     import pickle
