@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import pyarrow as pa
@@ -254,9 +254,9 @@ def _placed_elsewhere(name: str) -> bool:
     return bool(keys) and all(k.startswith(("cn:", "country:")) for k in keys)
 
 
-@dataclass(frozen=True)
-class Region:
-    """``xinjiang``, ``xpcc`` or "" for a screened party, and why."""
+class Region(NamedTuple):
+    """``xinjiang``, ``xpcc`` or "" for a screened party, and why (two strings in a tuple: a
+    run keeps one for each distinct name, and Python's collector soon stops sweeping those)."""
 
     region: str
     why: str
