@@ -338,8 +338,8 @@ def _in_turn(answers: Iterable[T], turns: deque[tuple[int, str | Query]]) -> Ite
             held.clear()
         held[q] = answer
         yield answer
-    for _, q in turns:  # (the queries after the last one asked, each asked before)
-        yield held[q]
+    while turns:  # (the queries after the last one asked, each asked before)
+        yield held[turns.popleft()[1]]
 
 
 def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
