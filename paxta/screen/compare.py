@@ -30,6 +30,7 @@ from paxta.screen.comparison import (
 from paxta.screen.model import Model, Part, model
 from paxta.screen.place_level import compare_places
 from paxta.screen.tradename import (
+    Trade,
     county_in_trade,
     cut_match,
     cut_name,
@@ -53,6 +54,29 @@ def compare(
     found = _by_rule(q, c, alias_keys, q_context, c_context)
     if found is None:
         return _parts(q, c, alias_keys, q_context, c_context)
+    return _ruled(found)
+
+
+def compare_related(
+    q: NameFeatures,
+    c: NameFeatures,
+    alias_keys: frozenset[str] = frozenset(),
+    q_context: Context = NO_CONTEXT,
+    c_context: Context = NO_CONTEXT,
+) -> Comparison | None:
+    """:func:`compare`, or None for a pair no rule decides whose trade names share nothing:
+    ``clear`` whatever else agrees, and of no use written out to what ranks matches (nine in
+    ten of the candidates of names on no list, a third of comparing's time)."""
+    found = _by_rule(q, c, alias_keys, q_context, c_context)
+    if found is not None:
+        return _ruled(found)
+    q, c, trade = _trade(q, c, alias_keys)
+    if trade.level in _NOTHING_SHARED:
+        return None
+    return _weighed(q, c, trade, q_context, c_context)
+
+
+def _ruled(found: tuple[Comparison, str]) -> Comparison:
     result, rule = found
     if rule:
         result.parts.insert(0, Part("rule", rule, 0.0, result.explanation))
@@ -112,8 +136,22 @@ def _parts(
 ) -> Comparison:
     """Each part compared to a level (trade name, places, industry, legal form, role,
     country, registry ID), explained, and weighed by the fitted model."""
+    q, c, trade = _trade(q, c, alias_keys)
+    return _weighed(q, c, trade, q_context, c_context)
+
+
+def _trade(
+    q: NameFeatures, c: NameFeatures, alias_keys: frozenset[str]
+) -> tuple[NameFeatures, NameFeatures, Trade]:
+    """The two names (a county read as part of a trade name where the other's starts with it)
+    and how alike their trade names are."""
     q, c = county_in_trade(q, c), county_in_trade(c, q)
-    trade = trade_similarity(q, c, alias_keys)
+    return q, c, trade_similarity(q, c, alias_keys)
+
+
+def _weighed(
+    q: NameFeatures, c: NameFeatures, trade: Trade, q_context: Context, c_context: Context
+) -> Comparison:
     out = Comparison(0.0, CLEAR, value=trade.words)
     set_level(out, "trade", trade.level, trade.note)
     (out.agree if trade.score >= TRADE_REVIEW else out.differ).append(trade.note)

@@ -23,7 +23,7 @@ from paxta.names.features import NameFeatures, name_features
 from paxta.names.placekeys import PlaceKeys
 from paxta.names.transliterate import to_simplified
 from paxta.screen.aliases import AliasTable, load_aliases
-from paxta.screen.compare import compare
+from paxta.screen.compare import compare, compare_related
 from paxta.screen.comparison import CLEAR, MATCH, REVIEW, REVIEW_CAP, Comparison, Context, rank
 from paxta.screen.index import Entry, Listed, MatchIndex, block_keys, load_index
 from paxta.screen.model import Part, model
@@ -115,7 +115,7 @@ class Matcher:
         query's ``address`` places a name that does not say where it is."""
         q = name_features(fold_confusables(name)[0])
         best: dict[str, tuple[Comparison, Entry]] = {}
-        for result, entry in self.compared(name, ids, countries, address, q):
+        for result, entry in self.compared(name, ids, countries, address, q, unrelated=False):
             self._keep(best, result, entry)
         _ambiguous_place(q, best)
         _ambiguous_cut(best)
@@ -141,9 +141,12 @@ class Matcher:
         countries: frozenset[str] = frozenset(),
         address: str = "",
         q: NameFeatures | None = None,
+        unrelated: bool = True,
     ) -> Iterator[tuple[Comparison, Entry]]:
         """Every candidate listed name compared with ``name`` (``clear`` ones too): what
-        :meth:`match` ranks, and what the model is fitted on."""
+        :meth:`match` ranks, and what the model is fitted on; without those no rule decides
+        whose trade names share nothing when not ``unrelated`` (:func:`compare_related`)."""
+        weigh = compare if unrelated else compare_related
         name, replaced = fold_confusables(name)
         q = q or name_features(name)
         if not q.keys and not q.xpcc and not ids and not q.text.strip(" .,-0123456789"):
@@ -161,16 +164,20 @@ class Matcher:
         for entry in entries:
             if company and not entry.entity.is_company:
                 continue  # a company name is not a person, vessel or aircraft
-            result = compare(q, entry.features, alias_keys, context, entry.entity.context)
+            result = weigh(q, entry.features, alias_keys, context, entry.entity.context)
+            if result is None:
+                continue
             if replaced:
                 result.agree.insert(0, f"letters from another alphabet read as Latin ({replaced})")
             yield result, entry
         for turned in family_first(q):  # Quanguo Chen, as lists write it CHEN, Quanguo
             for entry in self.index.candidates(block_keys(turned)):
                 if not entry.entity.is_company:
-                    result = compare(
+                    result = weigh(
                         turned, entry.features, frozenset(), context, entry.entity.context
                     )
+                    if result is None:
+                        continue
                     result.agree.insert(0, "the family name written last")
                     yield result, entry
 

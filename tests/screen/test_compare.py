@@ -700,3 +700,49 @@ def test_a_letter_off_is_found(store: object) -> None:
     ensure_lists(store)  # type: ignore[arg-type]
     found = Matcher.from_store(store).match("GUANGDONG ESQUL TEXTILE CO LTD")  # type: ignore[arg-type]
     assert found and found[0].entity.name == "Guangdong Esquel Textile Co., Ltd."
+
+
+_RELATED_NAMES = [
+    "Xinjiang Zhongtai Chemical Co., Ltd.",
+    "新疆中泰化学股份有限公司",
+    "ZHONGTAI CHEMICAL",
+    "Zhongtai Textile Co Ltd",
+    "Shandong Liancheng Precision Manufacturing Co., Ltd",
+    "HIGH PRECISION WEAPONS JOINT STOCK COMPANY",
+    "Precision Co., Ltd.",
+    "Hotan Huafu Cotton",
+    "新疆华孚色纺",
+    "Huafu Fashion Co., Ltd.",
+    "Hafu Trading",
+    "XINJIANG PRODUCTION AND CONSTRUCTION CORPS",
+    "新疆生产建设兵团第一师",
+    "MOMO",
+    "LOMO LAZER",
+    "Daqo New Energy Corp.",
+    "Xinjiang Daqo New Energy Co., Ltd.",
+    "ZHONGTIAM TEXTILE CO LTD",
+    "CHEN, Quanguo",
+]
+
+
+@pytest.mark.parametrize("query", _RELATED_NAMES)
+def test_a_comparison_left_out_is_one_that_shares_nothing(query: str) -> None:
+    """What ranks matches skips pairs whose trade names share nothing: each skipped pair is
+    ``clear`` by its trade name alone, and every other comparison is the same either way."""
+    from paxta.screen.compare import compare_related
+
+    q = name_features(query)
+    for listed in _RELATED_NAMES:
+        c = name_features(listed)
+        full = compare(q, c)
+        kept = compare_related(q, c)
+        if kept is None:
+            assert full.decision == CLEAR
+            assert [p.comparison for p in full.parts] == ["trade"]
+            assert full.parts[0].level in ("none", "fuzzy_low")
+        else:
+            assert (kept.decision, kept.score, kept.explanation) == (
+                full.decision,
+                full.score,
+                full.explanation,
+            )
