@@ -66,7 +66,8 @@ def compare_related(
 ) -> Comparison | None:
     """:func:`compare`, or None for a pair no rule decides whose trade names share nothing:
     ``clear`` whatever else agrees, and of no use written out to what ranks matches (nine in
-    ten of the candidates of names on no list, a third of comparing's time)."""
+    ten of the candidates of names on no list; writing them out took a quarter of the time
+    spent comparing)."""
     found = _by_rule(q, c, alias_keys, q_context, c_context)
     if found is not None:
         return _ruled(found)
