@@ -286,8 +286,7 @@ def map_queries(
     """
     global _SHARED
     workers = workers or min(os.cpu_count() or 1, 4)
-    turns: deque[tuple[int, str | Query]] = deque()  # every query in turn (as _key), and what
-    # it is (_ASKED...)
+    turns: deque[tuple[int, str | Query]] = deque()  # each query read, as _distinct says
     asked = _distinct(queries, turns)
     if workers < 2 or "fork" not in get_all_start_methods():
         yield from _in_turn((each(matcher, q) for q in asked), turns)
