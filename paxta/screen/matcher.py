@@ -335,26 +335,42 @@ def _in_turn(answers: Iterable[T], turns: deque[tuple[int, str | Query]]) -> Ite
     """Each query's answer in turn: for a query asked, the next of ``answers`` (theirs, in
     order); for a query asked before, the answer it had."""
     held: dict[str | Query, T] = {}
-    for answer in answers:  # (its query is in ``turns`` by now: read before it was asked)
-        what, q = turns.popleft()
-        while what == _AGAIN:
-            yield held[q]
+    try:
+        for answer in answers:  # (its query is in ``turns`` by now: read before it was asked)
             what, q = turns.popleft()
-        if what == _AFRESH:
-            held.clear()
-        held[q] = answer
-        yield answer
-    while turns:  # (the queries after the last one asked, each asked before)
+            while what == _AGAIN:
+                yield held[q]
+                what, q = turns.popleft()
+            if what == _AFRESH:
+                held.clear()
+            held[q] = answer
+            yield answer
+    except Exception:  # (a bad row, say: the repeats read before it are answered all the same)
+        yield from _asked_before(turns, held)
+        raise
+    yield from _asked_before(turns, held)
+
+
+def _asked_before(turns: deque[tuple[int, str | Query]], held: dict[str | Query, T]) -> Iterator[T]:
+    """The answers of the queries next in turn that were asked before."""
+    while turns and turns[0][0] == _AGAIN:
         yield held[turns.popleft()[1]]
 
 
 def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
+    """``queries`` a chunk at a time; when reading them fails (a bad row), the queries read
+    before it are still a chunk, then the failure is raised (the pool hands it on in turn)."""
     chunk: list[Query] = []
-    for q in queries:
-        chunk.append(q)
-        if len(chunk) >= size:
+    try:
+        for q in queries:
+            chunk.append(q)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except Exception:
+        if chunk:
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 

@@ -328,6 +328,17 @@ def test_a_long_run_keeps_what_it_finished(runner: CliRunner, tmp_path: Path) ->
     assert not out.exists()
 
 
+def test_a_bad_row_keeps_every_row_read_before_it(runner: CliRunner, tmp_path: Path) -> None:
+    """Screened in parallel, a file whose row 2,601 is broken keeps all 2,600 rows before it,
+    in order: those read into a chunk not yet full, and repeats answered from memory."""
+    names = [f"Supplier Number {i % 900} Trading Co" for i in range(2600)]
+    big = tmp_path / "big.csv"
+    big.write_text("supplier\n" + "".join(n + "\n" for n in names) + '"never closed\n', "utf-8")
+    result = runner.invoke(cli, ["screen", str(big), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and "The 2,600 rows screened before it are kept" in result.output
+    assert [r["supplier"] for r in _rows(tmp_path / "out.csv.partial")] == names
+
+
 def test_any_text_is_matched_without_a_crash(home: Path) -> None:
     """Arbitrary names (cut-looking, control characters, mixed scripts, very long) against the
     shipped lists: results are well formed, never an exception."""
