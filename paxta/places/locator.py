@@ -68,7 +68,7 @@ _SEGMENT: Final = re.compile(r"[^;；]+")
 _POSTAL: Final = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
 _SIX_DIGITS: Final = re.compile(r"\d{6}")  # what a registry, postal or phone code needs
 _Hit = tuple[int, int, tuple[Pattern, ...]]  # a place name's start, end and what it may mean
-_DECIDED: Final[dict[str, tuple[Location, list[_Hit]]]] = {}
+_DECIDED: Final[dict[str, Location]] = {}
 _DECIDED_MAX: Final = 20_000  # kinds of address kept (each memory is forgotten whole when full)
 _ANSWERS_MAX: Final = 4  # ways of reading one set of matches kept (each a whole answer)
 _STANDING: Final[dict[str, _Standing]] = {}  # by the text the automaton's matches lie in
@@ -103,7 +103,11 @@ class Evidence(NamedTuple):
         }
 
 
-_make: Final = Evidence._make
+_new: Final = tuple.__new__  # (Evidence._make is a Python function: a frame for each)
+
+
+def _make(values: tuple[Any, ...]) -> Evidence:
+    return _new(Evidence, values)
 
 
 @dataclass(slots=True)
@@ -115,7 +119,17 @@ class Location:
     confidence: float
     place: dict[str, Any] | None
     evidence: list[Evidence] = field(default_factory=list)
-    why: str = ""
+    # why, once worked out (None until :attr:`why` is first read; not compared: it follows)
+    said: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def why(self) -> str:
+        """Why, in a sentence (written out from the evidence the first time it is read: most
+        callers read only the decision)."""
+        said = self.said
+        if said is None:
+            said = self.said = _why(self.xinjiang, self.evidence)
+        return said
 
     def as_json(self) -> dict[str, Any]:
         """``{"xinjiang", "confidence", "place", "evidence", "why"}``."""
@@ -187,11 +201,13 @@ def _alike(text: str, folded: str, hits: list[_Hit], read: _Read) -> Location:
     # their order (``read``): addresses alike in these are decided once. The answer is shared
     # with those that have their names at the same places too; the others get it with their
     # own places.
-    decided = _DECIDED.get(read)
-    if decided is None:
-        decided = remember(_DECIDED, read, (_decide(_scan_names(hits, read)), hits), _DECIDED_MAX)
-    location, where = decided
-    return location if where == hits else _moved(location, hits)
+    location = _DECIDED.get(read)
+    if location is None:
+        return remember(_DECIDED, read, _decide(_scan_names(hits, read)), _DECIDED_MAX)
+    for e, (s, end, _) in zip(location.evidence, hits, strict=True):
+        if e.start != s or e.end != end:
+            return _moved(location, hits)
+    return location
 
 
 def forget_decisions() -> None:
@@ -216,7 +232,7 @@ def _moved(decided: Location, hits: list[_Hit]) -> Location:
             _make((e[0], s, end, *e[3:]))
             for e, (s, end, _) in zip(decided.evidence, hits, strict=True)
         ],
-        decided.why,
+        decided.said,
     )
 
 
@@ -537,13 +553,10 @@ def _decide(evidence: list[Evidence]) -> Location:
     place = None
     if decided:
         place = _place(evidence, at)
-        xj = [evidence[k] for k in at]  # (with what choosing the place said of them)
         confidence = min(0.99, 0.55 + 0.08 * xj_score - 0.1 * other_score)
     else:
         confidence = min(0.97, 0.6 + 0.1 * other_score + (0.2 if not xj_score else 0))
-    return Location(
-        decided, max(0.5, confidence), place, evidence, _why(decided, xj, others, foreign)
-    )
+    return Location(decided, max(0.5, confidence), place, evidence)
 
 
 def _heads_address(others: list[Evidence], xj: list[Evidence]) -> bool:
@@ -655,10 +668,28 @@ def _conflicts(
     )
 
 
-def _why(decided: bool, xj: list[Evidence], others: list[Evidence], foreign: list[Evidence]) -> str:
-    strong = [e.meaning for e in xj if e.strength == gz.STRONG]
-    weak = [e.meaning for e in xj if e.strength != gz.STRONG]
-    against = [e.meaning for e in others + foreign]
+def _why(decided: bool, evidence: list[Evidence]) -> str:
+    """Why, from the evidence :func:`_decide` left: Xinjiang's (strong or not) against other
+    places' and countries'."""
+    strong: list[str] = []
+    weak: list[str] = []
+    others: list[str] = []
+    foreign: list[str] = []
+    for e in evidence:
+        if not e.used:
+            continue
+        kind = e.kind
+        if kind == gz.FOREIGN:
+            foreign.append(e.meaning)
+        elif kind == gz.CHINA_OTHER or kind == "uscc_other":
+            others.append(e.meaning)
+        elif kind == "postal_code" or kind == "phone_code" or kind == gz.CHINA or not e.key:
+            continue
+        elif e.strength == gz.STRONG:
+            strong.append(e.meaning)
+        else:
+            weak.append(e.meaning)
+    against = others + foreign
     if decided:
         parts = ["In Xinjiang: " + "; ".join(strong or weak) + "."]
         if against:
