@@ -385,35 +385,37 @@ def _sense(patterns: tuple[Pattern, ...]) -> _Sense:
     if held is not None:
         return held
     xj = [p for p in patterns if p.kind == gz.XJ]
-    others = [p for p in patterns if p.kind != gz.XJ]
-    script = _script(patterns)
+    script = _SCRIPTS.get(patterns[0].script, "Latin")
     if xj:
-        if others:
+        if len(xj) < len(patterns):
             p, strength = xj[0], gz.AMBIGUOUS_CN
             said = f" names {_describe(p.key)} and also a place outside Xinjiang"
         else:
-            p = max(xj, key=lambda q: (_WEIGHT[q.strength], _LEVEL_RANK.get(_level(q.key), 0)))
+            p = max(xj, key=_xj_rank) if len(xj) > 1 else xj[0]
             strength, said = p.strength, f" = {_describe(p.key)}"
         held = (True, _level(p.key), script, p.key, strength, said)
     else:
-        p = others[0]
-        if p.kind == gz.CHINA_OTHER and p.strength == gz.WEAK:
+        p = patterns[0]
+        kind = p.kind
+        if kind == gz.CHINA:
+            said = " = China"
+        elif kind == gz.FOREIGN:
+            said = f" = {p.key}, not China"
+        elif p.strength == gz.WEAK:
             said = f" may be a city in {p.key} (pinyin; homophones exist)"
         else:
-            said = {
-                gz.CHINA_OTHER: f" is in {p.key}, outside Xinjiang",
-                gz.CHINA: " = China",
-                gz.FOREIGN: f" = {p.key}, not China",
-            }[p.kind]
-        held = (False, p.kind, script, p.key, p.strength, said)
+            said = f" is in {p.key}, outside Xinjiang"
+        held = (False, kind, script, p.key, p.strength, said)
     _SENSES[id(patterns)] = held
     return held
 
 
-def _script(patterns: tuple[Pattern, ...]) -> str:
-    return {"Han": "Han", "Arabic": "Arabic", "Cyrillic": "Cyrillic"}.get(
-        patterns[0].script, "Latin"
-    )
+_SCRIPTS: Final = {"Han": "Han", "Arabic": "Arabic", "Cyrillic": "Cyrillic"}  # the rest: Latin
+
+
+def _xj_rank(p: Pattern) -> tuple[int, int]:
+    """Which of a name's Xinjiang meanings it is taken for: the strongest, then the coarsest."""
+    return _WEIGHT[p.strength], _LEVEL_RANK.get(_level(p.key), 0)
 
 
 def _is_street(folded: str, end: int, script: str) -> bool:
