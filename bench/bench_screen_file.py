@@ -2,12 +2,13 @@
 
 Goals: 100,000 names in <= 60 s (issue: screening as a fitted model) and <= 20 s (issue:
 speed) on this machine, as a user runs it (``paxta screen FILE``, a fresh process, the store
-already holding the lists and their index). The names look like what users screen, mostly companies on no list: half Chinese
-registered names (a place, a two-character trade name, an industry, a legal form), a third
-bill-of-lading English (upper case, abbreviations, cut at 35 characters), the rest real company
-names from ``background_companies.csv``, and one in a hundred a listed name in bill-of-lading
-form. The peer, in the same run: rapidfuzz's ``process.cdist`` with ``token_set_ratio`` over
-every listed name (all cores), the way its authors intend a many-to-many comparison to run.
+already holding the lists and their index). The names look like what users screen, mostly
+companies on no list: half Chinese registered names (a place, a two-character trade name, an
+industry, a legal form), a third bill-of-lading English (upper case, abbreviations, cut at 35
+characters), the rest real company names from ``background_companies.csv``, and one in a
+hundred a listed name in bill-of-lading form. The peer, in the same run: rapidfuzz's
+``process.cdist`` with ``token_set_ratio`` over every listed name (all cores), the way its
+authors intend a many-to-many comparison to run.
 
 The figure is the median of three runs in turn, each printed (this machine's speed moves
 between minutes).
