@@ -99,7 +99,7 @@ def unique_addresses(seed: int, n: int) -> list[str]:
     return list(out)[:n]
 
 
-def whole_list(seed: int, n: int, rounds: int = 3) -> None:
+def whole_list(seed: int, n: int, rounds: int = 5) -> None:
     """The batch paths on ``n`` distinct addresses, as their authors mean them to be called:
     cpca's ``transform`` on the whole list; paxta's ``locate_many`` (each distinct address
     once) and, for reference, one call per address. Each tool runs in a process of its own

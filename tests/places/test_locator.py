@@ -245,3 +245,37 @@ def test_the_compiled_locator_answers_as_the_python_one() -> None:
 
     for address in addresses * 2:  # (the second time from what each has kept)
         assert said(locator.locate_address(address)) == said(python.locate_address(address))
+
+
+def test_a_batch_sets_its_answers_aside_and_gives_all_back() -> None:
+    """``locate_many`` sets what each batch keeps aside from Python's collector while it runs,
+    and gives everything back when the run ends, finished or abandoned; what something else
+    had set aside before stays so. The answers are those of one call each."""
+    import gc
+
+    from paxta.places.batch import BATCH, locate_many
+
+    addresses = [f"新疆阿克苏地区库车县{n}号" for n in range(BATCH + 10)] + ["上海市徐汇区", ""]
+    assert gc.get_freeze_count() == 0
+    forget_decisions()
+    run = locate_many(addresses)
+    first = next(run)
+    assert gc.get_freeze_count() > 0 and gc.isenabled()  # (the first batch's answers aside)
+    rest = list(run)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    forget_decisions()
+    assert [f.as_json() for f in [first, *rest]] == [locate_address(a).as_json() for a in addresses]
+
+    run = locate_many(addresses)
+    next(run)
+    run.close()  # abandoned half way
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # something else's
+    try:
+        held = gc.get_freeze_count()
+        assert held > 0
+        assert len(list(locate_many(addresses[:3]))) == 3
+        assert gc.get_freeze_count() >= held  # not given back by the run
+    finally:
+        gc.unfreeze()
