@@ -176,6 +176,33 @@ def test_workers_are_asked_each_distinct_query_once(
         assert asked == sorted(QUERIES + QUERIES[:3])
 
 
+def _its_name_in_a_list(matcher: Matcher, q: Query) -> list[str]:
+    """An answer Python's collector tracks (a list), made in a worker."""
+    return [q[0]]
+
+
+def test_the_writing_process_sets_its_answers_aside_as_they_come(
+    store: Backend, tmp_path: Path
+) -> None:
+    """In a run with workers, the process writing the results sets what it holds aside from
+    Python's collector as each chunk of answers comes (the answers a run keeps live for the
+    run), and gives everything back when the run ends."""
+    import gc
+
+    import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
+    m = Matcher(load_index(store, ["test"]))
+    names = [f"name {k}" for k in range(1_200)]  # distinct: three chunks
+    queries = [(n, frozenset[str](), frozenset[str](), "") for n in names]
+    answers: list[list[str]] = []
+    for answer in map_queries(m, queries, _its_name_in_a_list, workers=2):
+        answers.append(answer)
+        if len(answers) == 1_000:  # (the second chunk has come)
+            swept = {id(o) for o in gc.get_objects()}  # (what is set aside is not listed)
+            assert id(answers[0]) not in swept and id(answers[999]) not in swept
+    assert gc.get_freeze_count() == 0
+    assert [a[0] for a in answers] == names
+
+
 def test_an_index_travels_to_an_engines_workers(store: Backend, tmp_path: Path) -> None:
     """Spark sends the matcher to its workers pickled: the index's lookups survive the trip."""
     import pickle
