@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
 from collections.abc import Iterator
@@ -69,6 +70,15 @@ def store(home: Path) -> Iterator[Backend]:
     s = open_store()
     yield s
     s.close()
+
+
+@pytest.fixture
+def nothing_set_aside() -> Iterator[None]:
+    """A process in which nothing is set aside from Python's collector (a web test earlier in
+    the same test process sets its index aside, as the server does), and nothing left so."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

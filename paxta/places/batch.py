@@ -11,6 +11,7 @@ from typing import Any
 
 from paxta.errors import InputError
 from paxta.files import open_table
+from paxta.memory import set_aside_for_the_run
 from paxta.places.locator import Location, locate_address
 
 BATCH = 5_000  # addresses read at a time (each distinct one located once)
@@ -47,26 +48,20 @@ def locate_many(addresses: Iterable[str]) -> Iterator[Location]:
     (a file names the same few addresses again and again). Spreading the batch over processes
     was measured slower here: a located address costs less to make than to send back."""
     it = iter(addresses)
-    # What a batch keeps (the answers for its kinds of address) lives for the run, so it is set
-    # aside from Python's collector rather than swept young and again older (a sweep cost ~7%
-    # of a 6,000-address run); all is given back when the run ends. Only when nothing else has
-    # set objects aside: giving back would give theirs back too.
-    aside = gc.get_freeze_count() == 0
-    try:
+    # What a batch keeps (the answers for its kinds of address) lives for the run: set aside
+    # from the collector, not swept young and again older (a sweep cost ~7% of a 6,000-address
+    # run).
+    with set_aside_for_the_run() as aside:
         while batch := list(itertools.islice(it, BATCH)):
             distinct = list(dict.fromkeys(batch))
             with _collector_paused():  # (a batch makes no cycles; sweeping it cost ~10% to 25%)
                 found = [locate_address(a) for a in distinct]
-                if aside:
-                    gc.freeze()
+                aside()
             if len(distinct) == len(batch):
                 yield from found
             else:
                 by_address = dict(zip(distinct, found, strict=True))
                 yield from (by_address[a] for a in batch)
-    finally:
-        if aside:
-            gc.unfreeze()
 
 
 @contextlib.contextmanager

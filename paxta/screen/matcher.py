@@ -18,6 +18,7 @@ from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, TypeVar
 
+from paxta.memory import set_aside_for_the_run
 from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.placekeys import PlaceKeys
@@ -292,23 +293,22 @@ def map_queries(
         yield from _in_turn((each(matcher, q) for q in asked), turns)
         return
     _SHARED = matcher
-    gc.freeze()  # the index is read-only: keep the collector from touching (and copying) it
     try:
-        with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-            chunks = pool.imap(partial(_map_chunk, each), _chunks(asked, 500))
-            yield from _in_turn(_set_aside_as_they_come(chunks), turns)
+        with set_aside_for_the_run() as aside:
+            aside()  # the index is read-only: keep the collector from touching (and copying) it
+            with get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
+                chunks = pool.imap(partial(_map_chunk, each), _chunks(asked, 500))
+                yield from _in_turn(_set_aside_as_they_come(chunks, aside), turns)
     finally:
         _SHARED = None
-        gc.unfreeze()
 
 
-def _set_aside_as_they_come(chunks: Iterable[list[T]]) -> Iterator[T]:
-    """The chunks' answers, in turn; as each chunk comes, what this process holds is set aside
-    from Python's collector (given back when the run ends, with the index): the answers a run
-    keeps live for the run, and each full sweep walked them all (~0.7 s of the writing
-    process's time for 100,000 rows)."""
+def _set_aside_as_they_come(chunks: Iterable[list[T]], aside: Callable[[], None]) -> Iterator[T]:
+    """The chunks' answers, in turn; as each chunk comes, what this process holds is set
+    ``aside``: the answers a run keeps live for the run, and each full sweep walked them all
+    (~0.7 s of the writing process's time for 100,000 rows)."""
     for chunk in chunks:
-        gc.freeze()
+        aside()
         yield from chunk
 
 

@@ -247,7 +247,7 @@ def test_the_compiled_locator_answers_as_the_python_one() -> None:
         assert said(locator.locate_address(address)) == said(python.locate_address(address))
 
 
-def test_a_batch_sets_its_answers_aside_and_gives_all_back() -> None:
+def test_a_batch_sets_its_answers_aside_and_gives_all_back(nothing_set_aside: None) -> None:
     """``locate_many`` sets what each batch keeps aside from Python's collector while it runs,
     and gives everything back when the run ends, finished or abandoned; what something else
     had set aside before stays so. The answers are those of one call each."""

@@ -182,11 +182,12 @@ def _its_name_in_a_list(matcher: Matcher, q: Query) -> list[str]:
 
 
 def test_the_writing_process_sets_its_answers_aside_as_they_come(
-    store: Backend, tmp_path: Path
+    store: Backend, tmp_path: Path, nothing_set_aside: None
 ) -> None:
     """In a run with workers, the process writing the results sets what it holds aside from
     Python's collector as each chunk of answers comes (the answers a run keeps live for the
-    run), and gives everything back when the run ends."""
+    run), and gives everything back when the run ends. In a process where something else had
+    set objects aside (the web server sets its index aside), the run leaves them so."""
     import gc
 
     import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
@@ -201,6 +202,11 @@ def test_the_writing_process_sets_its_answers_aside_as_they_come(
             assert id(answers[0]) not in swept and id(answers[999]) not in swept
     assert gc.get_freeze_count() == 0
     assert [a[0] for a in answers] == names
+
+    gc.freeze()  # something else's
+    again = list(map_queries(m, queries, _its_name_in_a_list, workers=2))
+    assert all(o is not answers for o in gc.get_objects())  # not given back by the run
+    assert again == answers
 
 
 def test_an_index_travels_to_an_engines_workers(store: Backend, tmp_path: Path) -> None:

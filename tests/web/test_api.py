@@ -130,6 +130,24 @@ def test_screening_job_upload_progress_results(home: Path) -> None:
     assert client.get("/screenings/nope", headers=viewer).status_code == 404
 
 
+def test_an_upload_screened_with_workers_leaves_the_index_set_aside(home: Path) -> None:
+    """The server sets its index aside from Python's collector (its full passes paused every
+    request); a job large enough to be screened by forked workers must not give it back."""
+    import gc
+
+    from paxta.screen.matcher import PARALLEL_ROWS
+
+    client = TestClient(create_app())
+    kept = ["made before the index was built"]  # (what is set aside is not listed)
+    assert client.post("/match/default", json=_query("Hoshine")).status_code == 200
+    assert all(o is not kept for o in gc.get_objects())
+    names = "".join(f"Guangdong Trading Company {n}\n" for n in range(PARALLEL_ROWS))
+    started = client.post("/screenings", files={"file": ("big.csv", "supplier\n" + names)})
+    state = _wait(client, started.json()["job"])
+    assert state["state"] == "done" and state["rows"] == PARALLEL_ROWS
+    assert all(o is not kept for o in gc.get_objects())
+
+
 def test_upload_limits_and_kinds(home: Path) -> None:
     client = TestClient(create_app(max_upload=1000))
     big = client.post("/screenings", files={"file": ("big.csv", "name\n" + "x" * 5000, "text/csv")})
