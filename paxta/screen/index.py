@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz.distance import Indel
 
-from paxta.config import inside_home
+from paxta.config import inside_home, paxta_home
 from paxta.data import data_path
 from paxta.lists.repository import ListVersion, current_versions, resolve_sources
 from paxta.memory import remember
@@ -273,7 +273,7 @@ class MatchIndex:
         self._names = _column(names, "name")
         self._kinds = _column(names, "kind")
         self._features = _column(names, "features")
-        self._entity_of = _column(names, "entity").to_numpy()
+        self._entity_of = _int32s(_column(names, "entity"))
         entities = parts.entities
         self._entity = {c: _column(entities, c) for c in entities.column_names}
         a = parts.arrays
@@ -468,24 +468,35 @@ def _column(table: pa.Table, name: str) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
+def _int32s(array: pa.Array) -> np.ndarray:
+    """A null-free int32 array's values, without a copy (``Array.to_numpy`` imports pandas when
+    it is installed: ~0.2 s of every command's start went to that)."""
+    assert array.type == pa.int32() and array.null_count == 0
+    return np.frombuffer(array.buffers()[1], np.int32, len(array), array.offset * 4)
+
+
 def _deleted(word: str) -> set[str]:
     """``word`` with each one of its letters left out."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 _ENTITY_COLUMNS = ("entity_id", "source", "version", "name", "schema", "fingerprint")
-_EMPTY_NAMES = pa.table(
-    {c: pa.array([], pa.string()) for c in ("entity_id", "name", "kind", "features")}
-    | {"blocks": pa.array([], pa.list_(pa.string()))}
+# (``pa.array`` of a Python list, and ``Schema.empty_table``, import pandas when installed, to
+# ask whether the list is one of its arrays: ~0.2 s of every command's start went to that)
+_EMPTY_NAMES = pa.Table.from_batches(
+    [],
+    pa.schema(
+        [(c, pa.string()) for c in ("entity_id", "name", "kind", "features")]
+        + [("blocks", pa.list_(pa.string()))]
+    ),
 )
-_EMPTY_ENTITIES = pa.table(
-    {c: pa.array([], pa.string()) for c in _ENTITY_COLUMNS}
-    | {
-        "identifiers": pa.array(
-            [], pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())]))
-        )
-    }
-    | {c: pa.array([], pa.list_(pa.string())) for c in ("countries", "addresses")}
+_EMPTY_ENTITIES = pa.Table.from_batches(
+    [],
+    pa.schema(
+        [(c, pa.string()) for c in _ENTITY_COLUMNS]
+        + [("identifiers", pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string())])))]
+        + [(c, pa.list_(pa.string())) for c in ("countries", "addresses")]
+    ),
 )
 _NAMES_SCHEMA = pa.schema(
     [("name", pa.large_string()), ("kind", pa.large_string()),
@@ -691,8 +702,13 @@ KEEP_SAVED = 3  # indexes kept in paxta's home (the newest used); older ones are
 
 
 def _digest(store: Backend, versions: list[ListVersion]) -> str:
-    """The saved index's name: the store, the list versions, the features' version."""
-    h = hashlib.sha256(f"{INDEX_FORMAT}|{features_version()}|{getattr(store, 'path', '')}".encode())
+    """The saved index's name: the store, the list versions, the features' version. The
+    home's own store is named by its place in the home, so a home copied or moved keeps its
+    index (building it again took ~3 s for the shipped lists)."""
+    where = str(getattr(store, "path", ""))
+    if where and paxta_home() in Path(where).resolve().parents:
+        where = Path(where).resolve().relative_to(paxta_home()).as_posix()
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{features_version()}|{where}".encode())
     for v in versions:
         h.update(
             f"|{v.version_id}|{v.source}|{v.version}|{v.sha256}|{v.entity_count}|"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -58,3 +60,18 @@ def test_help_loads_no_command() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_a_match_from_a_built_home_does_not_load_pandas(home: Path) -> None:
+    """pandas is never needed to answer a match, and loading it cost ~0.2 s of every fresh
+    process's first answer (pyarrow loads it on some calls when it is installed)."""
+    code = (
+        "import sys; from paxta.cli import cli\n"
+        "try: cli(['match', 'Xinjiang Zhongtai Chemical'], prog_name='paxta')\n"
+        "except SystemExit as e: print('exit', e.code)\n"
+        "print('pandas' in sys.modules)"
+    )
+    env = {**os.environ, "PAXTA_HOME": str(home)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Zhongtai" in done.stdout, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("False"), done.stdout

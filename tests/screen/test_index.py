@@ -76,6 +76,28 @@ def test_the_saved_index_is_mapped_and_answers_as_the_built_one(
     assert found[4] == []
 
 
+def test_a_home_copied_or_moved_keeps_its_index(
+    tmp_path: Path, seeded_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home's own store is named by its place in the home: a copy of a home (a backup
+    restored, a home moved) maps the index it holds instead of building it again."""
+    import shutil
+
+    from paxta.store import open_store
+
+    moved = tmp_path / "moved"
+    shutil.copytree(seeded_home, moved)
+    monkeypatch.setenv("PAXTA_HOME", str(moved))
+    held = sorted(p.name for p in (moved / "index").iterdir())
+    store = open_store()
+    try:
+        index = load_index(store)
+    finally:
+        store.close()
+    assert isinstance(index.blocks.members.base, np.memmap)  # mapped, not built
+    assert sorted(p.name for p in (moved / "index").iterdir()) == held
+
+
 def test_a_damaged_saved_index_is_built_again(store: Backend, home: Path, tmp_path: Path) -> None:
     import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
     load_index(store, ["test"])
