@@ -279,13 +279,13 @@ def screen_file(
     writer = RowWriter(out, title=f"paxta screening of {path.name}")
     try:
         with writer:
-            for row_no, (line, values, (best, region, extra)) in enumerate(
+            for row_no, (line, values, name, (best, region, extra)) in enumerate(
                 _screen_rows(table.rows, cols, matcher), 1
             ):
                 result = result_columns(best)
                 result["paxta_region"], result["paxta_region_why"] = region.region, region.why
                 writer.write({**values, **result, **extra})
-                saved = _saved_row(summary.screening_id, row_no, line, values, cols, best)
+                saved = _saved_row(summary.screening_id, row_no, line, name, values, cols, best)
                 pending.append({**saved, "region": region.region, "region_why": region.why})
                 if region.region:
                     summary.regions[region.region] = summary.regions.get(region.region, 0) + 1
@@ -363,16 +363,16 @@ Screened = tuple[Match | None, "Region", dict[str, Any]]
 
 def _screen_rows(
     rows: Iterator[Any], cols: Columns, matcher: Matcher
-) -> Iterator[tuple[int, dict[str, str], Screened]]:
-    """Each row with its best result, its region and its address columns; large files are
-    screened in parallel, in order."""
-    held: deque[tuple[int, dict[str, str]]] = deque()  # rows read, awaiting their result
+) -> Iterator[tuple[int, dict[str, str], str, Screened]]:
+    """Each row (its line, its cells and its name as screened) with its best result, its
+    region and its address columns; large files are screened in parallel, in order."""
+    held: deque[tuple[int, dict[str, str], str]] = deque()  # rows read, awaiting their result
 
     def queries() -> Iterator[Query]:
         for row in rows:
             values: dict[str, str] = row.values
-            held.append((row.line, values))
             name, address, ids = _query_parts(values, cols)
+            held.append((row.line, values, name))
             countries = cell_countries(values.get(cols.country, "") if cols.country else "")
             yield name, ids, countries, address
 
@@ -381,8 +381,7 @@ def _screen_rows(
     workers = 1 if len(first) < PARALLEL_ROWS else 0
     each = _screened_with_address if cols.address else _screened
     for screened in map_queries(matcher, stream, each, workers):
-        line, values = held.popleft()
-        yield line, values, screened
+        yield *held.popleft(), screened
 
 
 def _screened(matcher: Matcher, query: Query) -> Screened:
@@ -413,7 +412,12 @@ def cell_ids(cell: str) -> frozenset[str]:
 
 def cell_countries(cell: str) -> frozenset[str]:
     """Countries in a cell (comma- or semicolon-separated)."""
+    if not cell:  # (most files have no country column)
+        return _NO_COUNTRIES
     return frozenset(v.strip() for v in cell.replace(";", ",").split(",") if v.strip())
+
+
+_NO_COUNTRIES: frozenset[str] = frozenset()
 
 
 def _address_columns(address: str) -> dict[str, Any]:
@@ -455,19 +459,21 @@ def _saved_row(
     screening_id: int,
     row_no: int,
     line: int,
+    name: str,
     values: dict[str, str],
     cols: Columns,
     best: Match | None,
 ) -> dict[str, Any]:
+    """A row as the store keeps it; ``name`` is its name cell as screened."""
     return {
         "screening_id": screening_id,
         "row_no": row_no,
         "line": line,
-        "query": clean_cell(values.get(cols.name, "")),
+        "query": name,
         "address": values.get(cols.address, "") if cols.address else None,
         "country": values.get(cols.country, "") if cols.country else None,
         "registry_id": values.get(cols.registry_id, "") if cols.registry_id else None,
-        **match_fields(best, clean_cell(values.get(cols.name, ""))),
+        **match_fields(best, name),
     }
 
 
