@@ -17,7 +17,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    """Ask the kernel to end this process when its parent dies (Linux; elsewhere nothing)."""
+    """Ask the kernel to end this process when its parent dies (Linux; elsewhere nothing), and
+    let SIGTERM end it.
+
+    A worker forked from a server inherits the server's handler for SIGTERM, and uvicorn's
+    only sets a flag: a pool's ``terminate`` then never ended a worker waiting for work, and
+    an upload screened by workers could wait for it for ever (a race: one job in a few)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()

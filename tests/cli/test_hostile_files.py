@@ -153,6 +153,41 @@ def test_pool_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
     assert alive == []
 
 
+def test_a_worker_forked_from_a_server_ends_when_told(tmp_path: Path) -> None:
+    """A server's handler for SIGTERM (uvicorn's only sets a flag) is inherited by the workers
+    it forks for an upload: a pool's terminate must still end them, or the job waits for ever
+    on a worker blocked for work it will never get."""
+    script = tmp_path / "server.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, signal, sys, time
+            from multiprocessing import get_context
+            from paxta.workers import die_with_parent
+
+            def work():
+                die_with_parent()
+                time.sleep(600)
+
+            signal.signal(signal.SIGTERM, lambda *_: None)  # as a server's: only a flag
+            worker = get_context("fork").Process(target=work)
+            worker.start()
+            time.sleep(1)
+            worker.terminate()
+            worker.join(10)
+            print(worker.exitcode)
+            if worker.exitcode is None:
+                worker.kill()  # (the test has failed: not left for ten minutes)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == str(-signal.SIGTERM), done.stdout + done.stderr
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
