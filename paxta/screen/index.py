@@ -471,7 +471,8 @@ def _column(table: pa.Table, name: str) -> pa.Array:
 def _int32s(array: pa.Array) -> np.ndarray:
     """A null-free int32 array's values, without a copy (``Array.to_numpy`` imports pandas when
     it is installed: ~0.2 s of every command's start went to that)."""
-    assert array.type == pa.int32() and array.null_count == 0
+    if array.type != pa.int32() or array.null_count:  # (a damaged index: built again)
+        raise ValueError(f"expected int32 values without nulls, not {array.type}")
     return np.frombuffer(array.buffers()[1], np.int32, len(array), array.offset * 4)
 
 

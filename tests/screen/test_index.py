@@ -98,6 +98,20 @@ def test_a_home_copied_or_moved_keeps_its_index(
     assert sorted(p.name for p in (moved / "index").iterdir()) == held
 
 
+def test_an_index_reads_its_integers_as_saved_or_calls_them_damaged() -> None:
+    """The entity column is read without a copy (and without pandas), a slice at its offset;
+    anything but int32 without nulls is a damaged index (built again), never misread."""
+    import pyarrow as pa
+
+    from paxta.screen.index import _int32s
+
+    values = pa.array(list(range(10)), pa.int32())
+    assert _int32s(values.slice(3, 4)).tolist() == [3, 4, 5, 6]
+    for bad in (pa.array([1, None, 3], pa.int32()), pa.array([1, 2, 3], pa.int64())):
+        with pytest.raises(ValueError):
+            _int32s(bad)
+
+
 def test_a_damaged_saved_index_is_built_again(store: Backend, home: Path, tmp_path: Path) -> None:
     import_list(store, str(_list(tmp_path, NAMES)), source="test", fmt="ftm")
     load_index(store, ["test"])
