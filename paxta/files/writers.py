@@ -12,7 +12,6 @@ import csv
 import html
 import re
 from collections.abc import Callable, Iterable
-from itertools import repeat
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -70,11 +69,7 @@ class RowWriter:
             if len(row) != len(self._columns) and not row.keys() <= set(self._columns):
                 extra = ", ".join(repr(k) for k in row if k not in self._columns)
                 raise ValueError(f"row {self.count + 1} has columns the first did not: {extra}")
-            # (formula_safe written out: a call a cell was a tenth of a screening's writing)
-            self._csv.writerow(
-                ["'" + v if isinstance(v, str) and v[:1] in _FORMULA_START else v
-                 for v in map(row.get, self._columns, repeat(""))]
-            )  # fmt: skip
+            self._csv.writerow([formula_safe(row.get(c, "")) for c in self._columns])
         elif self.suffix in (".jsonl", ".json"):
             assert self._file is not None
             text = orjson.dumps(row).decode()

@@ -707,8 +707,8 @@ def _digest(store: Backend, versions: list[ListVersion]) -> str:
     home's own store is named by its place in the home, so a home copied or moved keeps its
     index (building it again took ~3 s for the shipped lists)."""
     where = str(getattr(store, "path", ""))
-    if where and paxta_home() in Path(where).resolve().parents:
-        where = Path(where).resolve().relative_to(paxta_home()).as_posix()
+    if where and (full := Path(where).resolve()).is_relative_to(home := paxta_home()):
+        where = full.relative_to(home).as_posix()
     h = hashlib.sha256(f"{INDEX_FORMAT}|{features_version()}|{where}".encode())
     for v in versions:
         h.update(
