@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fonts fuzz loadtest vendor-js
+.PHONY: demo test lint typecheck pytest bench bench-quick clean browser java fonts fuzz loadtest vendor-js native
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q paxta
 	touch $(STAMP)
 
-# The locator compiled by mypyc (mypy's compiler, a dev dependency) when a C compiler is here;
-# paxta uses it only while it matches the locator's source, and runs the Python otherwise.
-NATIVE := paxta/places/.native-built
-$(NATIVE): $(STAMP) paxta/places/locator.py tools/build_native.py
+# The name, screening and locating code compiled by mypyc (mypy's compiler, a dev dependency)
+# when a C compiler is here (about a minute; again only when a source it was built from changed).
+# paxta uses it only while it matches its sources, and runs the Python otherwise (paxta/native.py).
+native: $(STAMP)
 	$(BIN)/python tools/build_native.py
-	touch $(NATIVE)
 
-demo: $(STAMP) $(NATIVE) fonts
+demo: $(STAMP) native fonts
 	$(BIN)/paxta demo --out demo-output
 
 lint: $(STAMP)
@@ -37,7 +36,7 @@ typecheck: $(STAMP)
 # Two processes by default (this machine's cores); each test module stays on one, so its
 # module-scoped fixtures are built once. TEST_JOBS=0 runs in this process.
 TEST_JOBS ?= 2
-pytest: $(STAMP) $(NATIVE)
+pytest: $(STAMP) native
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # Debian's Chromium renders captured pages and drives the page tests; installed when missing and
@@ -72,11 +71,11 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) $(NATIVE)
+bench: $(BENCH_STAMP) native
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 # Every benchmark at a small size, two at a time, so none can rot unnoticed (make test runs it).
-bench-quick: $(BENCH_STAMP) $(NATIVE)
+bench-quick: $(BENCH_STAMP) native
 	$(BIN)/python tools/bench_quick.py 2
 
 # The fuzz suites at length: every reader of user files (hypothesis, 3,000 examples each) and
@@ -90,7 +89,7 @@ loadtest: $(STAMP)
 	$(BIN)/python bench/bench_load.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache $(NATIVE) paxta/places/_locator_native*.so
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache paxta/native.json paxta/*.native.so paxta/*/*.native.so
 
 # The shipment graph's library, served by paxta (paxta/web/static/vendor/, committed with its
 # licence and provenance): refreshed from the npm registry only when this is run.

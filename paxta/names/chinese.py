@@ -14,6 +14,7 @@ from functools import cache
 from paxta.names.english import ADMIN_WORDS
 from paxta.names.terms import Term, terms_of
 from paxta.names.transliterate import normalise_han, word_pinyin
+from paxta.native import picklable
 from paxta.places.gazetteer import CHINA_OTHER, XJ, Pattern, gazetteer
 
 _BRACKET = re.compile(r"\(([^()]*)\)")
@@ -263,3 +264,6 @@ def explain(name: ChineseName) -> list[str]:
         "xpcc": "XPCC",
     }
     return [f"{p.text} = {p.english or '?'} ({labels[p.role]})" for p in name.parts]
+
+
+picklable(Part)  # (frozen: see paxta.native)

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from paxta.names.wordtables import table, words
+from paxta.native import picklable
 from paxta.places.gazetteer import ADMIN_WORDS as ADMIN_WORDS  # County, Uygur ...: place words
 
 # The tables live in paxta/data/names/vocabulary.toml (with their provenance).
@@ -146,3 +147,6 @@ def _merge_letters(tokens: list[str]) -> list[str]:
     if run:
         out.append(run)
     return out
+
+
+picklable(LatinName)  # (frozen: see paxta.native)

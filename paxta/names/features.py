@@ -44,6 +44,7 @@ from paxta.names.vocabulary import (
     sector,
 )
 from paxta.names.wordtables import table
+from paxta.native import picklable
 from paxta.scripts import HAN, detect_script
 
 # The version of the code that makes features: raise it with any change that alters the
@@ -109,12 +110,13 @@ def _nested(value: list[list[str]]) -> tuple[tuple[str, ...], ...]:
 
 
 _FIELDS = [f.name for f in fields(NameFeatures)]
+# How each field comes back from JSON, by name: the compiled class keeps only ``tuple`` of its
+# annotations, so they cannot tell a tuple of places (each a tuple of keys) from one of strings.
+_NESTED_TUPLES = frozenset({"places"})
+_TUPLES = frozenset({"keys", "place_names", "bracket", "industry", "industry_names", "legal"})
 _FROM_JSON: list[Callable[[Any], Any]] = [
-    _nested if str(f.type) == "tuple[PlaceKeys, ...]"
-    else tuple if str(f.type).startswith("tuple") or str(f.type) == "PlaceKeys"
-    else _as_is
-    for f in fields(NameFeatures)
-]  # fmt: skip
+    _nested if name in _NESTED_TUPLES else tuple if name in _TUPLES else _as_is for name in _FIELDS
+]
 
 
 @lru_cache(maxsize=4096)
@@ -453,3 +455,6 @@ def _cut_off(word: str) -> bool:
     return word not in vocabulary and any(
         w.startswith(word) and len(w) > len(word) for w in vocabulary
     )
+
+
+picklable(NameFeatures)  # (frozen: see paxta.native)

@@ -11,21 +11,15 @@ support other evidence.
 Addresses alike are decided once: what a set of the automaton's matches comes to, and the
 answer for the way its names read (each name as written, what follows it), are kept and given
 to the next address alike with its own positions. ``make`` also compiles this module with mypyc
-when it can; the compiled twin answers only while it was built from this source (the end of
-this module).
+when it can (:mod:`paxta.native`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Final, NamedTuple
 
 from paxta.memory import remember
@@ -704,27 +698,3 @@ def _why(decided: bool, evidence: list[Evidence]) -> str:
     if against:
         return "Not Xinjiang: " + "; ".join(against) + "."
     return "No Xinjiang place name, XPCC unit or registry code counted."
-
-
-def _compiled() -> ModuleType | None:
-    """This module compiled by mypyc (``make`` builds it when a C compiler is there: see
-    ``tools/build_native.py``), when it was built from this very source; otherwise None, and
-    the Python above is what answers. ``PAXTA_PURE_LOCATOR=1`` asks for the Python."""
-    if __name__ != "paxta.places.locator" or os.environ.get("PAXTA_PURE_LOCATOR"):
-        return None
-    try:
-        twin = importlib.import_module("paxta.places._locator_native")
-    except ImportError:
-        return None
-    mine = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return twin if getattr(twin, "SOURCE_SHA256", None) == mine else None
-
-
-_TWIN = _compiled()
-NATIVE = _TWIN is not None  # whether the compiled locator answers (the same answers, quicker)
-if _TWIN is not None:
-    globals().update(
-        (name, value)
-        for name, value in vars(_TWIN).items()
-        if not name.startswith("__") and name not in ("_TWIN", "NATIVE", "SOURCE_SHA256")
-    )

@@ -21,6 +21,7 @@ from paxta.names.features import NameFeatures, name_features, pinyin_keys
 from paxta.names.placekeys import latin_place_keys
 from paxta.names.terms import trade_words
 from paxta.names.transliterate import normalise_han
+from paxta.native import picklable
 from paxta.scripts import HAN, detect_script
 from paxta.store import Backend
 
@@ -212,3 +213,6 @@ def add_alias(store: Backend, han: str, latin: str, source: str = USER) -> Alias
         "INSERT INTO aliases VALUES (?, ?, ?, ?)", [alias.han, alias.latin, source, utc_now()]
     )
     return alias
+
+
+picklable(Alias)  # (frozen: see paxta.native)

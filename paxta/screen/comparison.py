@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from paxta.native import picklable
 from paxta.screen.model import Part
 
 # The version of the comparison logic (which levels a pair is read into). Raised by hand when
@@ -128,3 +129,6 @@ def agreed_value(out: Comparison, comparison: str) -> tuple[str, ...]:
 
 def levels_of(out: Comparison) -> dict[str, str]:
     return {comparison: level for comparison, (level, _) in out.levels.items()}
+
+
+picklable(Context)  # (frozen: see paxta.native)

@@ -36,6 +36,7 @@ from paxta.lists.repository import ListVersion, current_versions, resolve_source
 from paxta.memory import remember
 from paxta.names.features import FEATURES_ALGORITHM, NameFeatures, name_features
 from paxta.names.party import other_companies
+from paxta.native import picklable
 from paxta.screen.comparison import Context
 from paxta.screen.tradename import could_be_alike, name_words, plain_words
 from paxta.store import Backend
@@ -162,12 +163,9 @@ class Blocks:
         at = np.searchsorted(self.hashes, tops)
         self._top_at = np.append(at, len(self.hashes)).astype(np.int64).data
 
-    def __getstate__(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The arrays (an engine sends the index to its workers; views are made again)."""
-        return self.hashes, self.starts, self.members
-
-    def __setstate__(self, state: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-        self.__init__(*state)  # type: ignore[misc]
+    def __reduce__(self) -> tuple[type[Blocks], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Pickled as its arrays (views are made again)."""
+        return Blocks, (self.hashes, self.starts, self.members)
 
     @classmethod
     def build(cls, keys: list[str], key_of: np.ndarray, members: np.ndarray) -> Blocks:
@@ -268,6 +266,7 @@ class MatchIndex:
     """
 
     def __init__(self, parts: IndexParts) -> None:
+        self.parts = parts
         self.versions = parts.versions
         names = parts.names
         self._names = _column(names, "name")
@@ -290,6 +289,11 @@ class MatchIndex:
         self._parsed: dict[int, NameFeatures] = {}
         self._listed: dict[int, Listed] = {}
         self._entries: dict[int, Entry] = {}
+
+    def __reduce__(self) -> tuple[type[MatchIndex], tuple[IndexParts]]:
+        """Pickled as its parts (an engine sends the index to its workers), made again there;
+        what a process builds as it screens stays behind."""
+        return MatchIndex, (self.parts,)
 
     @classmethod
     def empty(cls) -> MatchIndex:
@@ -437,7 +441,7 @@ class MatchIndex:
         """Names whose words begin with ``words`` (for names a 35-character field cut off)."""
         prefix = " ".join(words) + " "
         out: list[Entry] = []
-        at = bisect_left(self._cut_text, prefix)
+        at = _first_not_below(self._cut_text, prefix)
         while at < len(self._cut_text) and len(out) < limit:
             if not self._cut_text[at].startswith(prefix):
                 break
@@ -449,8 +453,21 @@ class MatchIndex:
         return len(self._names)
 
 
+def _first_not_below(strings: _Strings, wanted: str) -> int:
+    """Where ``wanted`` goes in sorted ``strings`` (:func:`bisect_left`, which compiled code
+    cannot give a class of its own as a sequence)."""
+    lo, hi = 0, len(strings)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if strings[mid] < wanted:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 class _Strings:
-    """An Arrow string array as a sequence of Python strings (for :func:`bisect_left`)."""
+    """An Arrow string array as a sequence of Python strings."""
 
     def __init__(self, array: pa.Array) -> None:
         self.array = array
@@ -770,3 +787,6 @@ def _load(folder: Path) -> IndexParts:
         _column(tables["cut"], "text"),
         [tuple(v) for v in meta["versions"]],
     )
+
+
+picklable(Listed, Entry)  # (frozen: see paxta.native)

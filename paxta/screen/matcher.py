@@ -23,6 +23,7 @@ from paxta.names.confusables import fold_confusables
 from paxta.names.features import NameFeatures, name_features
 from paxta.names.placekeys import PlaceKeys
 from paxta.names.transliterate import to_simplified
+from paxta.native import picklable
 from paxta.screen.aliases import AliasTable, load_aliases
 from paxta.screen.compare import compare, compare_related
 from paxta.screen.comparison import CLEAR, MATCH, REVIEW, REVIEW_CAP, Comparison, Context, rank
@@ -98,6 +99,12 @@ class Matcher:
         self.index = index
         self.aliases = aliases if aliases is not None else AliasTable()
         self.decisions = decisions or {}
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[Matcher], tuple[MatchIndex, AliasTable, dict[tuple[str, str], Decision]]]:
+        """Pickled as what it was made of (an engine sends it to its workers)."""
+        return Matcher, (self.index, self.aliases, self.decisions)
 
     @classmethod
     def from_store(cls, store: Backend, lists: list[str] | None = None) -> Matcher:
@@ -475,3 +482,6 @@ def load_decisions(store: Backend) -> dict[tuple[str, str], Decision]:
         f"FROM {NEWEST_DECISIONS} AS d WHERE {STANDING}"
     )
     return {(r[0], r[1]): Decision(r[2], r[3], r[4], r[5] or "") for r in rows}
+
+
+picklable(Match, Decision)  # (frozen: see paxta.native)

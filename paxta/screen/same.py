@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from paxta.errors import PaxtaError
 from paxta.lists.model import Entity
 from paxta.lists.repository import ListVersion, current_versions, find_entity
+from paxta.native import picklable
 from paxta.screen.comparison import MATCH
 from paxta.screen.matcher import Matcher
 from paxta.store import Backend
@@ -106,3 +107,6 @@ def _joined(
                 continue
             said = f"“{name}” matches {m.entity.list}'s “{m.matched_name}”: {m.explanation}"
             yield m.entity.entity_id, said
+
+
+picklable(Entry)  # (frozen: see paxta.native)

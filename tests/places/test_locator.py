@@ -216,37 +216,6 @@ def test_overlapping_names_the_longest_then_the_first_stands(spans: list[tuple[i
     assert _longest(found, 40) == expected
 
 
-def test_the_compiled_locator_answers_as_the_python_one() -> None:
-    """``make`` compiles the locator with mypyc when it can; it must answer exactly as the
-    Python it was built from (answers, evidence and its places, why), or not be used."""
-    import importlib.util
-    import sys
-
-    from paxta.places import locator
-
-    if not locator.NATIVE:
-        pytest.skip("the compiled locator is not built here (no C compiler, or not by make)")
-    spec = importlib.util.spec_from_file_location("paxta_locator_as_python", locator.__file__)
-    assert spec is not None and spec.loader is not None
-    python = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = python  # (dataclasses look their module up)
-    try:
-        spec.loader.exec_module(python)
-    finally:
-        del sys.modules[spec.name]
-    assert not python.NATIVE
-    addresses = [c["address"] for c in TRAPS]
-    addresses += [f"{a}; {b}" for a, b in zip(addresses, reversed(addresses), strict=True)]
-    addresses += [a.upper() for a in addresses] + ["", "   ", "91650100MA77XXXX3X 830000"]
-
-    def said(found: locator.Location) -> tuple[object, ...]:
-        evidence = [tuple(e) for e in found.evidence]
-        return found.xinjiang, found.confidence, found.place, evidence, found.why
-
-    for address in addresses * 2:  # (the second time from what each has kept)
-        assert said(locator.locate_address(address)) == said(python.locate_address(address))
-
-
 def test_a_batch_sets_its_answers_aside_and_gives_all_back(nothing_set_aside: None) -> None:
     """``locate_many`` sets what each batch keeps aside from Python's collector while it runs,
     and gives everything back when the run ends, finished or abandoned; what something else
