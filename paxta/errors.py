@@ -44,3 +44,10 @@ def _rebuild_input_error(
     path: str, problem: str, line: int | None, field: str | None
 ) -> InputError:
     return InputError(path, problem, line=line, field=field)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence does (a full stop added when it has none), so another can
+    follow it."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."

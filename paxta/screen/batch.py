@@ -20,7 +20,7 @@ import orjson
 import pyarrow as pa
 
 from paxta.config import utc_now
-from paxta.errors import InputError, PaxtaError
+from paxta.errors import InputError, PaxtaError, sentence
 from paxta.files import open_table
 from paxta.files.writers import RowWriter
 from paxta.names.features import name_features
@@ -307,7 +307,7 @@ def screen_file(
         _record(store, summary)
         if isinstance(exc, PaxtaError):
             raise PaxtaError(
-                f"{exc} The {summary.rows:,} rows screened before it are kept in "
+                f"{sentence(str(exc))} The {summary.rows:,} rows screened before it are kept in "
                 f"{writer.partial} and as screening {summary.screening_id}."
             ) from None
         raise
