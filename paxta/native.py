@@ -8,7 +8,8 @@ every paxta source it was compiled from or against. :func:`install`, run as paxt
 sends those modules' imports to the compiled files only when every recorded source is
 unchanged and the interpreter is the same; otherwise, or with ``PAXTA_PURE=1``, the Python
 answers, as it does without ``make``. The compiled code gives the same answers, quicker: a
-test screens and locates the same names both ways.
+test screens and locates the same names both ways. (A compiled module's ``__file__`` names
+where mypyc would have put it, not the file it came from; none of these modules reads it.)
 """
 
 from __future__ import annotations
