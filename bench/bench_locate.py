@@ -166,8 +166,10 @@ def one_tool(tool: str, seed: int, n: int) -> None:
         rate = len(addresses) / (time.perf_counter() - t)
         print(rate, int(sum(frame["省"] == XJ_PROVINCE)))
         return
+    from paxta.native import is_compiled
+    from paxta.places import locator
     from paxta.places.batch import locate_many
-    from paxta.places.locator import NATIVE, forget_decisions
+    from paxta.places.locator import forget_decisions
 
     for address in warm:
         locate_address(address)
@@ -180,7 +182,7 @@ def one_tool(tool: str, seed: int, n: int) -> None:
     single = [locate_address(a).xinjiang for a in addresses]
     one = len(addresses) / (time.perf_counter() - t)
     assert ours == single
-    print(batch, one, int(NATIVE), sum(ours))
+    print(batch, one, int(is_compiled(locator)), sum(ours))
 
 
 def main() -> None:
