@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -310,13 +311,15 @@ def map_queries(
         _SHARED = None
 
 
-def _set_aside_as_they_come(chunks: Iterable[list[T]], aside: Callable[[], None]) -> Iterator[T]:
-    """The chunks' answers, in turn; as each chunk comes, what this process holds is set
-    ``aside``: the answers a run keeps live for the run, and each full sweep walked them all
-    (~0.7 s of the writing process's time for 100,000 rows)."""
+def _set_aside_as_they_come(chunks: Iterable[bytes], aside: Callable[[], None]) -> Iterator[T]:
+    """The chunks' answers, in turn, unpickled here (see :func:`_map_chunk`); as each chunk
+    comes, what this process holds is set ``aside``: the answers a run keeps live for the run,
+    and each full sweep walked them all (~0.7 s of the writing process's time for 100,000
+    rows)."""
     for chunk in chunks:
+        answers: list[T] = pickle.loads(chunk)
         aside()
-        yield from chunk
+        yield from answers
 
 
 _ASKED, _AGAIN, _AFRESH = 0, 1, 2  # a query asked now; asked before; asked, all else forgotten
@@ -392,8 +395,11 @@ def _chunks(queries: Iterable[Query], size: int) -> Iterator[list[Query]]:
         yield chunk
 
 
-def _map_chunk(each: Callable[[Matcher, Query], T], chunk: list[Query]) -> list[T]:
-    """``each`` for the chunk's queries, in a worker (with the matcher it inherited).
+def _map_chunk(each: Callable[[Matcher, Query], T], chunk: list[Query]) -> bytes:
+    """``each`` for the chunk's queries, in a worker (with the matcher it inherited), pickled
+    here: the run's own process unpickles them, so an answer that cannot be rebuilt stops the
+    run with its error (unpickled by the pool's result thread, it left the run waiting for
+    ever).
 
     What the worker has kept so far (the listed names it has read, its caches) is then set
     aside from Python's collector: matching makes no reference cycles (none found in 30,000
@@ -402,7 +408,7 @@ def _map_chunk(each: Callable[[Matcher, Query], T], chunk: list[Query]) -> list[
     assert _SHARED is not None
     answers = [each(_SHARED, q) for q in chunk]
     gc.freeze()
-    return answers
+    return pickle.dumps(answers, pickle.HIGHEST_PROTOCOL)
 
 
 def _ambiguous_place(q: NameFeatures, best: dict[str, tuple[Comparison, Entry]]) -> None:

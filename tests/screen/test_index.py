@@ -262,3 +262,35 @@ def test_blocks_find_every_key_they_hold_and_no_other() -> None:
     assert blocks.get("k:nope").tolist() == []
     empty = Blocks.build([], np.zeros(0, np.int64), np.zeros(0, np.int32))
     assert empty.get("k:1").tolist() == []
+
+
+def test_an_answer_that_cannot_be_rebuilt_stops_the_run(tmp_path: Path) -> None:
+    """A worker's answer that pickles but cannot be unpickled ends the run with its error (in
+    the pool's result thread it left the run waiting for ever, its process at full CPU)."""
+    import subprocess
+    import sys
+
+    code = """
+from paxta.screen.index import MatchIndex
+from paxta.screen.matcher import Matcher, map_queries
+
+def _refuse():
+    raise ValueError("this answer cannot be rebuilt")
+
+class Refused:
+    def __reduce__(self):
+        return _refuse, ()
+
+def each(matcher, query):
+    return Refused()
+
+queries = [(f"name {i}", frozenset(), frozenset(), "") for i in range(1_200)]
+try:
+    list(map_queries(Matcher(MatchIndex.empty()), queries, each, workers=2))
+except ValueError as exc:
+    print("stopped:", exc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.stdout.strip() == "stopped: this answer cannot be rebuilt", done.stderr
