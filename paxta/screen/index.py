@@ -441,9 +441,10 @@ class MatchIndex:
         """Names whose words begin with ``words`` (for names a 35-character field cut off)."""
         prefix = " ".join(words) + " "
         out: list[Entry] = []
-        at = _first_not_below(self._cut_text, prefix)
-        while at < len(self._cut_text) and len(out) < limit:
-            if not self._cut_text[at].startswith(prefix):
+        cut = self._cut_text  # (bisected by position: compiled, it is not a sequence to bisect)
+        at = bisect_left(range(len(cut)), prefix, key=lambda i: cut[i])
+        while at < len(cut) and len(out) < limit:
+            if not cut[at].startswith(prefix):
                 break
             out.append(self.entry(int(self._cut_at[at])))
             at += 1
@@ -451,19 +452,6 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self._names)
-
-
-def _first_not_below(strings: _Strings, wanted: str) -> int:
-    """Where ``wanted`` goes in sorted ``strings`` (:func:`bisect_left`, which compiled code
-    cannot give a class of its own as a sequence)."""
-    lo, hi = 0, len(strings)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if strings[mid] < wanted:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 class _Strings:
